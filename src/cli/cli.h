@@ -1,0 +1,51 @@
+// The command line: one file per subcommand, each registering itself on the
+// root CLI11 app and setting the action main() runs. Private to cli/.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "engine/engine.h"
+
+namespace oltap::cli {
+
+using Action = std::function<int()>;
+
+void add_validate(CLI::App& root, Action& action);
+void add_load(CLI::App& root, Action& action);
+void add_run(CLI::App& root, Action& action);
+void add_compare(CLI::App& root, Action& action);
+void add_gate(CLI::App& root, Action& action);
+void add_list(CLI::App& root, Action& action);
+
+// The command line as given, with every password removed.
+std::string redacted_command_line();
+void set_command_line(int argc, char** argv);
+
+// Parses each --target value (a URI); throws Error(kBadInput).
+std::vector<engine::Target> parse_targets(const std::vector<std::string>& uris);
+
+// True when stderr is a terminal and we are not under CI: the live progress
+// line is shown only then.
+bool interactive();
+// Prints a status line to stderr (always; these are the few lines a run prints).
+void note(const std::string& line);
+
+// The live progress line on stderr.
+class ProgressLine {
+ public:
+  explicit ProgressLine(std::string label);
+  ~ProgressLine();
+  void update(double elapsed_s, bool warming_up, double tps, double p99_ms, int64_t errors);
+  void finish();
+
+ private:
+  std::string label_;
+  bool enabled_;
+  bool shown_ = false;
+};
+
+}  // namespace oltap::cli

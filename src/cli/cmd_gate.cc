@@ -1,0 +1,33 @@
+// `oltap gate CURRENT --baseline BASELINE --max-regression 5%`: the CI check.
+#include <iostream>
+
+#include "cli.h"
+#include "results/results.h"
+
+namespace oltap::cli {
+namespace {
+struct GateArgs {
+  std::string current, baseline, max_regression = "5%";
+};
+}  // namespace
+
+void add_gate(CLI::App& root, Action& action) {
+  auto a = std::make_shared<GateArgs>();
+  CLI::App* cmd = root.add_subcommand(
+      "gate", "Exit 1 when throughput dropped or p99 rose by more than --max-regression on any row");
+  cmd->add_option("current", a->current, "Current summary.csv (or its result folder)")->required();
+  cmd->add_option("-b,--baseline", a->baseline, "Baseline summary.csv (or its result folder)")->required();
+  cmd->add_option("--max-regression", a->max_regression, "Allowed regression, e.g. 5% (default 5%)");
+  cmd->callback([&action, a] {
+    action = [a] {
+      double limit = parse_percent(a->max_regression);
+      auto base = results::read_summary(a->baseline);
+      auto cur = results::read_summary(a->current);
+      results::GateResult g = results::gate(base, cur, limit);
+      std::cout << g.report;
+      return g.pass ? kExitOk : kExitRegression;
+    };
+  });
+}
+
+}  // namespace oltap::cli

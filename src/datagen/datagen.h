@@ -1,0 +1,68 @@
+// Loading a workload's data: deterministic, seeded, chunked row generation,
+// so the same seed gives the same rows whatever the number of jobs, and
+// parallel bulk loading through each engine's fast path (COPY on PostgreSQL).
+//
+// This module knows nothing of how a run is scheduled.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "engine/engine.h"
+#include "workload/workload.h"
+
+namespace oltap::datagen {
+
+// Rows generated per chunk; each chunk has its own random stream, which is
+// what makes the rows independent of how chunks are shared among jobs.
+inline constexpr int64_t kChunkRows = 10'000;
+
+// Generates the rows of one data entry of a workload.
+class TableGenerator {
+ public:
+  TableGenerator(const workload::TableData& data, double scale, uint64_t seed, int table_index);
+  int64_t rows() const { return rows_; }
+  const std::vector<std::string>& columns() const { return columns_; }
+  // Replaces batch with rows [first, first + count).
+  void generate(int64_t first, int64_t count, engine::RowBatch& batch) const;
+
+ private:
+  const workload::TableData* data_;
+  Value scale_;
+  uint64_t seed_;
+  int table_index_;
+  int64_t rows_ = 0;
+  std::vector<std::string> columns_;
+  std::vector<workload::Distribution> dists_;  // per column (unused for non-distribution columns)
+};
+
+struct LoadOptions {
+  double scale = 1;
+  int jobs = 1;
+  uint64_t seed = 1;
+};
+
+struct TableReport {
+  std::string table;
+  int64_t rows = 0;
+  double seconds = 0;
+};
+
+struct LoadReport {
+  std::vector<TableReport> tables;
+  double seconds = 0;
+  std::string server_version;
+};
+
+// Drops and recreates the workload's own tables (those its schema creates),
+// loads its data with jobs connections, then runs its after_load statements.
+// progress receives one line per finished step.
+LoadReport load(const workload::Spec& spec, const engine::Target& target, const LoadOptions& options,
+                const std::function<void(const std::string&)>& progress);
+
+// The scale as the value expressions see it: an integer when it is whole.
+Value scale_value(double scale);
+
+}  // namespace oltap::datagen

@@ -1,0 +1,79 @@
+// `oltap load`: drop and recreate the workload's tables, fill them with
+// several connections at once, then run the after-load statements.
+#include <atomic>
+#include <chrono>
+#include <thread>
+
+#include "datagen.h"
+
+namespace oltap::datagen {
+namespace {
+
+double seconds_since(std::chrono::steady_clock::time_point t) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count();
+}
+
+}  // namespace
+
+LoadReport load(const workload::Spec& spec, const engine::Target& target, const LoadOptions& o,
+                const std::function<void(const std::string&)>& progress) {
+  auto t0 = std::chrono::steady_clock::now();
+  LoadReport report;
+  auto conn = engine::connect(target);
+  report.server_version = conn->server_version();
+
+  std::vector<std::string> tables = spec.tables(target.dialect);
+  const std::string* ddl = spec.schema.for_dialect(target.dialect);
+  if (!ddl) throw Error(ErrorClass::kBadInput, spec.file + ": no schema for dialect '" + target.dialect + "'");
+  for (auto it = tables.rbegin(); it != tables.rend(); ++it) conn->run("DROP TABLE IF EXISTS " + *it + " CASCADE");
+  for (const auto& stmt : split_statements(*ddl)) conn->run(stmt);
+  progress("created " + std::to_string(tables.size()) + " table(s)");
+
+  const int jobs = std::max(1, o.jobs);
+  std::vector<std::unique_ptr<engine::Connection>> conns;
+  conns.push_back(std::move(conn));
+  for (int j = 1; j < jobs; ++j) conns.push_back(engine::connect(target));
+
+  int table_index = 0;
+  for (const auto& data : spec.data) {
+    auto tt = std::chrono::steady_clock::now();
+    TableGenerator gen(data, o.scale, o.seed, table_index++);
+    const int64_t rows = gen.rows();
+    const int64_t chunks = (rows + kChunkRows - 1) / kChunkRows;
+    std::atomic<int64_t> next_chunk{0};
+    std::vector<std::string> failures(jobs);
+    auto job = [&](int j) {
+      try {
+        conns[j]->bulk_load(data.table, gen.columns(), [&](engine::RowBatch& batch) {
+          int64_t c = next_chunk.fetch_add(1);
+          if (c >= chunks) return false;
+          int64_t first = c * kChunkRows;
+          gen.generate(first, std::min(kChunkRows, rows - first), batch);
+          return true;
+        });
+      } catch (const std::exception& e) {
+        failures[j] = e.what();
+        next_chunk.store(chunks);  // the others stop at their next chunk
+      }
+    };
+    int used = static_cast<int>(std::min<int64_t>(jobs, std::max<int64_t>(chunks, 1)));
+    std::vector<std::thread> threads;
+    for (int j = 1; j < used; ++j) threads.emplace_back(job, j);
+    job(0);
+    for (auto& t : threads) t.join();
+    for (const auto& f : failures)
+      if (!f.empty()) throw Error(ErrorClass::kFatal, f);
+    report.tables.push_back({data.table, rows, seconds_since(tt)});
+    progress("loaded " + data.table + ": " + std::to_string(rows) + " rows in " +
+             std::to_string(seconds_since(tt)).substr(0, 5) + " s");
+  }
+  if (const std::string* after = spec.after_load.for_dialect(target.dialect)) {
+    auto ta = std::chrono::steady_clock::now();
+    for (const auto& stmt : split_statements(*after)) conns[0]->run(stmt);
+    progress("ran after_load in " + std::to_string(seconds_since(ta)).substr(0, 5) + " s");
+  }
+  report.seconds = seconds_since(t0);
+  return report;
+}
+
+}  // namespace oltap::datagen

@@ -1,0 +1,105 @@
+// Engines: the one interface through which oltap talks to a database, and
+// one implementation per engine in a subfolder (postgres/ today). A Target is
+// a parsed URI; connect() picks the driver by its scheme. Statements are
+// prepared once and executed many times with typed parameters; execute()
+// reports failures as a return value so the per-transaction path does not
+// unwind exceptions for expected outcomes (a serialization failure).
+//
+// This module knows nothing of YAML, threads or histograms.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/common.h"
+
+namespace oltap::engine {
+
+// A parsed target URI. Its password is kept apart and never printed:
+// redacted() is the form for messages, logs and result files.
+struct Target {
+  std::string uri;        // as given (may hold a password: never print it)
+  std::string scheme;     // postgresql, mysql, redshift, odbc, redis
+  std::string engine;     // postgres, odbc, redis: the driver that serves it
+  std::string dialect;    // postgres, mysql, redshift, sqlite
+  std::string user;
+  std::string password;
+  std::string host;
+  int port = 0;
+  std::string database;
+  std::map<std::string, std::string> options;  // ?key=value
+  std::string redacted() const;
+};
+
+// Parses a target URI; throws Error(kBadInput) naming what is wrong.
+Target parse_target(std::string_view uri);
+// Schemes connect() understands, for messages and `oltap list`.
+std::vector<std::string> known_schemes();
+
+// How a statement or transaction ended.
+enum class Status : uint8_t {
+  kOk,
+  kRetryable,       // serialization failure, deadlock: the transaction may be retried
+  kConnectionLost,  // the connection is gone; reconnect before going on
+  kFatal,           // any other error: a bad statement, a constraint violation
+};
+
+// Rows a statement returned, copied into reusable Values so that reading a
+// result does not allocate once the buffers have grown.
+struct ResultBuffer {
+  int rows = 0;         // rows the statement returned (all of them, even past max_rows)
+  int columns = 0;
+  int64_t affected = 0; // rows changed by an INSERT/UPDATE/DELETE
+  std::vector<Value> cells;  // the first kept rows, row-major: cells[r * columns + c]
+  const Value& at(int row, int col) const { return cells[static_cast<size_t>(row) * columns + col]; }
+};
+
+// A batch of rows for bulk loading, row-major like ResultBuffer.
+struct RowBatch {
+  int columns = 0;
+  size_t rows = 0;
+  std::vector<Value> cells;
+  void clear() { rows = 0; }
+};
+
+// One session with a database. Not thread-safe: each client owns one.
+class Connection {
+ public:
+  virtual ~Connection() = default;
+
+  // Prepares sql, whose parameters are :name placeholders, on the server.
+  // Returns its id for execute(); param_names receives the names in the
+  // order execute() wants their values. Throws Error on failure.
+  virtual int prepare(const std::string& sql, std::vector<std::string>& param_names) = 0;
+  // Runs prepared statement id with params (as many as param_names had).
+  // Keeps up to keep_rows rows in out when out is not null.
+  virtual Status execute(int id, const Value* const* params, ResultBuffer* out, int keep_rows) noexcept = 0;
+  virtual Status begin() noexcept = 0;
+  virtual Status commit() noexcept = 0;
+  virtual Status rollback() noexcept = 0;
+  // The message of the last failure, for error reports (not on the hot path).
+  virtual const std::string& last_error() const noexcept = 0;
+
+  // Runs one statement outside any prepared path (DDL, checks); throws Error.
+  virtual void run(const std::string& sql) = 0;
+  // Runs a query and returns its first column of its first row as text
+  // ("" when there is none); throws Error.
+  virtual std::string query_value(const std::string& sql) = 0;
+  // Loads rows into table through the engine's bulk path (COPY for
+  // PostgreSQL). next fills a batch and returns false when no rows are left.
+  virtual void bulk_load(const std::string& table, const std::vector<std::string>& columns,
+                         const std::function<bool(RowBatch&)>& next) = 0;
+  // "PostgreSQL 15.18", say.
+  virtual std::string server_version() = 0;
+};
+
+// Opens a connection to target; throws Error(kUnreachable) when it cannot,
+// with a message naming the redacted target and why.
+std::unique_ptr<Connection> connect(const Target& target);
+
+}  // namespace oltap::engine

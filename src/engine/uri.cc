@@ -1,0 +1,160 @@
+// Target URIs (DESIGN.md's contract): parsing, and the redacted form that is
+// the only one ever printed.
+#include <cctype>
+#include <charconv>
+#include <cstdlib>
+
+#include "engine.h"
+
+namespace oltap::engine {
+namespace {
+
+struct SchemeInfo {
+  const char* scheme;
+  const char* engine;
+  const char* dialect;
+  int default_port;
+};
+
+// Schemes this build serves; later engines add a row here and a driver in
+// driver.cc.
+constexpr SchemeInfo kSchemes[] = {
+    {"postgresql", "postgres", "postgres", 5432},
+    {"postgres", "postgres", "postgres", 5432},
+};
+
+std::string percent_decode(std::string_view s, const std::string& what) {
+  std::string out;
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '%') {
+      int v = 0;
+      if (i + 2 >= s.size() ||
+          std::from_chars(s.data() + i + 1, s.data() + i + 3, v, 16).ptr != s.data() + i + 3)
+        throw Error(ErrorClass::kBadInput, "bad %-escape in the " + what + " of the target URI");
+      out += static_cast<char>(v);
+      i += 2;
+    } else {
+      out += s[i];
+    }
+  }
+  return out;
+}
+
+[[noreturn]] void bad(const std::string& shown, const std::string& why) {
+  throw Error(ErrorClass::kBadInput, "bad target '" + shown + "': " + why);
+}
+
+}  // namespace
+
+std::vector<std::string> known_schemes() {
+  std::vector<std::string> out;
+  for (const auto& s : kSchemes) out.push_back(s.scheme);
+  return out;
+}
+
+std::string Target::redacted() const {
+  std::string out = scheme + "://";
+  if (!user.empty()) out += user + "@";
+  out += host;
+  if (port) out += ":" + std::to_string(port);
+  out += "/" + database;
+  bool first = true;
+  for (const auto& [k, v] : options) {
+    std::string lk = to_lower(k);
+    if (lk == "password" || lk == "pwd" || lk == "pass") continue;
+    out += first ? '?' : '&';
+    out.append(k).append("=").append(v);
+    first = false;
+  }
+  return out;
+}
+
+Target parse_target(std::string_view uri_in) {
+  std::string uri = trim(uri_in);
+  Target t;
+  t.uri = uri;
+  size_t colon = uri.find("://");
+  // Until parsed, show only the scheme and host part that cannot hold a password.
+  std::string shown = uri;
+  size_t at = uri.rfind('@');
+  if (colon != std::string::npos && at != std::string::npos && at > colon)
+    shown = uri.substr(0, colon + 3) + "…@" + uri.substr(at + 1);
+  if (uri.empty()) bad(shown, "it is empty");
+  if (colon == std::string::npos)
+    bad(shown, "expected scheme://user@host:port/database, e.g. postgresql://oltap@127.0.0.1:5432/oltap");
+  t.scheme = to_lower(uri.substr(0, colon));
+  const SchemeInfo* info = nullptr;
+  for (const auto& s : kSchemes)
+    if (t.scheme == s.scheme) info = &s;
+  if (!info) {
+    std::string msg = "unknown scheme '" + t.scheme + "' (known:";
+    for (const auto& s : kSchemes) msg += std::string(" ") + s.scheme;
+    bad(shown, msg + ")");
+  }
+  t.engine = info->engine;
+  t.dialect = info->dialect;
+  std::string rest = uri.substr(colon + 3);
+  std::string query;
+  if (size_t q = rest.find('?'); q != std::string::npos) {
+    query = rest.substr(q + 1);
+    rest = rest.substr(0, q);
+  }
+  std::string authority = rest, path;
+  if (size_t slash = rest.find('/'); slash != std::string::npos) {
+    authority = rest.substr(0, slash);
+    path = rest.substr(slash + 1);
+  }
+  if (size_t a = authority.rfind('@'); a != std::string::npos) {
+    std::string userinfo = authority.substr(0, a);
+    authority = authority.substr(a + 1);
+    if (size_t c = userinfo.find(':'); c != std::string::npos) {
+      t.user = percent_decode(userinfo.substr(0, c), "user");
+      t.password = percent_decode(userinfo.substr(c + 1), "password");
+    } else {
+      t.user = percent_decode(userinfo, "user");
+    }
+  }
+  std::string port_text;
+  if (!authority.empty() && authority[0] == '[') {  // [::1]:5432
+    size_t close = authority.find(']');
+    if (close == std::string::npos) bad(shown, "unclosed '[' in the host");
+    t.host = authority.substr(1, close - 1);
+    if (close + 1 < authority.size() && authority[close + 1] == ':') port_text = authority.substr(close + 2);
+  } else if (size_t c = authority.rfind(':'); c != std::string::npos) {
+    t.host = authority.substr(0, c);
+    port_text = authority.substr(c + 1);
+  } else {
+    t.host = authority;
+  }
+  if (t.host.empty()) bad(shown, "no host (expected scheme://user@host:port/database)");
+  if (!port_text.empty()) {
+    auto r = std::from_chars(port_text.data(), port_text.data() + port_text.size(), t.port);
+    if (r.ec != std::errc() || r.ptr != port_text.data() + port_text.size() || t.port < 1 || t.port > 65535)
+      bad(shown, "port '" + port_text + "' is not a number from 1 to 65535");
+  } else {
+    t.port = info->default_port;
+  }
+  t.database = percent_decode(path, "database");
+  if (t.database.find('/') != std::string::npos) bad(shown, "the database name must not contain '/'");
+  for (const auto& kv : split(query, '&')) {
+    if (kv.empty()) continue;
+    size_t eq = kv.find('=');
+    if (eq == std::string::npos) bad(shown, "option '" + kv + "' needs a value (key=value)");
+    std::string k = percent_decode(kv.substr(0, eq), "options");
+    std::string v = percent_decode(kv.substr(eq + 1), "options");
+    std::string lk = to_lower(k);
+    if (lk == "password") {
+      t.password = v;
+      continue;
+    }
+    if (lk == "dialect") t.dialect = v;
+    t.options[k] = v;
+  }
+  if (t.password.empty()) {
+    // OLTAP_PASSWORD applies to any target; engines read their own files too (~/.pgpass).
+    if (const char* p = std::getenv("OLTAP_PASSWORD")) t.password = p;
+  }
+  return t;
+}
+
+}  // namespace oltap::engine

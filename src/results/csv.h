@@ -1,0 +1,16 @@
+// Minimal CSV (RFC 4180 quoting) for the result files. Private to results.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace oltap::results {
+
+std::string csv_escape(const std::string& field);
+std::string csv_line(const std::vector<std::string>& fields);
+// Splits text into records of fields; quoted fields may hold commas, quotes and newlines.
+std::vector<std::vector<std::string>> csv_parse(const std::string& text);
+// A number with a fixed count of decimals, "." as separator whatever the locale.
+std::string fixed(double v, int decimals);
+
+}  // namespace oltap::results

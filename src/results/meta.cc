@@ -1,0 +1,89 @@
+// meta.json: where every figure of a run came from (tool version and git
+// revision, workload hash, engine and server version, settings, seed, host).
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include <ctime>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <thread>
+
+#include "results.h"
+
+namespace oltap::results {
+namespace {
+
+std::string cpu_model() {
+  std::ifstream in("/proc/cpuinfo");
+  std::string line;
+  while (std::getline(in, line))
+    if (line.rfind("model name", 0) == 0) return trim(line.substr(line.find(':') + 1));
+  return "unknown";
+}
+
+int64_t memory_bytes() {
+  std::ifstream in("/proc/meminfo");
+  std::string key;
+  int64_t kb = 0;
+  while (in >> key >> kb) {
+    if (key == "MemTotal:") return kb * 1024;
+    in.ignore(256, '\n');
+  }
+  return 0;
+}
+
+}  // namespace
+
+std::string utc_iso(int64_t unix_ms) {
+  std::time_t secs = static_cast<std::time_t>(unix_ms / 1000);
+  std::tm tm{};
+  gmtime_r(&secs, &tm);
+  char buf[64];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
+  char out[80];
+  std::snprintf(out, sizeof out, "%s.%03dZ", buf, static_cast<int>(unix_ms % 1000));
+  return out;
+}
+
+std::string meta_json(const Meta& m) {
+  nlohmann::ordered_json j;
+  j["run_id"] = m.run_id;
+  j["incomplete"] = m.incomplete;
+  j["oltap"] = {{"version", OLTAP_VERSION}, {"git_revision", OLTAP_GIT_REV}};
+  j["workload"] = {{"name", m.workload}, {"file", m.workload_file}, {"sha256", m.workload_sha256}};
+  j["command_line"] = m.command_line;
+  j["settings"] = {{"seed", m.seed},
+                   {"scale", m.scale},
+                   {"duration_s", m.duration_s},
+                   {"warmup_s", m.warmup_s},
+                   {"transactions_per_client", m.transactions_per_client},
+                   {"warmup_excluded", "transactions that ended during the first warmup_s seconds are not "
+                                       "in summary.csv or timeseries.csv; their count is warmup_committed"}};
+  nlohmann::ordered_json targets = nlohmann::ordered_json::array();
+  for (const auto& t : m.targets) {
+    targets.push_back({{"target", t.target},
+                       {"engine", t.engine},
+                       {"dialect", t.dialect},
+                       {"server_version", t.server_version},
+                       {"start_utc", t.start_utc},
+                       {"end_utc", t.end_utc},
+                       {"measured_s", t.measured_s},
+                       {"warmup_committed", t.warmup_committed},
+                       {"interrupted", t.interrupted},
+                       {"sample_errors", t.sample_errors}});
+  }
+  j["targets"] = targets;
+  utsname u{};
+  uname(&u);
+  char host[256] = {};
+  gethostname(host, sizeof host - 1);
+  j["host"] = {{"hostname", host},
+               {"os", std::string(u.sysname) + " " + u.release},
+               {"arch", u.machine},
+               {"cpu_model", cpu_model()},
+               {"cpus", std::thread::hardware_concurrency()},
+               {"memory_bytes", memory_bytes()}};
+  return j.dump(2) + "\n";
+}
+
+}  // namespace oltap::results

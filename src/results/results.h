@@ -1,0 +1,101 @@
+// Result files: writing a run's summary.csv, timeseries.csv and meta.json
+// (each to a temporary name, then renamed), reading a summary back, and the
+// comparisons people and CI gates make from files: compare and gate.
+//
+// This module knows nothing of engines or the scheduler: it works on rows.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "common/common.h"
+#include "metrics/metrics.h"
+
+namespace oltap::results {
+
+// The contract columns of summary.csv, in order (DESIGN.md); more may follow.
+extern const std::vector<std::string> kSummaryColumns;
+
+struct SummaryRow {
+  std::string run_id, workload, target, engine, group, txn;
+  int clients = 0;
+  double duration_s = 0;
+  int64_t committed = 0, aborted = 0, errors = 0;
+  double tps = 0;
+  double lat_mean_ms = 0, lat_p50_ms = 0, lat_p90_ms = 0, lat_p95_ms = 0, lat_p99_ms = 0, lat_p999_ms = 0,
+         lat_max_ms = 0;
+  // Beyond the contract columns.
+  int64_t retries = 0;
+  bool incomplete = false;
+};
+
+// Fills the latency and throughput columns from a histogram of ns latencies.
+void fill_latency(SummaryRow& row, const metrics::Histogram& h);
+
+struct TimeseriesRow {
+  std::string target, group, txn;
+  double t_s = 0;  // end of the interval, seconds since measurement began
+  int64_t committed = 0, errors = 0;
+  double tps = 0, lat_p50_ms = 0, lat_p95_ms = 0, lat_p99_ms = 0;
+};
+
+// What meta.json records: every figure traces back to these.
+struct Meta {
+  std::string run_id, workload, workload_file, workload_sha256;
+  std::string command_line;  // passwords removed
+  uint64_t seed = 0;
+  double scale = 1;
+  double duration_s = 0, warmup_s = 0;
+  int64_t transactions_per_client = 0;
+  struct TargetInfo {
+    std::string target, engine, dialect, server_version;
+    double measured_s = 0;
+    int64_t warmup_committed = 0;
+    std::string start_utc, end_utc;
+    bool interrupted = false;
+    std::vector<std::string> sample_errors;
+  };
+  std::vector<TargetInfo> targets;
+  bool incomplete = false;
+};
+
+// Writes the three files into dir (created if needed). Throws Error on I/O failure.
+void write_run(const std::string& dir, const std::vector<SummaryRow>& summary,
+               const std::vector<TimeseriesRow>& series, const Meta& meta);
+// Writes text to path through a temporary file and a rename.
+void write_file_atomic(const std::string& path, const std::string& text);
+
+// Reads summary.csv (a result folder is accepted too). Throws Error(kBadInput)
+// naming the file and line of a problem.
+std::vector<SummaryRow> read_summary(const std::string& path);
+
+// Milliseconds since the epoch as ISO 8601 UTC ("2026-11-25T09:31:30.123Z").
+std::string utc_iso(int64_t unix_ms);
+
+// One row of a comparison, matched by (target, group, txn), or by
+// (group, txn) when each side holds a single target.
+struct Comparison {
+  std::string key;  // "group/txn" or "target group/txn"
+  const SummaryRow* baseline = nullptr;
+  const SummaryRow* current = nullptr;
+};
+std::vector<Comparison> match_rows(const std::vector<SummaryRow>& baseline, const std::vector<SummaryRow>& current);
+
+// A side-by-side table of tps and latency percentiles with % change.
+std::string compare_table(const std::vector<SummaryRow>& baseline, const std::vector<SummaryRow>& current);
+
+struct GateResult {
+  bool pass = true;
+  std::string report;  // one verdict line per row, then the overall verdict
+};
+// Fails a row when tps dropped or p99 rose by more than max_regression
+// (0.05 = 5%), or when a baseline row is missing from current.
+GateResult gate(const std::vector<SummaryRow>& baseline, const std::vector<SummaryRow>& current,
+                double max_regression);
+
+// A text table from rows of cells; the first row is the header, numbers right-aligned.
+std::string format_table(const std::vector<std::vector<std::string>>& rows);
+
+}  // namespace oltap::results

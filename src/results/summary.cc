@@ -1,0 +1,94 @@
+// summary.csv: its contract columns, filling rows from histograms, and
+// reading it back for compare, gate and report.
+#include <charconv>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "csv.h"
+#include "results.h"
+
+namespace oltap::results {
+
+const std::vector<std::string> kSummaryColumns = {
+    "run_id",     "workload",   "target",     "engine",     "group",      "txn",        "clients",
+    "duration_s", "committed",  "aborted",    "errors",     "tps",        "lat_mean_ms", "lat_p50_ms",
+    "lat_p90_ms", "lat_p95_ms", "lat_p99_ms", "lat_p999_ms", "lat_max_ms"};
+
+void fill_latency(SummaryRow& row, const metrics::Histogram& h) {
+  constexpr double kNsPerMs = 1e6;
+  row.tps = row.duration_s > 0 ? row.committed / row.duration_s : 0;
+  row.lat_mean_ms = h.mean() / kNsPerMs;
+  row.lat_p50_ms = h.value_at_quantile(0.50) / kNsPerMs;
+  row.lat_p90_ms = h.value_at_quantile(0.90) / kNsPerMs;
+  row.lat_p95_ms = h.value_at_quantile(0.95) / kNsPerMs;
+  row.lat_p99_ms = h.value_at_quantile(0.99) / kNsPerMs;
+  row.lat_p999_ms = h.value_at_quantile(0.999) / kNsPerMs;
+  row.lat_max_ms = static_cast<double>(h.max()) / kNsPerMs;
+}
+
+namespace {
+
+template <typename T>
+T parse_number(const std::string& text, const std::string& where, const std::string& column) {
+  T v{};
+  auto r = std::from_chars(text.data(), text.data() + text.size(), v);
+  if (text.empty() || r.ec != std::errc() || r.ptr != text.data() + text.size())
+    throw Error(ErrorClass::kBadInput, where + ": column " + column + " holds '" + text + "', not a number");
+  return v;
+}
+
+}  // namespace
+
+std::vector<SummaryRow> read_summary(const std::string& path_in) {
+  std::string path = path_in;
+  if (std::filesystem::is_directory(path)) path = (std::filesystem::path(path) / "summary.csv").string();
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw Error(ErrorClass::kBadInput, path + ": cannot open the summary file");
+  std::stringstream ss;
+  ss << in.rdbuf();
+  auto records = csv_parse(ss.str());
+  if (records.empty()) throw Error(ErrorClass::kBadInput, path + ": empty file, expected a summary.csv header");
+  std::map<std::string, size_t> col;
+  for (size_t i = 0; i < records[0].size(); ++i) col[records[0][i]] = i;
+  for (const auto& c : kSummaryColumns)
+    if (!col.count(c))
+      throw Error(ErrorClass::kBadInput, path + ":1: missing column '" + c + "': is this an oltap summary.csv?");
+  std::vector<SummaryRow> rows;
+  for (size_t r = 1; r < records.size(); ++r) {
+    const auto& rec = records[r];
+    std::string where = path + ":" + std::to_string(r + 1);
+    if (rec.size() < records[0].size())
+      throw Error(ErrorClass::kBadInput, where + ": " + std::to_string(rec.size()) + " fields, expected " +
+                                             std::to_string(records[0].size()));
+    auto get = [&](const std::string& c) -> const std::string& { return rec[col[c]]; };
+    auto num = [&](const std::string& c) { return parse_number<double>(get(c), where, c); };
+    auto integer = [&](const std::string& c) { return parse_number<int64_t>(get(c), where, c); };
+    SummaryRow s;
+    s.run_id = get("run_id");
+    s.workload = get("workload");
+    s.target = get("target");
+    s.engine = get("engine");
+    s.group = get("group");
+    s.txn = get("txn");
+    s.clients = static_cast<int>(integer("clients"));
+    s.duration_s = num("duration_s");
+    s.committed = integer("committed");
+    s.aborted = integer("aborted");
+    s.errors = integer("errors");
+    s.tps = num("tps");
+    s.lat_mean_ms = num("lat_mean_ms");
+    s.lat_p50_ms = num("lat_p50_ms");
+    s.lat_p90_ms = num("lat_p90_ms");
+    s.lat_p95_ms = num("lat_p95_ms");
+    s.lat_p99_ms = num("lat_p99_ms");
+    s.lat_p999_ms = num("lat_p999_ms");
+    s.lat_max_ms = num("lat_max_ms");
+    if (col.count("retries")) s.retries = integer("retries");
+    if (col.count("incomplete")) s.incomplete = get("incomplete") == "true";
+    rows.push_back(std::move(s));
+  }
+  return rows;
+}
+
+}  // namespace oltap::results

@@ -1,0 +1,56 @@
+// Writing a run's files. Each goes to "<name>.tmp" and is renamed into
+// place, so a crash never leaves a half-written file under the real name.
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+
+#include "csv.h"
+#include "results.h"
+
+namespace oltap::results {
+
+void write_file_atomic(const std::string& path, const std::string& text) {
+  std::string tmp = path + ".tmp";
+  {
+    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+    if (!out) throw Error(ErrorClass::kBadInput, "cannot write " + tmp);
+    out << text;
+    out.flush();
+    if (!out) throw Error(ErrorClass::kBadInput, "cannot write " + tmp + " (disk full?)");
+  }
+  if (std::rename(tmp.c_str(), path.c_str()) != 0) throw Error(ErrorClass::kBadInput, "cannot rename " + tmp);
+}
+
+std::string meta_json(const Meta& meta);  // meta.cc
+
+void write_run(const std::string& dir, const std::vector<SummaryRow>& summary,
+               const std::vector<TimeseriesRow>& series, const Meta& meta) {
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (ec) throw Error(ErrorClass::kBadInput, "cannot create the result folder " + dir + ": " + ec.message());
+
+  std::vector<std::string> header = kSummaryColumns;
+  header.push_back("retries");
+  header.push_back("incomplete");
+  std::string s = csv_line(header);
+  for (const auto& r : summary) {
+    s += csv_line({r.run_id, r.workload, r.target, r.engine, r.group, r.txn, std::to_string(r.clients),
+                   fixed(r.duration_s, 3), std::to_string(r.committed), std::to_string(r.aborted),
+                   std::to_string(r.errors), fixed(r.tps, 2), fixed(r.lat_mean_ms, 3), fixed(r.lat_p50_ms, 3),
+                   fixed(r.lat_p90_ms, 3), fixed(r.lat_p95_ms, 3), fixed(r.lat_p99_ms, 3), fixed(r.lat_p999_ms, 3),
+                   fixed(r.lat_max_ms, 3), std::to_string(r.retries), r.incomplete ? "true" : "false"});
+  }
+  std::string t = csv_line(
+      {"target", "group", "txn", "t_s", "committed", "errors", "tps", "lat_p50_ms", "lat_p95_ms", "lat_p99_ms"});
+  for (const auto& r : series) {
+    t += csv_line({r.target, r.group, r.txn, fixed(r.t_s, 3), std::to_string(r.committed), std::to_string(r.errors),
+                   fixed(r.tps, 2), fixed(r.lat_p50_ms, 3), fixed(r.lat_p95_ms, 3), fixed(r.lat_p99_ms, 3)});
+  }
+  namespace fs = std::filesystem;
+  // Time series and meta first: summary.csv appearing means the run is written.
+  write_file_atomic((fs::path(dir) / "timeseries.csv").string(), t);
+  write_file_atomic((fs::path(dir) / "meta.json").string(), meta_json(meta));
+  write_file_atomic((fs::path(dir) / "summary.csv").string(), s);
+}
+
+}  // namespace oltap::results

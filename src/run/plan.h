@@ -1,0 +1,84 @@
+// A workload compiled for running: slots for every name, per-transaction
+// lists of what to draw and what to bind, and the per-client state (one
+// struct, like wrk's `thread`). Private to the run module.
+#pragma once
+
+#include <atomic>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "run.h"
+
+namespace oltap::run {
+
+struct StepPlan {
+  std::string sql;               // this dialect's text, with :name placeholders
+  int statement = -1;            // prepared id (the same on every connection of the group)
+  std::vector<int> into_slots;   // slots bound from the first result row
+};
+
+struct TxnPlan {
+  std::string name;
+  std::vector<int> draw;  // parameter indexes to draw before the transaction
+  std::vector<StepPlan> steps;
+  bool explicit_transaction = false;
+};
+
+struct GroupPlan {
+  std::string name;
+  int clients = 1;
+  std::vector<int> txns;           // indexes into Plan::txns
+  std::vector<double> cumulative;  // running sums of the mix weights
+};
+
+struct Plan {
+  std::vector<workload::Distribution> params;  // slot i is parameter i
+  std::map<std::string, int> slot_of;  // parameter and bound names -> slot
+  std::vector<TxnPlan> txns;
+  std::vector<GroupPlan> groups;
+};
+
+Plan compile_plan(const workload::Spec& spec, const engine::Target& target, const Options& options);
+
+// Counters and latency of one transaction kind in one client. The client is
+// the only writer; the recorder reads them while it runs (relaxed atomics).
+struct TxnStats {
+  metrics::Histogram latency;
+  std::atomic<int64_t> committed{0};
+  std::atomic<int64_t> aborted{0};
+  std::atomic<int64_t> errors{0};
+  std::atomic<int64_t> retries{0};
+};
+
+// Everything one client touches on its hot path.
+struct Worker {
+  int index = 0;  // among all clients of the run
+  const Plan* plan = nullptr;
+  const GroupPlan* group = nullptr;
+  const engine::Target* target = nullptr;
+  std::unique_ptr<engine::Connection> conn;
+  workload::Rng rng;
+  std::vector<Value> slots;
+  std::vector<workload::SequenceCursor> cursors;  // one per parameter
+  std::vector<std::vector<int>> param_slots;      // per statement id: slots in the driver's order
+  std::vector<const Value*> args;                 // scratch: a statement's parameters
+  engine::ResultBuffer result;
+  std::unique_ptr<TxnStats[]> stats;  // one per transaction of the group's mix
+  std::atomic<int64_t> warmup_committed{0};
+  std::atomic<bool> finished{false};
+  std::vector<std::string> errors;  // the first few messages
+
+  const std::atomic<bool>* stop = nullptr;
+  int64_t measure_from_ns = 0;   // transactions ending before this are warm-up
+  int64_t transactions = 0;      // per-client limit, 0 = none
+  int max_retries = 0;
+};
+
+// Opens the worker's connection and prepares every statement of its group.
+void connect_worker(Worker& w);
+// The closed loop: runs transactions until stop or the transaction limit.
+void run_worker(Worker& w) noexcept;
+
+}  // namespace oltap::run

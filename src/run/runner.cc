@@ -1,0 +1,281 @@
+// Running a workload on one target: compile the plan, connect every client,
+// start them together, merge their histograms once per interval while they
+// run, and hand back the totals and the time series.
+#include <algorithm>
+#include <chrono>
+#include <set>
+#include <thread>
+
+#include "plan.h"
+
+namespace oltap::run {
+namespace {
+
+using Clock = std::chrono::system_clock;
+
+int64_t unix_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now().time_since_epoch()).count();
+}
+
+}  // namespace
+
+int64_t nurand_constant(uint64_t seed, int64_t a) {
+  workload::Rng rng(workload::derive_seed(seed, 0x4e55'5241'4e44ULL, static_cast<uint64_t>(a)));
+  return rng.uniform(0, a);
+}
+
+Plan compile_plan(const workload::Spec& spec, const engine::Target& target, const Options& o) {
+  Plan plan;
+  std::map<std::string, Value> names = {{"scale", Value::of_double(o.scale)}};
+  // A whole-number scale stays an integer so `100000 * scale` is an integer bound.
+  if (o.scale == static_cast<double>(static_cast<int64_t>(o.scale)))
+    names["scale"] = Value::of_int(static_cast<int64_t>(o.scale));
+  std::map<std::string, int>& slot = plan.slot_of;
+  for (const auto& p : spec.parameters) {
+    int64_t c = 0;
+    if (p.dist.kind == workload::Distribution::Kind::kNURand)
+      c = nurand_constant(o.seed, workload::eval_with(p.dist.args[0], names).as_int());
+    plan.params.push_back(workload::make_distribution(p.dist, names, c));
+    slot[p.name] = static_cast<int>(slot.size());
+  }
+  for (const auto& t : spec.transactions)
+    for (const auto& s : t.steps)
+      for (const auto& n : s.into)
+        if (!slot.count(n)) slot[n] = static_cast<int>(slot.size());
+
+  // Statement ids follow the order connect_worker prepares them in: by group,
+  // then transaction, then step; a transaction in two groups is compiled once
+  // per group so ids stay a simple running count.
+  for (const auto& g : spec.groups) {
+    GroupPlan gp;
+    gp.name = g.name;
+    gp.clients = g.clients > 0 ? g.clients : spec.run.clients;
+    if (o.clients > 0) gp.clients = o.clients;
+    if (auto it = o.group_clients.find(g.name); it != o.group_clients.end()) gp.clients = it->second;
+    std::vector<std::pair<std::string, double>> mix = g.mix;
+    if (mix.empty())
+      for (const auto& t : spec.transactions) mix.emplace_back(t.name, t.weight);
+    double sum = 0;
+    int local_statement = 0;
+    for (const auto& [name, weight] : mix) {
+      const workload::Transaction* t = spec.find_transaction(name);
+      TxnPlan tp;
+      tp.name = t->name;
+      tp.explicit_transaction = t->explicit_transaction;
+      std::set<int> draw;
+      for (const auto& s : t->steps) {
+        StepPlan sp;
+        const std::string* text = s.sql.for_dialect(target.dialect);
+        if (!text)
+          throw workload::error_at(s.mark, "transaction '" + t->name + "' has no SQL for dialect '" +
+                                               target.dialect + "' and no default");
+        sp.sql = *text;
+        sp.statement = local_statement++;
+        for (const auto& ph : scan_placeholders(sp.sql)) {
+          const workload::Parameter* p = spec.find_parameter(ph.name);
+          if (p) draw.insert(slot[ph.name]);
+        }
+        for (const auto& n : s.into) sp.into_slots.push_back(slot[n]);
+        tp.steps.push_back(std::move(sp));
+      }
+      tp.draw.assign(draw.begin(), draw.end());
+      sum += weight;
+      gp.txns.push_back(static_cast<int>(plan.txns.size()));
+      gp.cumulative.push_back(sum);
+      plan.txns.push_back(std::move(tp));
+    }
+    plan.groups.push_back(std::move(gp));
+  }
+  return plan;
+}
+
+RunResult run_target(const workload::Spec& spec, const engine::Target& target, const Options& o,
+                     const std::function<void(const Progress&)>& on_progress) {
+  Plan plan = compile_plan(spec, target, o);
+  RunResult res;
+  res.target = target.redacted();
+  res.engine = target.engine;
+  res.dialect = target.dialect;
+  res.warmup_s = o.warmup_s;
+
+  // Workers are created, connected and prepared before any starts, so
+  // connection set-up is not part of the measurement.
+  std::atomic<bool> stop{false};
+  std::vector<std::unique_ptr<Worker>> workers;
+  int index = 0;
+  for (const auto& g : plan.groups) {
+    for (int c = 0; c < g.clients; ++c) {
+      auto w = std::make_unique<Worker>();
+      w->index = index;
+      w->plan = &plan;
+      w->group = &g;
+      w->target = &target;
+      w->rng = workload::Rng(workload::derive_seed(o.seed, static_cast<uint64_t>(index)));
+      w->slots.resize(plan.slot_of.size());
+      w->cursors.resize(plan.params.size());
+      for (auto& cur : w->cursors) cur = {index, 0};
+      w->stats = std::make_unique<TxnStats[]>(g.txns.size());
+      w->stop = &stop;
+      w->transactions = o.transactions;
+      w->max_retries = o.max_retries;
+      workers.push_back(std::move(w));
+      ++index;
+    }
+  }
+  // Sequences are split across every client of the run.
+  for (auto& w : workers)
+    for (auto& cur : w->cursors) cur.stride = index;
+
+  for (auto& w : workers) {
+    connect_worker(*w);
+    if (stop_requested()) throw Error(ErrorClass::kInterrupted, "interrupted while connecting");
+  }
+  res.server_version = workers.front()->conn->server_version();
+
+  // Merged cumulative histograms per (group, txn), for the interval deltas.
+  struct Series {
+    std::string group, txn;
+    std::vector<std::pair<Worker*, int>> sources;  // worker and its stats index
+    metrics::Histogram previous, current, scratch;
+    int64_t prev_errors = 0;
+  };
+  std::vector<Series> series;
+  for (size_t gi = 0; gi < plan.groups.size(); ++gi) {
+    const GroupPlan& g = plan.groups[gi];
+    for (size_t k = 0; k < g.txns.size(); ++k) {
+      Series s;
+      s.group = g.name;
+      s.txn = plan.txns[g.txns[k]].name;
+      for (auto& w : workers)
+        if (w->group == &g) s.sources.emplace_back(w.get(), static_cast<int>(k));
+      series.push_back(std::move(s));
+    }
+  }
+
+  const int64_t start = metrics::now_ns();
+  const int64_t warmup_ns = static_cast<int64_t>(o.warmup_s * 1e9);
+  const int64_t measure_from = start + warmup_ns;
+  const int64_t end = measure_from + static_cast<int64_t>(o.duration_s * 1e9);
+  res.start_unix_ms = unix_ms();
+  std::vector<std::thread> threads;
+  for (auto& w : workers) {
+    w->measure_from_ns = measure_from;
+    threads.emplace_back([wp = w.get()] { run_worker(*wp); });
+  }
+
+  auto all_finished = [&] {
+    for (auto& w : workers)
+      if (!w->finished.load(std::memory_order_acquire)) return false;
+    return true;
+  };
+  auto collect = [&](double t_s, double length_s, bool record) {
+    double tps = 0, p99 = 0;
+    int64_t errors = 0;
+    metrics::Histogram all;
+    int64_t committed_sum = 0;
+    for (auto& s : series) {
+      s.current.reset();
+      int64_t errs = 0;
+      for (auto& [w, k] : s.sources) {
+        w->stats[k].latency.snapshot_into(s.scratch);
+        s.current.merge_from(s.scratch);
+        errs += w->stats[k].errors.load(std::memory_order_relaxed);
+      }
+      IntervalRow row;
+      row.t_s = t_s;
+      row.length_s = length_s;
+      row.group = s.group;
+      row.txn = s.txn;
+      row.latency = s.current;
+      row.latency.subtract(s.previous);
+      row.committed = row.latency.count();
+      row.errors = errs - s.prev_errors;
+      s.prev_errors = errs;
+      s.previous = s.current;
+      committed_sum += row.committed;
+      errors += errs;
+      all.merge_from(row.latency);
+      if (record) res.series.push_back(std::move(row));
+    }
+    if (length_s > 0) tps = committed_sum / length_s;
+    p99 = all.value_at_quantile(0.99) / 1e6;
+    return std::make_tuple(tps, p99, errors);
+  };
+
+  // The recorder: wake at each interval boundary, merge, report progress.
+  int64_t next_tick = start + kIntervalNs;
+  int64_t last_tick = start;
+  bool measuring = warmup_ns == 0;
+  while (true) {
+    int64_t now = metrics::now_ns();
+    bool time_up = o.transactions == 0 && now >= end;
+    if (stop_requested() || time_up) stop.store(true);
+    if (all_finished()) break;
+    if (now < next_tick && !stop.load()) {
+      std::this_thread::sleep_for(std::chrono::nanoseconds(std::min(next_tick, end) - now));
+      continue;
+    }
+    if (stop.load()) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+      continue;
+    }
+    // An interval ended. Intervals during warm-up only feed the progress line.
+    if (!measuring && now >= measure_from) {
+      measuring = true;
+      collect(0, 0, false);  // the baseline the first measured interval is taken from
+      last_tick = measure_from;
+    }
+    double length = (now - last_tick) / 1e9;
+    auto [tps, p99, errors] = collect((now - measure_from) / 1e9, length, measuring);
+    last_tick = now;
+    next_tick += kIntervalNs;
+    if (on_progress) on_progress(Progress{(now - start) / 1e9, !measuring, tps, p99, errors});
+  }
+  for (auto& t : threads) t.join();
+  const int64_t stopped = metrics::now_ns();
+  res.end_unix_ms = unix_ms();
+  res.interrupted = stop_requested();
+  res.measured_s = std::max(0.0, (stopped - std::max(measure_from, start)) / 1e9);
+  if (measuring || stopped >= measure_from) {
+    double length = (stopped - last_tick) / 1e9;
+    if (length > 0.05 || res.series.empty()) collect((stopped - measure_from) / 1e9, length, stopped >= measure_from);
+  }
+
+  // Totals per transaction and per group.
+  for (const auto& g : plan.groups) {
+    TxnTotals all;
+    all.group = g.name;
+    all.txn = "ALL";
+    all.clients = g.clients;
+    for (size_t k = 0; k < g.txns.size(); ++k) {
+      TxnTotals t;
+      t.group = g.name;
+      t.txn = plan.txns[g.txns[k]].name;
+      t.clients = g.clients;
+      for (auto& w : workers) {
+        if (w->group != &g) continue;
+        TxnStats& st = w->stats[k];
+        t.latency.merge_from(st.latency);
+        t.committed += st.committed.load();
+        t.aborted += st.aborted.load();
+        t.errors += st.errors.load();
+        t.retries += st.retries.load();
+      }
+      all.latency.merge_from(t.latency);
+      all.committed += t.committed;
+      all.aborted += t.aborted;
+      all.errors += t.errors;
+      all.retries += t.retries;
+      res.totals.push_back(std::move(t));
+    }
+    res.totals.push_back(std::move(all));
+  }
+  for (auto& w : workers) {
+    res.warmup_committed += w->warmup_committed.load();
+    for (auto& e : w->errors)
+      if (res.sample_errors.size() < 10) res.sample_errors.push_back(e);
+  }
+  return res;
+}
+
+}  // namespace oltap::run

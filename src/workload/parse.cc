@@ -1,0 +1,398 @@
+// The YAML workload format, read into a Spec. Every check here reports the
+// place in the file; docs/workload-format.md describes each key.
+#include <set>
+
+#include "yaml_util.h"
+
+namespace oltap::workload {
+namespace {
+
+const std::vector<std::string> kDialects = {"default", "postgres", "mysql", "redshift", "sqlite"};
+
+Dialected read_dialected(const YamlReader& r, const YAML::Node& n, const char* what) {
+  Dialected d;
+  d.mark = r.mark(n);
+  if (n.IsScalar()) {
+    d.by_dialect["default"] = n.Scalar();
+    return d;
+  }
+  if (!n.IsMap()) r.fail(n, std::string(what) + " must be text, or a mapping of dialect: text");
+  for (auto it = n.begin(); it != n.end(); ++it) {
+    std::string k = r.str(it->first, "a dialect name");
+    bool known = false;
+    for (const auto& x : kDialects) known = known || x == k;
+    if (!known) {
+      std::string near = closest_match(k, kDialects);
+      r.fail(it->first, "unknown dialect '" + k + "' in " + what +
+                            (near.empty() ? " (known: default, postgres, mysql, redshift, sqlite)"
+                                          : "; did you mean '" + near + "'?"));
+    }
+    d.by_dialect[k] = r.str(it->second, what);
+  }
+  return d;
+}
+
+// Distribution keys, one of which makes a mapping a distribution.
+const std::vector<std::string> kDistKeys = {"const", "uniform", "zipfian", "nurand", "seq", "string", "choice"};
+
+std::vector<Expr> read_bounds(const YamlReader& r, const YAML::Node& n, size_t count, const char* what) {
+  std::vector<Expr> out;
+  if (count == 1 && n.IsScalar()) {
+    out.push_back(r.expr(n, what));
+    return out;
+  }
+  if (!n.IsSequence() || n.size() != count)
+    r.fail(n, std::string(what) + " takes a list of " + std::to_string(count) + " values, e.g. " +
+                  (count == 2 ? "[1, 100]" : "[255, 1, 3000]"));
+  for (const auto& e : n) out.push_back(r.expr(e, what));
+  return out;
+}
+
+// A distribution given as a one-key mapping ({uniform: [1, 10]}) plus its options.
+DistSpec read_dist(const YamlReader& r, const YAML::Node& n, const std::string& owner) {
+  DistSpec d;
+  d.mark = r.mark(n);
+  std::string kind;
+  for (auto it = n.begin(); it != n.end(); ++it) {
+    std::string k = it->first.as<std::string>();
+    for (const auto& dk : kDistKeys)
+      if (dk == k) {
+        if (!kind.empty()) r.fail(it->first, owner + " has two distributions: '" + kind + "' and '" + k + "'");
+        kind = k;
+      }
+  }
+  if (kind.empty()) {
+    std::string first = n.begin() != n.end() ? n.begin()->first.as<std::string>() : "";
+    std::string near = closest_match(first, kDistKeys);
+    r.fail(n, owner + " needs a distribution: one of const, uniform, zipfian, nurand, seq, string, choice" +
+                  (near.empty() ? std::string() : "; did you mean '" + near + "'?"));
+  }
+  YAML::Node v = n[kind];
+  using K = Distribution::Kind;
+  if (kind == "const") {
+    r.check_keys(n, {"const"}, owner.c_str());
+    d.kind = K::kConst;
+    if (v.IsScalar() && v.Tag() != "!") {
+      d.args.push_back(r.expr(v, "const"));
+    } else {
+      d.args.push_back(Expr::constant(r.value(v)));
+    }
+  } else if (kind == "uniform") {
+    r.check_keys(n, {"uniform"}, owner.c_str());
+    d.kind = K::kUniform;
+    d.args = read_bounds(r, v, 2, "uniform");
+    for (const auto& e : v)
+      if (e.Scalar().find('.') != std::string::npos) d.kind = K::kUniformReal;
+  } else if (kind == "zipfian") {
+    r.check_keys(n, {"zipfian", "theta"}, owner.c_str());
+    d.kind = K::kZipfian;
+    d.args = read_bounds(r, v, 2, "zipfian");
+    if (n["theta"]) d.theta = r.number(n["theta"], "theta");
+    if (d.theta <= 0) r.fail(n["theta"], "theta must be above 0");
+  } else if (kind == "nurand") {
+    r.check_keys(n, {"nurand"}, owner.c_str());
+    d.kind = K::kNURand;
+    d.args = read_bounds(r, v, 3, "nurand ([A, min, max])");
+  } else if (kind == "seq") {
+    r.check_keys(n, {"seq", "step"}, owner.c_str());
+    d.kind = K::kSequence;
+    d.args.push_back(r.expr(v, "seq"));
+    d.args.push_back(n["step"] ? r.expr(n["step"], "step") : Expr::constant(Value::of_int(1)));
+  } else if (kind == "string") {
+    r.check_keys(n, {"string", "charset"}, owner.c_str());
+    d.kind = K::kString;
+    if (v.IsScalar()) {
+      Expr e = r.expr(v, "string length");
+      d.args = {e, e};
+    } else {
+      d.args = read_bounds(r, v, 2, "string ([min length, max length])");
+    }
+    d.charset = n["charset"] ? r.str(n["charset"], "charset") : std::string(kAlphaNumeric);
+    if (d.charset.empty()) r.fail(n["charset"], "charset must not be empty");
+  } else if (kind == "choice") {
+    r.check_keys(n, {"choice", "weights"}, owner.c_str());
+    d.kind = K::kChoice;
+    r.expect_seq(v, "choice");
+    if (v.size() == 0) r.fail(v, "choice needs at least one option");
+    for (const auto& e : v) d.options.push_back(r.value(e));
+    if (n["weights"]) {
+      r.expect_seq(n["weights"], "weights");
+      if (n["weights"].size() != v.size())
+        r.fail(n["weights"], "weights has " + std::to_string(n["weights"].size()) + " entries but choice has " +
+                                 std::to_string(v.size()));
+      for (const auto& w : n["weights"]) {
+        double x = r.number(w, "a weight");
+        if (x < 0) r.fail(w, "a weight must not be negative");
+        d.weights.push_back(x);
+      }
+    } else {
+      d.weights.assign(v.size(), 1.0);
+    }
+  }
+  return d;
+}
+
+Column read_column(const YamlReader& r, const std::string& name, const YAML::Node& n) {
+  Column c;
+  c.name = name;
+  c.mark = r.mark(n);
+  if (n.IsNull()) {
+    c.kind = Column::Kind::kNull;
+    return c;
+  }
+  if (n.IsScalar()) {  // a bare value is a constant
+    c.kind = Column::Kind::kExpr;
+    c.expr = Expr::constant(r.value(n));
+    return c;
+  }
+  r.expect_map(n, ("column " + name).c_str());
+  if (n["expr"]) {
+    r.check_keys(n, {"expr"}, ("column " + name).c_str());
+    c.kind = Column::Kind::kExpr;
+    c.expr = r.expr(n["expr"], "expr");
+    return c;
+  }
+  if (n["null"]) {
+    r.check_keys(n, {"null"}, ("column " + name).c_str());
+    c.kind = Column::Kind::kNull;
+    return c;
+  }
+  if (n["seq"] && !n["step"]) {
+    r.check_keys(n, {"seq"}, ("column " + name).c_str());
+    c.kind = Column::Kind::kSequence;
+    c.seq_start = r.integer(n["seq"], "seq");
+    return c;
+  }
+  c.kind = Column::Kind::kDist;
+  c.dist = read_dist(r, n, "column " + name);
+  return c;
+}
+
+Step read_step(const YamlReader& r, const YAML::Node& n) {
+  r.expect_map(n, "a step");
+  r.check_keys(n, {"sql", "into"}, "a step");
+  Step s;
+  s.mark = r.mark(n);
+  if (!n["sql"]) r.fail(n, "a step needs 'sql'");
+  s.sql = read_dialected(r, n["sql"], "sql");
+  if (n["into"]) {
+    const YAML::Node& in = n["into"];
+    if (in.IsScalar()) {
+      s.into.push_back(in.Scalar());
+    } else {
+      r.expect_seq(in, "into");
+      for (const auto& e : in) s.into.push_back(r.str(e, "a name in into"));
+    }
+  }
+  return s;
+}
+
+// Checks every :name of the transaction's statements is a parameter or bound
+// by an earlier step's `into`.
+void check_placeholders(const YamlReader& r, const Spec& spec, const Transaction& t, const YAML::Node& steps) {
+  std::set<std::string> bound;
+  std::vector<std::string> known;
+  for (const auto& p : spec.parameters) known.push_back(p.name);
+  size_t i = 0;
+  for (const auto& s : t.steps) {
+    for (const auto& [dialect, text] : s.sql.by_dialect) {
+      for (const auto& ph : scan_placeholders(text)) {
+        if (spec.find_parameter(ph.name) || bound.count(ph.name)) continue;
+        std::vector<std::string> cands = known;
+        cands.insert(cands.end(), bound.begin(), bound.end());
+        std::string near = closest_match(ph.name, cands);
+        r.fail(steps[i]["sql"], "':" + ph.name + "' in transaction '" + t.name +
+                                    "' is neither a parameter nor bound by an earlier step's into" +
+                                    (near.empty() ? std::string() : "; did you mean ':" + near + "'?"));
+      }
+    }
+    for (const auto& n : s.into) bound.insert(n);
+    ++i;
+  }
+}
+
+}  // namespace
+
+Spec parse_spec(const std::string& text, const std::string& file) {
+  YamlReader r(file);
+  YAML::Node loaded;
+  try {
+    loaded = YAML::Load(text);
+  } catch (const YAML::ParserException& e) {
+    Mark m{file, e.mark.line + 1, e.mark.column + 1};
+    throw error_at(m, e.msg);
+  }
+  // Read through a const node: yaml-cpp's non-const operator[] may add keys.
+  const YAML::Node& root = loaded;
+  if (!root.IsMap()) {
+    Mark m{file, 1, 1};
+    throw error_at(m, "a workload file must be a mapping with at least 'name' and 'transactions'");
+  }
+  r.check_keys(root,
+               {"name", "description", "scale", "schema", "after_load", "data", "parameters", "transactions",
+                "groups", "run"},
+               "the workload");
+  Spec spec;
+  spec.file = file;
+  if (!root["name"]) throw error_at(Mark{file, 1, 1}, "the workload needs a 'name'");
+  spec.name = r.str(root["name"], "name");
+  if (root["description"]) spec.description = r.str(root["description"], "description");
+  if (root["scale"]) {
+    spec.scale = r.number(root["scale"], "scale");
+    if (spec.scale <= 0) r.fail(root["scale"], "scale must be above 0");
+  }
+  if (root["schema"]) spec.schema = read_dialected(r, root["schema"], "schema");
+  if (root["after_load"]) spec.after_load = read_dialected(r, root["after_load"], "after_load");
+
+  if (root["data"]) {
+    r.expect_seq(root["data"], "data");
+    for (const auto& t : root["data"]) {
+      r.expect_map(t, "a data entry");
+      r.check_keys(t, {"table", "rows", "columns"}, "a data entry");
+      TableData td;
+      td.mark = r.mark(t);
+      if (!t["table"]) r.fail(t, "a data entry needs 'table'");
+      td.table = r.str(t["table"], "table");
+      if (!t["rows"]) r.fail(t, "data for " + td.table + " needs 'rows'");
+      td.rows = r.expr(t["rows"], "rows");
+      td.rows.resolve([](const std::string& n) { return n == "scale" ? 0 : -1; });
+      if (!t["columns"]) r.fail(t, "data for " + td.table + " needs 'columns'");
+      r.expect_map(t["columns"], "columns");
+      std::vector<std::string> earlier = {"scale", "row"};
+      for (auto it = t["columns"].begin(); it != t["columns"].end(); ++it) {
+        Column c = read_column(r, r.str(it->first, "a column name"), it->second);
+        // Expressions may use scale, row (0-based) and earlier columns.
+        auto slot_of = [&](const std::string& n) {
+          for (size_t k = 0; k < earlier.size(); ++k)
+            if (earlier[k] == n) return static_cast<int>(k);
+          return -1;
+        };
+        if (c.kind == Column::Kind::kExpr) c.expr.resolve(slot_of);
+        for (auto& a : c.dist.args) a.resolve(slot_of);
+        earlier.push_back(c.name);
+        td.columns.push_back(std::move(c));
+      }
+      spec.data.push_back(std::move(td));
+    }
+  }
+
+  if (root["parameters"]) {
+    r.expect_map(root["parameters"], "parameters");
+    for (auto it = root["parameters"].begin(); it != root["parameters"].end(); ++it) {
+      Parameter p;
+      p.name = r.str(it->first, "a parameter name");
+      p.mark = r.mark(it->first);
+      if (spec.find_parameter(p.name)) r.fail(it->first, "parameter '" + p.name + "' is defined twice");
+      r.expect_map(it->second, ("parameter " + p.name).c_str());
+      p.dist = read_dist(r, it->second, "parameter " + p.name);
+      for (auto& a : p.dist.args) a.resolve([](const std::string& n) { return n == "scale" ? 0 : -1; });
+      spec.parameters.push_back(std::move(p));
+    }
+  }
+
+  if (!root["transactions"]) throw error_at(r.mark(root), "the workload needs 'transactions'");
+  r.expect_seq(root["transactions"], "transactions");
+  if (root["transactions"].size() == 0) r.fail(root["transactions"], "transactions must not be empty");
+  for (const auto& t : root["transactions"]) {
+    r.expect_map(t, "a transaction");
+    r.check_keys(t, {"name", "weight", "steps", "transaction"}, "a transaction");
+    Transaction tx;
+    tx.mark = r.mark(t);
+    if (!t["name"]) r.fail(t, "a transaction needs a 'name'");
+    tx.name = r.str(t["name"], "name");
+    if (tx.name == "ALL") r.fail(t["name"], "'ALL' is reserved for the summary's total row");
+    if (spec.find_transaction(tx.name)) r.fail(t["name"], "transaction '" + tx.name + "' is defined twice");
+    if (t["weight"]) {
+      tx.weight = r.number(t["weight"], "weight");
+      if (tx.weight < 0) r.fail(t["weight"], "weight must not be negative");
+    }
+    if (t["transaction"]) tx.explicit_transaction = r.boolean(t["transaction"], "transaction");
+    if (!t["steps"]) r.fail(t, "transaction '" + tx.name + "' needs 'steps'");
+    r.expect_seq(t["steps"], "steps");
+    if (t["steps"].size() == 0) r.fail(t["steps"], "steps must not be empty");
+    for (const auto& s : t["steps"]) tx.steps.push_back(read_step(r, s));
+    check_placeholders(r, spec, tx, t["steps"]);
+    spec.transactions.push_back(std::move(tx));
+  }
+
+  if (root["run"]) {
+    const YAML::Node& n = root["run"];
+    r.expect_map(n, "run");
+    r.check_keys(n, {"clients", "duration", "warmup", "transactions"}, "run");
+    if (n["clients"]) spec.run.clients = static_cast<int>(r.integer(n["clients"], "clients"));
+    if (spec.run.clients < 1) r.fail(n["clients"], "clients must be at least 1");
+    try {
+      if (n["duration"]) spec.run.duration_s = parse_duration_s(r.str(n["duration"], "duration"));
+    } catch (const Error& e) {
+      r.fail(n["duration"], e.what());
+    }
+    try {
+      if (n["warmup"]) spec.run.warmup_s = parse_duration_s(r.str(n["warmup"], "warmup"));
+    } catch (const Error& e) {
+      r.fail(n["warmup"], e.what());
+    }
+    if (n["transactions"]) spec.run.transactions = r.integer(n["transactions"], "transactions");
+  }
+
+  if (root["groups"]) {
+    r.expect_seq(root["groups"], "groups");
+    for (const auto& g : root["groups"]) {
+      r.expect_map(g, "a group");
+      r.check_keys(g, {"name", "clients", "mix"}, "a group");
+      Group grp;
+      grp.mark = r.mark(g);
+      if (!g["name"]) r.fail(g, "a group needs a 'name'");
+      grp.name = r.str(g["name"], "name");
+      for (const auto& other : spec.groups)
+        if (other.name == grp.name) r.fail(g["name"], "group '" + grp.name + "' is defined twice");
+      if (g["clients"]) {
+        grp.clients = static_cast<int>(r.integer(g["clients"], "clients"));
+        if (grp.clients < 1) r.fail(g["clients"], "clients must be at least 1");
+      }
+      if (g["mix"]) {
+        const YAML::Node& mix = g["mix"];
+        std::vector<std::string> names;
+        for (const auto& t : spec.transactions) names.push_back(t.name);
+        auto add = [&](const YAML::Node& key, double w) {
+          std::string name = r.str(key, "a transaction name");
+          if (!spec.find_transaction(name)) {
+            std::string near = closest_match(name, names);
+            r.fail(key, "group '" + grp.name + "' names an unknown transaction '" + name + "'" +
+                            (near.empty() ? std::string() : "; did you mean '" + near + "'?"));
+          }
+          grp.mix.emplace_back(name, w);
+        };
+        if (mix.IsMap()) {
+          for (auto it = mix.begin(); it != mix.end(); ++it) {
+            double w = r.number(it->second, "a weight");
+            if (w < 0) r.fail(it->second, "a weight must not be negative");
+            add(it->first, w);
+          }
+        } else if (mix.IsSequence()) {
+          for (const auto& e : mix) add(e, spec.find_transaction(r.str(e, "a transaction name"))
+                                               ? spec.find_transaction(e.Scalar())->weight
+                                               : 0);
+        } else {
+          r.fail(mix, "mix must be a list of transaction names or a mapping of name: weight");
+        }
+      }
+      spec.groups.push_back(std::move(grp));
+    }
+  }
+  if (spec.groups.empty()) {
+    Group g;
+    g.name = "default";
+    g.mark = r.mark(root);
+    spec.groups.push_back(std::move(g));
+  }
+  for (const auto& g : spec.groups) {
+    double total = 0;
+    if (g.mix.empty())
+      for (const auto& t : spec.transactions) total += t.weight;
+    for (const auto& [n, w] : g.mix) total += w;
+    if (total <= 0) throw error_at(g.mark, "group '" + g.name + "' has no transaction with a weight above 0");
+  }
+  return spec;
+}
+
+}  // namespace oltap::workload

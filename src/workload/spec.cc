@@ -1,0 +1,88 @@
+// What a Spec offers once parsed: look-ups, the tables a schema creates,
+// distributions with their bounds evaluated, and reading a file.
+#include <fstream>
+#include <regex>
+#include <sstream>
+
+#include "workload.h"
+
+namespace oltap::workload {
+
+std::string Mark::str() const { return file + ":" + std::to_string(line) + ":" + std::to_string(column); }
+
+Error error_at(const Mark& m, const std::string& message) {
+  return Error(ErrorClass::kBadInput, m.str() + ": " + message);
+}
+
+const std::string* Dialected::for_dialect(std::string_view dialect) const {
+  auto it = by_dialect.find(std::string(dialect));
+  if (it != by_dialect.end()) return &it->second;
+  it = by_dialect.find("default");
+  return it == by_dialect.end() ? nullptr : &it->second;
+}
+
+const Transaction* Spec::find_transaction(std::string_view n) const {
+  for (const auto& t : transactions)
+    if (t.name == n) return &t;
+  return nullptr;
+}
+
+const Parameter* Spec::find_parameter(std::string_view n) const {
+  for (const auto& p : parameters)
+    if (p.name == n) return &p;
+  return nullptr;
+}
+
+std::vector<std::string> Spec::tables(std::string_view dialect) const {
+  std::vector<std::string> out;
+  const std::string* ddl = schema.for_dialect(dialect);
+  if (!ddl) return out;
+  static const std::regex create(R"(^\s*create\s+(?:unlogged\s+|temporary\s+|temp\s+)?table\s+(?:if\s+not\s+exists\s+)?([A-Za-z_][A-Za-z0-9_.]*))",
+                                 std::regex::icase);
+  for (const auto& stmt : split_statements(*ddl)) {
+    std::smatch m;
+    if (std::regex_search(stmt, m, create)) out.push_back(m[1]);
+  }
+  return out;
+}
+
+Distribution make_distribution(const DistSpec& d, const std::map<std::string, Value>& names, int64_t nurand_c) {
+  auto arg = [&](size_t i) { return eval_with(d.args.at(i), names); };
+  auto int_arg = [&](size_t i) {
+    Value v = arg(i);
+    if (v.kind == Value::Kind::kNull) throw error_at(d.args[i].mark(), "'" + d.args[i].text() + "' has no value");
+    return v.as_int();
+  };
+  try {
+    using K = Distribution::Kind;
+    switch (d.kind) {
+      case K::kConst: return Distribution::constant(arg(0));
+      case K::kUniform: return Distribution::uniform(int_arg(0), int_arg(1));
+      case K::kUniformReal: return Distribution::uniform_real(arg(0).as_double(), arg(1).as_double());
+      case K::kZipfian: return Distribution::zipfian(int_arg(0), int_arg(1), d.theta);
+      case K::kNURand: return Distribution::nurand(int_arg(0), int_arg(1), int_arg(2), nurand_c);
+      case K::kSequence: return Distribution::sequence(int_arg(0), int_arg(1));
+      case K::kString:
+        return Distribution::random_string(static_cast<int>(int_arg(0)), static_cast<int>(int_arg(1)), d.charset);
+      case K::kChoice: return Distribution::choice(d.options, d.weights);
+    }
+  } catch (const Error& e) {
+    // Factories know nothing of files; add the place the distribution was written.
+    if (std::string(e.what()).rfind(d.mark.file, 0) == 0) throw;
+    throw error_at(d.mark, e.what());
+  }
+  throw error_at(d.mark, "unknown distribution");
+}
+
+Spec load_spec(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw Error(ErrorClass::kBadInput, path + ": cannot open the workload file");
+  std::stringstream ss;
+  ss << in.rdbuf();
+  std::string text = ss.str();
+  Spec s = parse_spec(text, path);
+  s.sha256 = sha256_hex(text);
+  return s;
+}
+
+}  // namespace oltap::workload

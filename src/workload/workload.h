@@ -1,0 +1,263 @@
+// Workloads: the YAML format, its validation, expressions and parameter
+// distributions. A Spec is what a workload file says, checked and compiled;
+// errors carry file:line:col. A Distribution draws one parameter value from a
+// client's random stream without allocating.
+//
+// This module knows nothing of engines, threads or result files.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/common.h"
+
+namespace oltap::workload {
+
+// ---------------------------------------------------------------- random
+
+// A client's random stream: xoshiro256**, seeded through splitmix64, so the
+// same seed gives the same sequence on every machine.
+class Rng {
+ public:
+  explicit Rng(uint64_t seed = 0) noexcept;
+  uint64_t next() noexcept;
+  // Uniform in [0, 1).
+  double next_double() noexcept;
+  // Uniform integer in [lo, hi], both inclusive, without modulo bias.
+  int64_t uniform(int64_t lo, int64_t hi) noexcept;
+
+ private:
+  uint64_t s_[4];
+};
+
+// Mixes a seed with stream numbers (client index, table, chunk) into the seed
+// of an independent stream.
+uint64_t derive_seed(uint64_t seed, uint64_t a, uint64_t b = 0) noexcept;
+
+// A client's place in a sequence: client k of n draws start+k*step,
+// start+(k+n)*step, ... so clients never draw the same value.
+struct SequenceCursor {
+  int64_t next = 0;    // index of the next value in the sequence
+  int64_t stride = 1;  // number of clients sharing the sequence
+};
+
+// One parameter's distribution, with its bounds already evaluated.
+class Distribution {
+ public:
+  enum class Kind { kConst, kUniform, kUniformReal, kZipfian, kNURand, kSequence, kString, kChoice };
+
+  static Distribution constant(Value v);
+  static Distribution uniform(int64_t lo, int64_t hi);
+  static Distribution uniform_real(double lo, double hi);
+  // Zipfian over [lo, hi] with exponent theta (YCSB's default 0.99): lo is the
+  // most popular value. Exact (rejection-inversion), O(1) to set up and draw.
+  static Distribution zipfian(int64_t lo, int64_t hi, double theta);
+  // TPC-C NURand(A, lo, hi) with run constant c (TPC-C clause 2.1.6).
+  static Distribution nurand(int64_t a, int64_t lo, int64_t hi, int64_t c);
+  static Distribution sequence(int64_t start, int64_t step);
+  // Random text of a length uniform in [min_len, max_len] drawn from charset.
+  static Distribution random_string(int min_len, int max_len, std::string charset);
+  // One of options, with probability proportional to its weight.
+  static Distribution choice(std::vector<Value> options, std::vector<double> weights);
+
+  // Draws the next value into out. Allocates nothing once out's text buffer
+  // has grown to the longest string drawn.
+  void draw(Rng& rng, SequenceCursor& seq, Value& out) const noexcept;
+
+  Kind kind() const noexcept { return kind_; }
+  // Inclusive integer bounds of integer kinds (the value range of a sequence
+  // is open: hi is INT64_MAX).
+  int64_t lo() const noexcept { return lo_; }
+  int64_t hi() const noexcept { return hi_; }
+
+ private:
+  Kind kind_ = Kind::kConst;
+  int64_t lo_ = 0, hi_ = 0;
+  double dlo_ = 0, dhi_ = 0;
+  int64_t a_ = 0, c_ = 0;  // NURand A and C; sequence step in a_
+  // Zipfian (rejection-inversion) constants.
+  double theta_ = 0, h_x1_ = 0, h_n_ = 0, s_ = 0;
+  int min_len_ = 0, max_len_ = 0;
+  std::string charset_;
+  std::vector<Value> options_;
+  std::vector<double> cumulative_;  // choice: running sums of weights, last = total
+  Value const_;
+
+  double zipf_h(double x) const noexcept;
+  double zipf_h_inv(double x) const noexcept;
+};
+
+inline constexpr std::string_view kAlphaNumeric =
+    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+
+// ---------------------------------------------------------------- expressions
+
+// Where a thing came from in a workload file, for error messages.
+struct Mark {
+  std::string file;
+  int line = 0;    // 1-based
+  int column = 0;  // 1-based
+  std::string str() const;
+};
+
+// An error at a place in a workload file: "file:line:col: message".
+Error error_at(const Mark& m, const std::string& message);
+
+// An arithmetic expression over numbers and names (`100000 * scale`,
+// `(aid - 1) / 100000 + 1`): + - * / % with integer division when both
+// sides are integers, parentheses, unary minus, comparisons (= != < <= > >=),
+// `and`, `or`, `not`, and the functions min, max, abs.
+class Expr {
+ public:
+  Expr();
+  ~Expr();
+  Expr(const Expr&);
+  Expr& operator=(const Expr&);
+  Expr(Expr&&) noexcept;
+  Expr& operator=(Expr&&) noexcept;
+
+  // Parses text; names are resolved to slots by resolve(). Errors point at
+  // the column inside text, offset from mark.
+  static Expr parse(std::string_view text, const Mark& mark);
+  static Expr constant(Value v);
+
+  // Names the expression uses, in order of first use.
+  std::vector<std::string> names() const;
+  // Binds each name to a slot index of the values array eval() receives;
+  // slot_of returns -1 for an unknown name, which is reported at mark.
+  template <typename F>
+  void resolve(F slot_of) {
+    resolve_impl([&](const std::string& n) { return slot_of(n); });
+  }
+  bool is_constant() const noexcept;
+  // Evaluates with the slot values; never allocates for numeric results.
+  Value eval(const Value* slots) const noexcept;
+  const std::string& text() const noexcept;
+  const Mark& mark() const noexcept;
+
+  struct Impl;  // defined in expr.cc; public only so its helpers there can name it
+
+ private:
+  std::unique_ptr<Impl> impl_;
+  void resolve_impl(const std::function<int(const std::string&)>& slot_of);
+};
+
+// Evaluates a constant expression over the single name `scale` (and any
+// extra names given); errors at the expression's mark.
+Value eval_with(const Expr& e, const std::map<std::string, Value>& names);
+
+// ---------------------------------------------------------------- the spec
+
+// Text that may differ per SQL dialect ("default", "postgres", "mysql",
+// "redshift", "sqlite").
+struct Dialected {
+  std::map<std::string, std::string> by_dialect;
+  Mark mark;
+  // The text for dialect, falling back to "default"; nullptr when neither.
+  const std::string* for_dialect(std::string_view dialect) const;
+  bool empty() const { return by_dialect.empty(); }
+};
+
+// How a parameter or a generated column draws its values: a distribution kind
+// with its arguments as expressions (of `scale`, or of other columns).
+struct DistSpec {
+  Distribution::Kind kind = Distribution::Kind::kConst;
+  std::vector<Expr> args;    // bounds and the like, by kind
+  double theta = 0.99;       // zipfian
+  std::string charset;       // string
+  std::vector<Value> options;
+  std::vector<double> weights;
+  Mark mark;
+};
+
+struct Parameter {
+  std::string name;
+  DistSpec dist;
+  Mark mark;
+};
+
+struct Column {
+  std::string name;
+  enum class Kind { kSequence, kExpr, kDist, kNull } kind = Kind::kExpr;
+  int64_t seq_start = 1;  // kSequence: row i (0-based) gets seq_start + i
+  Expr expr;              // kExpr
+  DistSpec dist;          // kDist
+  Mark mark;
+};
+
+struct TableData {
+  std::string table;
+  Expr rows;
+  std::vector<Column> columns;
+  Mark mark;
+};
+
+struct Step {
+  Dialected sql;
+  std::vector<std::string> into;  // names bound from the first result row
+  Mark mark;
+};
+
+struct Transaction {
+  std::string name;
+  double weight = 1;
+  std::vector<Step> steps;
+  // Single-statement transactions run in autocommit unless this is set;
+  // several steps always run between BEGIN and COMMIT.
+  bool explicit_transaction = false;
+  Mark mark;
+};
+
+struct Group {
+  std::string name;
+  int clients = 0;  // 0: take the run's clients
+  // Transaction name -> weight; empty: every transaction with its own weight.
+  std::vector<std::pair<std::string, double>> mix;
+  Mark mark;
+};
+
+struct RunDefaults {
+  int clients = 1;
+  double duration_s = 30;
+  double warmup_s = 0;
+  int64_t transactions = 0;  // per client; 0 = run for the duration
+};
+
+struct Spec {
+  std::string file;
+  std::string name;
+  std::string description;
+  double scale = 1;
+  Dialected schema;
+  Dialected after_load;  // statements run after the data is loaded (keys, indexes, analyze)
+  std::vector<TableData> data;
+  std::vector<Parameter> parameters;
+  std::vector<Transaction> transactions;
+  std::vector<Group> groups;  // at least one after parsing ("default" when the file has none)
+  RunDefaults run;
+  std::string sha256;  // of the file's bytes, for meta.json
+
+  const Transaction* find_transaction(std::string_view name) const;
+  const Parameter* find_parameter(std::string_view name) const;
+  // Tables the schema creates, in order (from its CREATE TABLE statements).
+  std::vector<std::string> tables(std::string_view dialect) const;
+};
+
+// Reads, validates and compiles a workload file. Throws Error(kBadInput)
+// with "file:line:col: message" for the first problem found.
+Spec load_spec(const std::string& path);
+// Same, from text (tests); file is used in messages.
+Spec parse_spec(const std::string& text, const std::string& file);
+
+// Builds the distribution of spec with its bound expressions evaluated over names
+// (e.g. {"scale": 2}); run_constant seeds NURand's C.
+Distribution make_distribution(const DistSpec& spec, const std::map<std::string, Value>& names,
+                               int64_t nurand_c = 0);
+
+}  // namespace oltap::workload
