@@ -1,5 +1,7 @@
 // `oltap load FILE --target URI`: create the workload's tables and fill them.
 #include <iomanip>
+#include <fmt/format.h>
+
 #include <iostream>
 #include <thread>
 
@@ -35,7 +37,7 @@ void add_load(CLI::App& root, Action& action) {
       o.seed = a->seed;
       if (a->scale < 0) throw Error(ErrorClass::kBadInput, "--scale must be above 0");
       for (const auto& target : parse_targets(a->targets)) {
-        note("loading " + spec.name + " (scale " + std::to_string(o.scale).substr(0, 6) + ") into " +
+        note("loading " + spec.name + " (scale " + fmt::format("{:g}", o.scale) + ") into " +
              target.redacted() + " with " + std::to_string(o.jobs) + " job(s)");
         datagen::LoadReport r = datagen::load(spec, target, o, [](const std::string& l) { note("  " + l); });
         int64_t rows = 0;

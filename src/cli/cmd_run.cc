@@ -1,6 +1,8 @@
 // `oltap run FILE --target URI`: run the workload against each target in
 // turn, write the result files, print the summary. An interrupted run still
 // writes what it measured, marked incomplete, and exits 130.
+#include <fmt/format.h>
+
 #include <chrono>
 #include <filesystem>
 #include <ctime>
@@ -143,8 +145,8 @@ void add_run(CLI::App& root, Action& action) {
         if (run::stop_requested()) break;
         note("running " + spec.name + " on " + target.redacted() +
              (o.transactions ? " for " + std::to_string(o.transactions) + " transaction(s) per client"
-                             : " for " + std::to_string(o.duration_s).substr(0, 6) + " s") +
-             (o.warmup_s > 0 ? " after " + std::to_string(o.warmup_s).substr(0, 5) + " s of warm-up" : ""));
+                             : fmt::format(" for {:g} s", o.duration_s)) +
+             (o.warmup_s > 0 ? fmt::format(" after {:g} s of warm-up", o.warmup_s) : ""));
         ProgressLine progress(target.redacted());
         run::RunResult r = run::run_target(spec, target, o, [&](const run::Progress& p) {
           progress.update(p.elapsed_s, p.warming_up, p.tps, p.p99_ms, p.errors);

@@ -1,5 +1,7 @@
 // `oltap load`: drop and recreate the workload's tables, fill them with
 // several connections at once, then run the after-load statements.
+#include <fmt/format.h>
+
 #include <atomic>
 #include <chrono>
 #include <thread>
@@ -64,13 +66,12 @@ LoadReport load(const workload::Spec& spec, const engine::Target& target, const 
     for (const auto& f : failures)
       if (!f.empty()) throw Error(ErrorClass::kFatal, f);
     report.tables.push_back({data.table, rows, seconds_since(tt)});
-    progress("loaded " + data.table + ": " + std::to_string(rows) + " rows in " +
-             std::to_string(seconds_since(tt)).substr(0, 5) + " s");
+    progress(fmt::format("loaded {}: {} rows in {:.2f} s", data.table, rows, seconds_since(tt)));
   }
   if (const std::string* after = spec.after_load.for_dialect(target.dialect)) {
     auto ta = std::chrono::steady_clock::now();
     for (const auto& stmt : split_statements(*after)) conns[0]->run(stmt);
-    progress("ran after_load in " + std::to_string(seconds_since(ta)).substr(0, 5) + " s");
+    progress(fmt::format("ran after_load in {:.2f} s", seconds_since(ta)));
   }
   report.seconds = seconds_since(t0);
   return report;

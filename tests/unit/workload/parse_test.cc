@@ -1,0 +1,805 @@
+// Pins down the workload format as parse_spec reads it: a valid file fills
+// every part of the Spec, and each kind of mistake is refused with the exact
+// "file:line:col:" of the offending node and a message naming the problem
+// (with a did-you-mean where a typo is likely). Also Spec::tables and
+// make_distribution, which read what the parser kept.
+#include <gtest/gtest.h>
+
+#include <initializer_list>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "workload/workload.h"
+
+namespace oltap::workload {
+namespace {
+
+constexpr const char* kFile = "w.yaml";
+
+Spec parse(const std::string& text) { return parse_spec(text, kFile); }
+
+// Parses text expecting a bad-input error whose message starts with
+// "w.yaml:<line>:<col>: " and contains each of words.
+void expect_error_at(const std::string& text, int line, int col, std::initializer_list<std::string> words) {
+  const std::string prefix = std::string(kFile) + ":" + std::to_string(line) + ":" + std::to_string(col) + ": ";
+  try {
+    parse(text);
+  } catch (const Error& e) {
+    const std::string msg = e.what();
+    EXPECT_EQ(e.error_class(), ErrorClass::kBadInput) << msg;
+    EXPECT_EQ(msg.substr(0, prefix.size()), prefix) << "message: " << msg;
+    for (const auto& w : words) EXPECT_NE(msg.find(w), std::string::npos) << "'" << w << "' not in: " << msg;
+    return;
+  }
+  ADD_FAILURE() << "parsed without error; expected one at " << prefix;
+}
+
+// The smallest valid workload; error cases below change one thing in it.
+const char* const kMinimal =
+    "name: w\n"
+    "transactions:\n"
+    "  - name: t\n"
+    "    steps:\n"
+    "      - sql: SELECT 1\n";
+
+const char* const kFull = R"(name: shop
+description: a small shop
+scale: 2
+schema:
+  default: |
+    CREATE TABLE IF NOT EXISTS items (id int primary key, price int);
+    create unlogged table orders (id int, item int);
+  mysql: |
+    CREATE TABLE items (id int primary key, price int) ENGINE=InnoDB;
+after_load:
+  default: ANALYZE items
+  postgres: VACUUM ANALYZE items
+data:
+  - table: items
+    rows: 1000 * scale
+    columns:
+      id: {seq: 1}
+      price: {uniform: [1, 100]}
+      half: {expr: id / 2}
+      note: ~
+      kind: fixed
+parameters:
+  item: {uniform: [1, 1000 * scale]}
+  hot: {zipfian: [1, 100], theta: 0.5}
+  cust: {nurand: [255, 1, 3000]}
+  word: {string: [4, 8], charset: abc}
+  color: {choice: [red, green], weights: [3, 1]}
+  ratio: {uniform: [0.5, 1.5]}
+  next_id: {seq: 10, step: 5}
+transactions:
+  - name: lookup
+    weight: 3
+    steps:
+      - sql: SELECT price FROM items WHERE id = :item
+        into: [price]
+      - sql:
+          default: UPDATE items SET price = :price + 1 WHERE id = :item
+          mysql: UPDATE items SET price = :price + 1 WHERE id = :item LIMIT 1
+  - name: browse
+    transaction: true
+    steps:
+      - sql: SELECT * FROM items WHERE id = :hot
+        into: found
+groups:
+  - name: readers
+    clients: 4
+    mix: [browse]
+  - name: mixed
+    mix: {lookup: 2, browse: 1}
+run:
+  clients: 8
+  duration: 1m
+  warmup: 500ms
+  transactions: 100
+)";
+
+// ---------------------------------------------------------------- a valid file
+
+TEST(ParseSpec, ValidWorkloadFillsNameDescriptionAndScale) {
+  Spec s = parse(kFull);
+  EXPECT_EQ(s.file, "w.yaml");
+  EXPECT_EQ(s.name, "shop");
+  EXPECT_EQ(s.description, "a small shop");
+  EXPECT_DOUBLE_EQ(s.scale, 2);
+}
+
+TEST(ParseSpec, ValidWorkloadKeepsParametersWithTheirKindsAndOptions) {
+  Spec s = parse(kFull);
+  ASSERT_EQ(s.parameters.size(), 7u);
+  const std::vector<std::string> names = {"item", "hot", "cust", "word", "color", "ratio", "next_id"};
+  for (size_t i = 0; i < names.size(); ++i) EXPECT_EQ(s.parameters[i].name, names[i]);
+  using K = Distribution::Kind;
+  EXPECT_EQ(s.find_parameter("item")->dist.kind, K::kUniform);
+  EXPECT_EQ(s.find_parameter("item")->dist.args.size(), 2u);
+  EXPECT_EQ(s.find_parameter("item")->dist.args[1].text(), "1000 * scale");
+  EXPECT_EQ(s.find_parameter("hot")->dist.kind, K::kZipfian);
+  EXPECT_DOUBLE_EQ(s.find_parameter("hot")->dist.theta, 0.5);
+  EXPECT_EQ(s.find_parameter("cust")->dist.kind, K::kNURand);
+  EXPECT_EQ(s.find_parameter("cust")->dist.args.size(), 3u);
+  EXPECT_EQ(s.find_parameter("word")->dist.kind, K::kString);
+  EXPECT_EQ(s.find_parameter("word")->dist.charset, "abc");
+  const DistSpec& color = s.find_parameter("color")->dist;
+  EXPECT_EQ(color.kind, K::kChoice);
+  ASSERT_EQ(color.options.size(), 2u);
+  EXPECT_EQ(color.options[0].s, "red");
+  EXPECT_EQ(color.options[1].s, "green");
+  EXPECT_EQ(color.weights, (std::vector<double>{3, 1}));
+  EXPECT_EQ(s.find_parameter("ratio")->dist.kind, K::kUniformReal);
+  EXPECT_EQ(s.find_parameter("next_id")->dist.kind, K::kSequence);
+  EXPECT_EQ(s.find_parameter("missing"), nullptr);
+}
+
+TEST(ParseSpec, ParameterMarkPointsAtItsName) {
+  Spec s = parse(kFull);
+  const Parameter* p = s.find_parameter("hot");
+  ASSERT_NE(p, nullptr);
+  EXPECT_EQ(p->mark.file, "w.yaml");
+  EXPECT_EQ(p->mark.line, 24);
+  EXPECT_EQ(p->mark.column, 3);
+}
+
+TEST(ParseSpec, ValidWorkloadKeepsTransactionsStepsAndInto) {
+  Spec s = parse(kFull);
+  ASSERT_EQ(s.transactions.size(), 2u);
+  const Transaction& lookup = s.transactions[0];
+  EXPECT_EQ(lookup.name, "lookup");
+  EXPECT_DOUBLE_EQ(lookup.weight, 3);
+  EXPECT_FALSE(lookup.explicit_transaction);
+  ASSERT_EQ(lookup.steps.size(), 2u);
+  EXPECT_EQ(*lookup.steps[0].sql.for_dialect("postgres"), "SELECT price FROM items WHERE id = :item");
+  EXPECT_EQ(lookup.steps[0].into, (std::vector<std::string>{"price"}));
+  EXPECT_TRUE(lookup.steps[1].into.empty());
+  EXPECT_EQ(lookup.steps[0].mark.line, 35);
+
+  const Transaction& browse = s.transactions[1];
+  EXPECT_EQ(browse.name, "browse");
+  EXPECT_DOUBLE_EQ(browse.weight, 1);  // the default
+  EXPECT_TRUE(browse.explicit_transaction);
+  ASSERT_EQ(browse.steps.size(), 1u);
+  EXPECT_EQ(browse.steps[0].into, (std::vector<std::string>{"found"}));  // a single name without a list
+  EXPECT_EQ(s.find_transaction("browse"), &s.transactions[1]);
+  EXPECT_EQ(s.find_transaction("nope"), nullptr);
+}
+
+TEST(ParseSpec, DialectTextPicksTheDialectAndFallsBackToDefault) {
+  Spec s = parse(kFull);
+  const Dialected& update = s.transactions[0].steps[1].sql;
+  EXPECT_EQ(update.by_dialect.size(), 2u);
+  EXPECT_EQ(*update.for_dialect("mysql"), "UPDATE items SET price = :price + 1 WHERE id = :item LIMIT 1");
+  EXPECT_EQ(*update.for_dialect("postgres"), "UPDATE items SET price = :price + 1 WHERE id = :item");
+  EXPECT_EQ(*update.for_dialect("redshift"), "UPDATE items SET price = :price + 1 WHERE id = :item");
+
+  Dialected only_mysql;
+  only_mysql.by_dialect["mysql"] = "SELECT 1";
+  EXPECT_EQ(only_mysql.for_dialect("postgres"), nullptr);
+}
+
+TEST(ParseSpec, AfterLoadIsDialectedText) {
+  Spec s = parse(kFull);
+  ASSERT_NE(s.after_load.for_dialect("postgres"), nullptr);
+  EXPECT_EQ(*s.after_load.for_dialect("postgres"), "VACUUM ANALYZE items");
+  EXPECT_EQ(*s.after_load.for_dialect("mysql"), "ANALYZE items");
+  EXPECT_TRUE(parse(kMinimal).after_load.empty());
+}
+
+TEST(ParseSpec, GroupsKeepClientsAndMixWithWeights) {
+  Spec s = parse(kFull);
+  ASSERT_EQ(s.groups.size(), 2u);
+  EXPECT_EQ(s.groups[0].name, "readers");
+  EXPECT_EQ(s.groups[0].clients, 4);
+  // A list mix takes each transaction's own weight.
+  ASSERT_EQ(s.groups[0].mix.size(), 1u);
+  EXPECT_EQ(s.groups[0].mix[0], (std::pair<std::string, double>{"browse", 1}));
+  EXPECT_EQ(s.groups[1].name, "mixed");
+  EXPECT_EQ(s.groups[1].clients, 0);  // takes the run's clients
+  ASSERT_EQ(s.groups[1].mix.size(), 2u);
+  EXPECT_EQ(s.groups[1].mix[0], (std::pair<std::string, double>{"lookup", 2}));
+  EXPECT_EQ(s.groups[1].mix[1], (std::pair<std::string, double>{"browse", 1}));
+}
+
+TEST(ParseSpec, WithoutGroupsThereIsOneDefaultGroupOfEveryTransaction) {
+  Spec s = parse(kMinimal);
+  ASSERT_EQ(s.groups.size(), 1u);
+  EXPECT_EQ(s.groups[0].name, "default");
+  EXPECT_TRUE(s.groups[0].mix.empty());
+}
+
+TEST(ParseSpec, RunDefaultsAreRead) {
+  Spec s = parse(kFull);
+  EXPECT_EQ(s.run.clients, 8);
+  EXPECT_DOUBLE_EQ(s.run.duration_s, 60);
+  EXPECT_DOUBLE_EQ(s.run.warmup_s, 0.5);
+  EXPECT_EQ(s.run.transactions, 100);
+}
+
+TEST(ParseSpec, RunDefaultsWhenTheFileHasNoRun) {
+  Spec s = parse(kMinimal);
+  EXPECT_EQ(s.run.clients, 1);
+  EXPECT_DOUBLE_EQ(s.run.duration_s, 30);
+  EXPECT_DOUBLE_EQ(s.run.warmup_s, 0);
+  EXPECT_EQ(s.run.transactions, 0);
+  EXPECT_DOUBLE_EQ(s.scale, 1);
+}
+
+TEST(ParseSpec, DataColumnsKeepTheirKindsInOrder) {
+  Spec s = parse(kFull);
+  ASSERT_EQ(s.data.size(), 1u);
+  const TableData& t = s.data[0];
+  EXPECT_EQ(t.table, "items");
+  EXPECT_EQ(t.rows.text(), "1000 * scale");
+  Value scale = Value::of_int(3);
+  EXPECT_EQ(t.rows.eval(&scale).as_int(), 3000);  // rows is bound to slot 0 = scale
+  ASSERT_EQ(t.columns.size(), 5u);
+  EXPECT_EQ(t.columns[0].name, "id");
+  EXPECT_EQ(t.columns[0].kind, Column::Kind::kSequence);
+  EXPECT_EQ(t.columns[0].seq_start, 1);
+  EXPECT_EQ(t.columns[1].name, "price");
+  EXPECT_EQ(t.columns[1].kind, Column::Kind::kDist);
+  EXPECT_EQ(t.columns[1].dist.kind, Distribution::Kind::kUniform);
+  EXPECT_EQ(t.columns[2].name, "half");
+  EXPECT_EQ(t.columns[2].kind, Column::Kind::kExpr);
+  EXPECT_EQ(t.columns[3].name, "note");
+  EXPECT_EQ(t.columns[3].kind, Column::Kind::kNull);
+  EXPECT_EQ(t.columns[4].name, "kind");
+  EXPECT_EQ(t.columns[4].kind, Column::Kind::kExpr);
+  EXPECT_TRUE(t.columns[4].expr.is_constant());
+  EXPECT_EQ(t.columns[4].expr.eval(nullptr).s, "fixed");
+}
+
+TEST(ParseSpec, ColumnExpressionsSeeScaleRowAndEarlierColumns) {
+  Spec s = parse(kFull);
+  const Column& half = s.data[0].columns[2];
+  // Slots: scale, row, then the columns in order (id, price, ...).
+  std::vector<Value> slots = {Value::of_int(1), Value::of_int(0), Value::of_int(41), Value::of_int(7)};
+  EXPECT_EQ(half.expr.eval(slots.data()).as_int(), 20);
+}
+
+TEST(ParseSpec, ColumnExpressionUsingALaterColumnIsRefused) {
+  expect_error_at(
+      "name: w\n"
+      "data:\n"
+      "  - table: t\n"
+      "    rows: 10\n"
+      "    columns:\n"
+      "      a: {expr: b + 1}\n"
+      "      b: {seq: 1}\n"
+      "transactions:\n"
+      "  - name: t\n"
+      "    steps:\n"
+      "      - sql: SELECT 1\n",
+      6, 16, {"unknown name 'b'"});
+}
+
+TEST(ParseSpec, IntoNameFromAnEarlierStepIsAcceptedAsPlaceholder) {
+  EXPECT_NO_THROW(parse(
+      "name: w\n"
+      "transactions:\n"
+      "  - name: t\n"
+      "    steps:\n"
+      "      - sql: SELECT 1\n"
+      "        into: [one]\n"
+      "      - sql: SELECT :one, 'x:y', now()::date -- :nope\n"));
+}
+
+// ---------------------------------------------------------------- mistakes
+
+TEST(ParseSpecErrors, YamlSyntaxErrorHasLineAndColumn) {
+  expect_error_at(
+      "name: w\n"
+      "transactions: [a, b\n"
+      "run:\n",
+      3, 4, {"end of sequence"});
+}
+
+TEST(ParseSpecErrors, TabIndentedYamlIsASyntaxErrorWithPlace) {
+  try {
+    parse("name: w\ntransactions:\n  - name: t\n    steps: \"unclosed\n");
+    FAIL() << "parsed an unclosed quote";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.error_class(), ErrorClass::kBadInput);
+    EXPECT_EQ(std::string(e.what()).rfind("w.yaml:", 0), 0u) << e.what();
+  }
+}
+
+TEST(ParseSpecErrors, NotAMappingIsRefusedAtTheStart) {
+  expect_error_at("- a\n- b\n", 1, 1, {"must be a mapping", "name", "transactions"});
+  expect_error_at("", 1, 1, {"must be a mapping"});
+}
+
+TEST(ParseSpecErrors, UnknownTopLevelKeySuggestsTheClosest) {
+  expect_error_at(
+      "name: w\n"
+      "transactons:\n"
+      "  - name: t\n",
+      2, 1, {"unknown key 'transactons'", "did you mean 'transactions'?"});
+}
+
+TEST(ParseSpecErrors, UnknownKeyFarFromAnyListsTheKnownOnes) {
+  expect_error_at("name: w\nzzzzzzzzzzzz: 1\n", 2, 1, {"unknown key 'zzzzzzzzzzzz'", "expected one of:", "transactions"});
+}
+
+TEST(ParseSpecErrors, UnknownKeyInAStep) {
+  expect_error_at(
+      "name: w\n"
+      "transactions:\n"
+      "  - name: t\n"
+      "    steps:\n"
+      "      - sql: SELECT 1\n"
+      "        inot: [x]\n",
+      6, 9, {"unknown key 'inot' in a step", "did you mean 'into'?"});
+}
+
+TEST(ParseSpecErrors, UnknownKeyInATransaction) {
+  expect_error_at(
+      "name: w\n"
+      "transactions:\n"
+      "  - name: t\n"
+      "    wieght: 2\n"
+      "    steps:\n"
+      "      - sql: SELECT 1\n",
+      4, 5, {"unknown key 'wieght' in a transaction", "did you mean 'weight'?"});
+}
+
+TEST(ParseSpecErrors, StepWithoutSql) {
+  expect_error_at(
+      "name: w\n"
+      "transactions:\n"
+      "  - name: t\n"
+      "    steps:\n"
+      "      - into: [x]\n",
+      5, 9, {"a step needs 'sql'"});
+}
+
+TEST(ParseSpecErrors, UnknownDialectSuggestsTheClosest) {
+  expect_error_at(
+      "name: w\n"
+      "transactions:\n"
+      "  - name: t\n"
+      "    steps:\n"
+      "      - sql:\n"
+      "          default: SELECT 1\n"
+      "          postgress: SELECT 2\n",
+      7, 11, {"unknown dialect 'postgress' in sql", "did you mean 'postgres'?"});
+}
+
+TEST(ParseSpecErrors, UnknownDialectInSchemaListsTheKnownOnes) {
+  expect_error_at(
+      "name: w\n"
+      "schema:\n"
+      "  oracle: CREATE TABLE t (a int)\n"
+      "transactions:\n"
+      "  - name: t\n"
+      "    steps:\n"
+      "      - sql: SELECT 1\n",
+      3, 3, {"unknown dialect 'oracle' in schema", "known: default, postgres, mysql, redshift, sqlite"});
+}
+
+TEST(ParseSpecErrors, UnknownDistributionKeySuggestsTheClosest) {
+  expect_error_at(std::string("name: w\nparameters:\n  a: {unifrom: [1, 10]}\n") + (kMinimal + 8), 3, 6,
+                  {"parameter a needs a distribution", "did you mean 'uniform'?"});
+}
+
+TEST(ParseSpecErrors, TwoDistributionsOnOneParameter) {
+  expect_error_at(std::string("name: w\nparameters:\n  a: {uniform: [1, 10], zipfian: [1, 10]}\n") + (kMinimal + 8),
+                  3, 25, {"parameter a has two distributions", "'uniform'", "'zipfian'"});
+}
+
+TEST(ParseSpecErrors, UnknownOptionBesideADistribution) {
+  expect_error_at(std::string("name: w\nparameters:\n  a: {uniform: [1, 10], theta: 0.5}\n") + (kMinimal + 8), 3,
+                  25, {"unknown key 'theta' in parameter a"});
+}
+
+TEST(ParseSpecErrors, WrongNumberOfBounds) {
+  expect_error_at(std::string("name: w\nparameters:\n  a: {uniform: [1, 2, 3]}\n") + (kMinimal + 8), 3, 15,
+                  {"uniform takes a list of 2 values"});
+  expect_error_at(std::string("name: w\nparameters:\n  c: {nurand: [1, 2]}\n") + (kMinimal + 8), 3, 14,
+                  {"nurand", "takes a list of 3 values"});
+}
+
+TEST(ParseSpecErrors, ZeroThetaIsRefused) {
+  expect_error_at(std::string("name: w\nparameters:\n  a: {zipfian: [1, 10], theta: 0}\n") + (kMinimal + 8), 3, 32,
+                  {"theta must be above 0"});
+}
+
+TEST(ParseSpecErrors, NegativeTransactionWeight) {
+  expect_error_at(
+      "name: w\n"
+      "transactions:\n"
+      "  - name: t\n"
+      "    weight: -1\n"
+      "    steps:\n"
+      "      - sql: SELECT 1\n",
+      4, 13, {"weight must not be negative"});
+}
+
+TEST(ParseSpecErrors, NegativeChoiceWeight) {
+  expect_error_at(std::string("name: w\nparameters:\n  c: {choice: [a, b], weights: [1, -2]}\n") + (kMinimal + 8), 3,
+                  36, {"a weight must not be negative"});
+}
+
+TEST(ParseSpecErrors, ChoiceWeightsCountMustMatchOptions) {
+  expect_error_at(std::string("name: w\nparameters:\n  c: {choice: [a, b], weights: [1]}\n") + (kMinimal + 8), 3,
+                  32, {"weights has 1 entries but choice has 2"});
+}
+
+TEST(ParseSpecErrors, NegativeWeightInAGroupMix) {
+  expect_error_at(std::string(kMinimal) +
+                      "groups:\n"
+                      "  - name: g\n"
+                      "    mix: {t: -1}\n",
+                  8, 13, {"a weight must not be negative"});
+}
+
+TEST(ParseSpecErrors, AllWeightsZeroLeavesAGroupWithNothingToRun) {
+  expect_error_at(
+      "name: w\n"
+      "transactions:\n"
+      "  - name: t\n"
+      "    weight: 0\n"
+      "    steps:\n"
+      "      - sql: SELECT 1\n",
+      1, 1, {"group 'default' has no transaction with a weight above 0"});
+}
+
+TEST(ParseSpecErrors, UnknownPlaceholderSuggestsAParameter) {
+  expect_error_at(
+      "name: w\n"
+      "parameters:\n"
+      "  item: {uniform: [1, 10]}\n"
+      "transactions:\n"
+      "  - name: t\n"
+      "    steps:\n"
+      "      - sql: SELECT * FROM items WHERE id = :itme\n",
+      7, 14,
+      {"':itme' in transaction 't'", "neither a parameter nor bound by an earlier step's into",
+       "did you mean ':item'?"});
+}
+
+TEST(ParseSpecErrors, PlaceholderBoundOnlyByALaterStepIsRefused) {
+  expect_error_at(
+      "name: w\n"
+      "transactions:\n"
+      "  - name: t\n"
+      "    steps:\n"
+      "      - sql: SELECT :price\n"
+      "      - sql: SELECT 1\n"
+      "        into: [price]\n",
+      5, 14, {"':price'", "neither a parameter nor bound"});
+}
+
+TEST(ParseSpecErrors, PlaceholderBoundByTheSameStepsIntoIsRefused) {
+  expect_error_at(
+      "name: w\n"
+      "transactions:\n"
+      "  - name: t\n"
+      "    steps:\n"
+      "      - sql: SELECT :price\n"
+      "        into: [price]\n",
+      5, 14, {"':price'"});
+}
+
+TEST(ParseSpecErrors, IntoOfAnotherTransactionDoesNotBindAPlaceholder) {
+  expect_error_at(
+      "name: w\n"
+      "transactions:\n"
+      "  - name: a\n"
+      "    steps:\n"
+      "      - sql: SELECT 1\n"
+      "        into: [price]\n"
+      "  - name: b\n"
+      "    steps:\n"
+      "      - sql: SELECT :price\n",
+      9, 14, {"':price' in transaction 'b'"});
+}
+
+TEST(ParseSpecErrors, BadDurationInRun) {
+  expect_error_at(std::string(kMinimal) + "run:\n  duration: 10 parsecs\n", 7, 13,
+                  {"'10 parsecs' is not a duration"});
+  expect_error_at(std::string(kMinimal) + "run:\n  warmup: soon\n", 7, 11, {"'soon' is not a duration"});
+}
+
+TEST(ParseSpecErrors, ZeroClientsInRun) {
+  expect_error_at(std::string(kMinimal) + "run:\n  clients: 0\n", 7, 12, {"clients must be at least 1"});
+}
+
+TEST(ParseSpecErrors, NonIntegerClientsInRun) {
+  expect_error_at(std::string(kMinimal) + "run:\n  clients: 2.5\n", 7, 12, {"clients must be a whole number", "'2.5'"});
+}
+
+TEST(ParseSpecErrors, GroupNamingAnUnknownTransactionSuggestsTheClosest) {
+  expect_error_at(
+      "name: w\n"
+      "transactions:\n"
+      "  - name: browse\n"
+      "    steps:\n"
+      "      - sql: SELECT 1\n"
+      "groups:\n"
+      "  - name: g\n"
+      "    mix: [browse, brwose]\n",
+      8, 19, {"group 'g' names an unknown transaction 'brwose'", "did you mean 'browse'?"});
+}
+
+TEST(ParseSpecErrors, GroupMixMapNamingAnUnknownTransaction) {
+  expect_error_at(std::string(kMinimal) +
+                      "groups:\n"
+                      "  - name: g\n"
+                      "    mix: {t: 1, payment: 2}\n",
+                  8, 17, {"group 'g' names an unknown transaction 'payment'"});
+}
+
+TEST(ParseSpecErrors, GroupDefinedTwice) {
+  expect_error_at(std::string(kMinimal) +
+                      "groups:\n"
+                      "  - name: g\n"
+                      "  - name: g\n",
+                  8, 11, {"group 'g' is defined twice"});
+}
+
+TEST(ParseSpecErrors, MissingName) {
+  expect_error_at(
+      "transactions:\n"
+      "  - name: t\n"
+      "    steps:\n"
+      "      - sql: SELECT 1\n",
+      1, 1, {"needs a 'name'"});
+}
+
+TEST(ParseSpecErrors, MissingTransactions) { expect_error_at("name: w\n", 1, 1, {"needs 'transactions'"}); }
+
+TEST(ParseSpecErrors, EmptyTransactions) {
+  expect_error_at("name: w\ntransactions: []\n", 2, 15, {"transactions must not be empty"});
+}
+
+TEST(ParseSpecErrors, TransactionWithoutName) {
+  expect_error_at(
+      "name: w\n"
+      "transactions:\n"
+      "  - steps:\n"
+      "      - sql: SELECT 1\n",
+      3, 5, {"a transaction needs a 'name'"});
+}
+
+TEST(ParseSpecErrors, TransactionWithoutSteps) {
+  expect_error_at("name: w\ntransactions:\n  - name: t\n", 3, 5, {"transaction 't' needs 'steps'"});
+}
+
+TEST(ParseSpecErrors, EmptySteps) {
+  expect_error_at(
+      "name: w\n"
+      "transactions:\n"
+      "  - name: t\n"
+      "    steps: []\n",
+      4, 12, {"steps must not be empty"});
+}
+
+TEST(ParseSpecErrors, StepsMustBeAList) {
+  expect_error_at(
+      "name: w\n"
+      "transactions:\n"
+      "  - name: t\n"
+      "    steps: SELECT 1\n",
+      4, 12, {"steps must be a list"});
+}
+
+TEST(ParseSpecErrors, ExpressionSyntaxErrorPointsInsideTheExpression) {
+  // "10 * * scale" starts at column 19; the second '*' is 5 further on.
+  expect_error_at(std::string("name: w\nparameters:\n  a: {uniform: [1, 10 * * scale]}\n") + (kMinimal + 8), 3, 24,
+                  {"in expression '10 * * scale'", "unexpected '*'"});
+}
+
+TEST(ParseSpecErrors, ExpressionSyntaxErrorInAQuotedScalarCountsTheQuote) {
+  // The scalar's mark is its opening quote; the text starts one column later.
+  expect_error_at(
+      "name: w\n"
+      "data:\n"
+      "  - table: t\n"
+      "    rows: \"100 * (scale\"\n"
+      "    columns:\n"
+      "      a: {seq: 1}\n" +
+          std::string(kMinimal + 8),
+      4, 24, {"in expression '100 * (scale'", "missing ')'"});
+}
+
+TEST(ParseSpecErrors, UnknownNameInAParameterBound) {
+  expect_error_at(std::string("name: w\nparameters:\n  a: {uniform: [1, 10 * scal]}\n") + (kMinimal + 8), 3, 19,
+                  {"unknown name 'scal'", "'10 * scal'"});
+}
+
+TEST(ParseSpecErrors, ParameterBoundMayNotUseAnotherParameter) {
+  expect_error_at(std::string("name: w\n"
+                              "parameters:\n"
+                              "  a: {uniform: [1, 10]}\n"
+                              "  b: {uniform: [1, a]}\n") +
+                      (kMinimal + 8),
+                  4, 19, {"unknown name 'a'"});
+}
+
+TEST(ParseSpecErrors, DuplicateParameter) {
+  expect_error_at(std::string("name: w\n"
+                              "parameters:\n"
+                              "  a: {uniform: [1, 10]}\n"
+                              "  a: {uniform: [1, 20]}\n") +
+                      (kMinimal + 8),
+                  4, 3, {"parameter 'a' is defined twice"});
+}
+
+TEST(ParseSpecErrors, DuplicateTransaction) {
+  expect_error_at(std::string(kMinimal) +
+                      "  - name: t\n"
+                      "    steps:\n"
+                      "      - sql: SELECT 2\n",
+                  6, 11, {"transaction 't' is defined twice"});
+}
+
+TEST(ParseSpecErrors, TransactionNamedAllIsReserved) {
+  expect_error_at(
+      "name: w\n"
+      "transactions:\n"
+      "  - name: ALL\n"
+      "    steps:\n"
+      "      - sql: SELECT 1\n",
+      3, 11, {"'ALL' is reserved"});
+}
+
+TEST(ParseSpecErrors, NonPositiveScale) {
+  expect_error_at(std::string("name: w\nscale: 0\n") + (kMinimal + 8), 2, 8, {"scale must be above 0"});
+}
+
+TEST(ParseSpecErrors, NonNumericScale) {
+  expect_error_at(std::string("name: w\nscale: big\n") + (kMinimal + 8), 2, 8, {"scale must be a number", "'big'"});
+}
+
+TEST(ParseSpecErrors, DataEntryWithoutRows) {
+  expect_error_at(std::string("name: w\n"
+                              "data:\n"
+                              "  - table: t\n"
+                              "    columns:\n"
+                              "      a: {seq: 1}\n") +
+                      (kMinimal + 8),
+                  3, 5, {"data for t needs 'rows'"});
+}
+
+TEST(ParseSpecErrors, TransactionFlagMustBeBoolean) {
+  expect_error_at(
+      "name: w\n"
+      "transactions:\n"
+      "  - name: t\n"
+      "    transaction: maybe\n"
+      "    steps:\n"
+      "      - sql: SELECT 1\n",
+      4, 18, {"transaction must be true or false", "'maybe'"});
+}
+
+// ---------------------------------------------------------------- Spec::tables
+
+Spec with_schema(const std::string& schema_yaml) { return parse("name: w\n" + schema_yaml + (kMinimal + 8)); }
+
+TEST(SpecTables, ListsCreatedTablesInOrderWithIfNotExistsAndModifiers) {
+  Spec s = parse(kFull);
+  EXPECT_EQ(s.tables("postgres"), (std::vector<std::string>{"items", "orders"}));
+}
+
+TEST(SpecTables, UsesTheDialectsOwnSchema) {
+  Spec s = parse(kFull);
+  EXPECT_EQ(s.tables("mysql"), (std::vector<std::string>{"items"}));
+}
+
+TEST(SpecTables, FallsBackToTheDefaultSchema) {
+  Spec s = parse(kFull);
+  EXPECT_EQ(s.tables("redshift"), (std::vector<std::string>{"items", "orders"}));
+}
+
+TEST(SpecTables, EmptyWithoutASchemaForTheDialect) {
+  EXPECT_TRUE(parse(kMinimal).tables("postgres").empty());
+  Spec s = with_schema("schema:\n  mysql: CREATE TABLE a (x int)\n");
+  EXPECT_TRUE(s.tables("postgres").empty());
+  EXPECT_EQ(s.tables("mysql"), (std::vector<std::string>{"a"}));
+}
+
+TEST(SpecTables, IgnoresStatementsThatCreateNoTable) {
+  Spec s = with_schema(
+      "schema: |\n"
+      "  CREATE TABLE public.a (x int);\n"
+      "  CREATE INDEX a_x ON a (x);\n"
+      "  create temp table b (y int);\n"
+      "  INSERT INTO a VALUES (1);\n");
+  EXPECT_EQ(s.tables("postgres"), (std::vector<std::string>{"public.a", "b"}));
+}
+
+TEST(SpecTables, FindsTablesWhoseStatementStartsWithAComment) {
+  Spec s = with_schema(
+      "schema: |\n"
+      "  -- one row per account\n"
+      "  CREATE TABLE accounts (id int);\n"
+      "  /* history, append only */ CREATE TABLE history (id int);\n");
+  EXPECT_EQ(s.tables("postgres"), (std::vector<std::string>{"accounts", "history"}));
+}
+
+// ---------------------------------------------------------------- make_distribution
+
+TEST(MakeDistribution, EvaluatesBoundsWithScale) {
+  Spec s = parse(kFull);
+  Distribution d = make_distribution(s.find_parameter("item")->dist, {{"scale", Value::of_int(3)}});
+  EXPECT_EQ(d.kind(), Distribution::Kind::kUniform);
+  EXPECT_EQ(d.lo(), 1);
+  EXPECT_EQ(d.hi(), 3000);
+  Distribution d1 = make_distribution(s.find_parameter("item")->dist, {{"scale", Value::of_int(1)}});
+  EXPECT_EQ(d1.hi(), 1000);
+}
+
+TEST(MakeDistribution, RealScaleGivesIntegerBoundsForIntegerKinds) {
+  Spec s = parse(kFull);
+  Distribution d = make_distribution(s.find_parameter("item")->dist, {{"scale", Value::of_double(0.5)}});
+  EXPECT_EQ(d.hi(), 500);
+}
+
+TEST(MakeDistribution, DrawsStayWithinTheScaledBounds) {
+  Spec s = parse(kFull);
+  Distribution d = make_distribution(s.find_parameter("item")->dist, {{"scale", Value::of_int(2)}});
+  Rng rng(7);
+  SequenceCursor seq;
+  Value v;
+  int64_t lo = INT64_MAX, hi = INT64_MIN;
+  for (int i = 0; i < 20000; ++i) {
+    d.draw(rng, seq, v);
+    ASSERT_EQ(v.kind, Value::Kind::kInt);
+    lo = std::min(lo, v.i);
+    hi = std::max(hi, v.i);
+  }
+  EXPECT_EQ(lo, 1);
+  EXPECT_GT(hi, 1000);  // beyond the unscaled bound
+  EXPECT_LE(hi, 2000);
+}
+
+TEST(MakeDistribution, SequenceStartsAtItsStartWithItsStep) {
+  Spec s = parse(kFull);
+  Distribution d = make_distribution(s.find_parameter("next_id")->dist, {{"scale", Value::of_int(1)}});
+  EXPECT_EQ(d.kind(), Distribution::Kind::kSequence);
+  Rng rng(1);
+  SequenceCursor seq;
+  Value v;
+  d.draw(rng, seq, v);
+  EXPECT_EQ(v.i, 10);
+  d.draw(rng, seq, v);
+  EXPECT_EQ(v.i, 15);
+}
+
+TEST(MakeDistribution, NURandKeepsItsRange) {
+  Spec s = parse(kFull);
+  Distribution d = make_distribution(s.find_parameter("cust")->dist, {{"scale", Value::of_int(1)}}, 42);
+  EXPECT_EQ(d.kind(), Distribution::Kind::kNURand);
+  EXPECT_EQ(d.lo(), 1);
+  EXPECT_EQ(d.hi(), 3000);
+}
+
+TEST(MakeDistribution, BoundWithoutAValueIsAnErrorAtTheBound) {
+  Spec s = parse(std::string("name: w\nparameters:\n  a: {uniform: [1, 10 / (scale - 1)]}\n") + (kMinimal + 8));
+  try {
+    make_distribution(s.find_parameter("a")->dist, {{"scale", Value::of_int(1)}});
+    FAIL() << "a bound dividing by zero was accepted";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.error_class(), ErrorClass::kBadInput);
+    EXPECT_EQ(std::string(e.what()).rfind("w.yaml:3:19: ", 0), 0u) << e.what();
+    EXPECT_NE(std::string(e.what()).find("has no value"), std::string::npos) << e.what();
+  }
+}
+
+TEST(MakeDistribution, FactoryErrorsGainThePlaceOfTheDistribution) {
+  Spec s = parse(std::string("name: w\nparameters:\n  a: {uniform: [10 * scale, 5]}\n") + (kMinimal + 8));
+  try {
+    make_distribution(s.find_parameter("a")->dist, {{"scale", Value::of_int(1)}});
+    FAIL() << "lo > hi was accepted";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.error_class(), ErrorClass::kBadInput);
+    EXPECT_EQ(std::string(e.what()).rfind("w.yaml:3:6: ", 0), 0u) << e.what();
+  }
+}
+
+}  // namespace
+}  // namespace oltap::workload
