@@ -59,8 +59,7 @@ bench_pgbench() {
   port=$(sed -E 's#.*@([^:/]+):([0-9]+)/.*#\2#' <<<"$target")
   echo "loading pgbench tables at scale $scale with oltap (same layout as pgbench -i)"
   build/oltap load workloads/pgbench-select.yaml --target "$target" --scale "$scale"
-  local work
-  work=$(mktemp -d)
+  work=$(mktemp -d)  # global: the EXIT trap runs after this function returns
   trap 'rm -rf "$work"' EXIT
   echo "warming the cache: pgbench -S for ${duration}s (discarded)"
   pgbench -n -S -M prepared -c "$clients" -j 2 -T "$duration" -h "$host" -p "$port" -U oltap "$db" >/dev/null 2>&1

@@ -191,13 +191,27 @@ EOF
     printf "\n# oltap stack settings\ninclude_if_exists = 'oltap.conf'\n" \
       | as_user "$PG_USER_SYS" tee -a "$PG_DATA/postgresql.conf" >/dev/null
   fi
-  # trust, but only over the unix socket (private folder) and 127.0.0.1
-  as_user "$PG_USER_SYS" tee "$PG_DATA/pg_hba.conf" >/dev/null <<'EOF'
+  pg_write_hba || true
+}
+
+# pg_write_hba: (re)writes pg_hba.conf on every `up`; returns 0 when its
+# content changed (a running server then needs a reload), 1 when it did not.
+pg_write_hba() {
+  # trust, but only over the unix socket (private folder) and 127.0.0.1;
+  # role oltap_pw (made by the integration tests) must give its password over
+  # TCP, so that a wrong password can be tested
+  local want
+  want="$(cat <<'EOF'
 # written by scripts/stack.sh: local stack for tests, no passwords
-# TYPE  DATABASE  USER  ADDRESS        METHOD
-local   all       all                  trust
-host    all       all   127.0.0.1/32   trust
+# TYPE  DATABASE  USER      ADDRESS        METHOD
+local   all       all                      trust
+host    all       oltap_pw  127.0.0.1/32   scram-sha-256
+host    all       all       127.0.0.1/32   trust
 EOF
+)"
+  [[ "$(cat "$PG_DATA/pg_hba.conf" 2>/dev/null || true)" == "$want" ]] && return 1
+  printf '%s\n' "$want" | as_user "$PG_USER_SYS" tee "$PG_DATA/pg_hba.conf" >/dev/null
+  return 0
 }
 
 pg_up() {
@@ -213,6 +227,10 @@ pg_up() {
       die "postgres: already running on port $running_port, not $PG_PORT; run '$0 down postgres' first"
     fi
     log "postgres: already running on 127.0.0.1:$PG_PORT"
+    if pg_write_hba; then
+      pg_ctl_ -s reload || die "postgres: pg_ctl reload failed (see $PG_LOG)"
+      log "postgres: pg_hba.conf rewritten, configuration reloaded"
+    fi
   else
     if [[ -d "$PG_DATA" && ! -f "$PG_DATA/PG_VERSION" ]]; then
       warn "postgres: removing incomplete data dir $PG_DATA"

@@ -9,7 +9,8 @@ namespace oltap::cli {
 
 void add_list(CLI::App& root, Action& action) {
   auto dir = std::make_shared<std::string>("workloads");
-  CLI::App* cmd = root.add_subcommand("list", "List the workloads in a folder and the target schemes oltap knows");
+  CLI::App* cmd =
+      root.add_subcommand("list", "List the workloads in a folder and the target schemes oltap knows");
   cmd->add_option("--dir", *dir, "Folder of workload files (default: workloads)");
   cmd->callback([&action, dir] {
     action = [dir] {

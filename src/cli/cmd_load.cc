@@ -1,7 +1,7 @@
 // `oltap load FILE --target URI`: create the workload's tables and fill them.
-#include <iomanip>
 #include <fmt/format.h>
 
+#include <iomanip>
 #include <iostream>
 #include <thread>
 
@@ -21,7 +21,8 @@ struct LoadArgs {
 
 void add_load(CLI::App& root, Action& action) {
   auto a = std::make_shared<LoadArgs>();
-  CLI::App* cmd = root.add_subcommand("load", "Drop and recreate the workload's own tables and load its data");
+  CLI::App* cmd =
+      root.add_subcommand("load", "Drop and recreate the workload's own tables and load its data");
   cmd->add_option("file", a->file, "Workload YAML file")->required();
   cmd->add_option("-t,--target", a->targets, "Target URI (repeatable), e.g. postgresql://user@host:5432/db")
       ->required();

@@ -4,8 +4,8 @@
 #include <fmt/format.h>
 
 #include <chrono>
-#include <filesystem>
 #include <ctime>
+#include <filesystem>
 #include <iostream>
 
 #include "cli.h"
@@ -63,8 +63,9 @@ std::vector<results::SummaryRow> summary_rows(const run::RunResult& r, const std
 }
 
 std::string print_table(const std::vector<results::SummaryRow>& rows) {
-  std::vector<std::vector<std::string>> t = {{"target", "group", "txn", "clients", "committed", "aborted", "errors",
-                                              "tps", "mean ms", "p50 ms", "p95 ms", "p99 ms", "max ms"}};
+  std::vector<std::vector<std::string>> t = {{"target", "group", "txn", "clients", "committed", "aborted",
+                                              "errors", "tps", "mean ms", "p50 ms", "p95 ms", "p99 ms",
+                                              "max ms"}};
   auto f = [](double v, int d) {
     char b[64];
     std::snprintf(b, sizeof b, "%.*f", d, v);
@@ -81,18 +82,21 @@ std::string print_table(const std::vector<results::SummaryRow>& rows) {
 
 void add_run(CLI::App& root, Action& action) {
   auto a = std::make_shared<RunArgs>();
-  CLI::App* cmd = root.add_subcommand("run", "Run a workload against one or more targets and write its results");
+  CLI::App* cmd =
+      root.add_subcommand("run", "Run a workload against one or more targets and write its results");
   cmd->add_option("file", a->file, "Workload YAML file")->required();
   cmd->add_option("-t,--target", a->targets, "Target URI (repeatable: each runs in turn)")->required();
   cmd->add_option("-s,--scale", a->scale, "Scale the data was loaded with (default: the workload's)");
   cmd->add_option("-c,--clients", a->clients, "Clients of every group (default: the workload's)");
   cmd->add_option("--group-clients", a->group_clients, "Clients of one group: NAME=N (repeatable)");
   cmd->add_option("-d,--duration", a->duration, "Measured time, e.g. 30s, 5m (default: the workload's)");
-  cmd->add_option("-w,--warmup", a->warmup, "Warm-up run first and excluded, e.g. 5s (default: the workload's)");
+  cmd->add_option("-w,--warmup", a->warmup,
+                  "Warm-up run first and excluded, e.g. 5s (default: the workload's)");
   cmd->add_option("-n,--transactions", a->transactions, "Transactions per client instead of a duration");
   cmd->add_option("--seed", a->seed, "Seed of the clients' random streams (default 1)");
   cmd->add_option("-o,--out", a->out, "Result folder (default: results/<timestamp>-<workload>)");
-  cmd->add_option("--max-retries", a->max_retries, "Retries of a serialization failure or deadlock (default 3)");
+  cmd->add_option("--max-retries", a->max_retries,
+                  "Retries of a serialization failure or deadlock (default 3)");
   cmd->add_option("--max-error-rate", a->max_error_rate,
                   "Errors allowed, as a share of transactions, before exit 4 (default 0%)");
   cmd->callback([&action, a] {
@@ -109,13 +113,18 @@ void add_run(CLI::App& root, Action& action) {
         bool known = false;
         for (const auto& g : spec.groups) known = known || g.name == name;
         if (n < 1 || !known)
-          throw Error(ErrorClass::kBadInput, "--group-clients '" + gc + "': expected NAME=N with a group of " +
-                                                 spec.name + " and N >= 1");
+          throw Error(
+              ErrorClass::kBadInput,
+              "--group-clients '" + gc + "': expected NAME=N with a group of " + spec.name + " and N >= 1");
         o.group_clients[name] = n;
       }
       o.duration_s = a->duration.empty() ? spec.run.duration_s : parse_duration_s(a->duration);
-      o.warmup_s = a->warmup.empty() ? spec.run.warmup_s : parse_duration_s(a->warmup);
       o.transactions = a->transactions > 0 ? a->transactions : spec.run.transactions;
+      // A count of transactions (like pgbench -t) means all of them are
+      // measured, unless a warm-up is asked for on the command line too.
+      o.warmup_s = !a->warmup.empty()    ? parse_duration_s(a->warmup)
+                   : a->transactions > 0 ? 0
+                                         : spec.run.warmup_s;
       if (o.transactions == 0 && o.duration_s <= 0)
         throw Error(ErrorClass::kBadInput, "--duration must be above 0 (or give --transactions)");
       o.seed = a->seed;

@@ -8,7 +8,8 @@ namespace oltap::cli {
 
 void add_validate(CLI::App& root, Action& action) {
   auto files = std::make_shared<std::vector<std::string>>();
-  CLI::App* cmd = root.add_subcommand("validate", "Check workload files; report each problem as file:line:col");
+  CLI::App* cmd =
+      root.add_subcommand("validate", "Check workload files; report each problem as file:line:col");
   cmd->add_option("file", *files, "Workload YAML file(s)")->required();
   cmd->callback([&action, files] {
     action = [files] {
@@ -17,8 +18,8 @@ void add_validate(CLI::App& root, Action& action) {
         size_t steps = 0;
         for (const auto& t : s.transactions) steps += t.steps.size();
         std::cout << f << ": ok (" << s.name << ": " << s.transactions.size() << " transaction(s), " << steps
-                  << " step(s), " << s.parameters.size() << " parameter(s), " << s.data.size() << " table(s) of data, "
-                  << s.groups.size() << " group(s))\n";
+                  << " step(s), " << s.parameters.size() << " parameter(s), " << s.data.size()
+                  << " table(s) of data, " << s.groups.size() << " group(s))\n";
       }
       return kExitOk;
     };

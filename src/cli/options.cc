@@ -29,7 +29,9 @@ std::string redacted_command_line() {
         shown = prefix + engine::parse_target(value).redacted();
       } catch (const Error&) {
         size_t at = value.rfind('@');
-        shown = at == std::string::npos ? a : prefix + value.substr(0, value.find("://") + 3) + "***@" + value.substr(at + 1);
+        shown = at == std::string::npos
+                    ? a
+                    : prefix + value.substr(0, value.find("://") + 3) + "***@" + value.substr(at + 1);
       }
     }
     if (!out.empty()) out += ' ';

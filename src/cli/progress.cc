@@ -12,8 +12,9 @@ ProgressLine::~ProgressLine() { finish(); }
 
 void ProgressLine::update(double elapsed_s, bool warming_up, double tps, double p99_ms, int64_t errors) {
   if (!enabled_) return;
-  std::fprintf(stderr, "\r\033[K%s %6.1fs %s tps %10.1f  p99 %8.3f ms  errors %lld", label_.c_str(), elapsed_s,
-               warming_up ? "(warm-up)" : "         ", tps, p99_ms, static_cast<long long>(errors));
+  std::fprintf(stderr, "\r\033[K%s %6.1fs %s tps %10.1f  p99 %8.3f ms  errors %lld", label_.c_str(),
+               elapsed_s, warming_up ? "(warm-up)" : "         ", tps, p99_ms,
+               static_cast<long long>(errors));
   std::fflush(stderr);
   shown_ = true;
 }

@@ -14,13 +14,13 @@ namespace oltap {
 // What kind of failure an error is; the CLI turns each into one exit code
 // (see exit_code_for).
 enum class ErrorClass {
-  kBadInput,          // workload, arguments or target URI are wrong: exit 2
-  kUnreachable,       // a target could not be reached or refused us: exit 3
-  kRetryable,         // serialization failure, deadlock: try the transaction again
-  kConnectionLost,    // the connection broke during a run
-  kFatal,             // anything else
-  kRegression,        // compare/gate found a regression: exit 1
-  kInterrupted,       // SIGINT/SIGTERM: exit 130
+  kBadInput,        // workload, arguments or target URI are wrong: exit 2
+  kUnreachable,     // a target could not be reached or refused us: exit 3
+  kRetryable,       // serialization failure, deadlock: try the transaction again
+  kConnectionLost,  // the connection broke during a run
+  kFatal,           // anything else
+  kRegression,      // compare/gate found a regression: exit 1
+  kInterrupted,     // SIGINT/SIGTERM: exit 130
 };
 
 // An error with a class and a message a user can act on. Messages never

@@ -5,26 +5,38 @@ namespace oltap {
 
 int exit_code_for(ErrorClass cls) noexcept {
   switch (cls) {
-    case ErrorClass::kBadInput: return kExitBadInput;
-    case ErrorClass::kUnreachable: return kExitUnreachable;
-    case ErrorClass::kRegression: return kExitRegression;
-    case ErrorClass::kInterrupted: return kExitInterrupted;
+    case ErrorClass::kBadInput:
+      return kExitBadInput;
+    case ErrorClass::kUnreachable:
+      return kExitUnreachable;
+    case ErrorClass::kRegression:
+      return kExitRegression;
+    case ErrorClass::kInterrupted:
+      return kExitInterrupted;
     case ErrorClass::kRetryable:
     case ErrorClass::kConnectionLost:
-    case ErrorClass::kFatal: return kExitRunErrors;
+    case ErrorClass::kFatal:
+      return kExitRunErrors;
   }
   return kExitRunErrors;
 }
 
 const char* error_class_name(ErrorClass cls) noexcept {
   switch (cls) {
-    case ErrorClass::kBadInput: return "bad input";
-    case ErrorClass::kUnreachable: return "unreachable";
-    case ErrorClass::kRetryable: return "retryable";
-    case ErrorClass::kConnectionLost: return "connection lost";
-    case ErrorClass::kFatal: return "fatal";
-    case ErrorClass::kRegression: return "regression";
-    case ErrorClass::kInterrupted: return "interrupted";
+    case ErrorClass::kBadInput:
+      return "bad input";
+    case ErrorClass::kUnreachable:
+      return "unreachable";
+    case ErrorClass::kRetryable:
+      return "retryable";
+    case ErrorClass::kConnectionLost:
+      return "connection lost";
+    case ErrorClass::kFatal:
+      return "fatal";
+    case ErrorClass::kRegression:
+      return "regression";
+    case ErrorClass::kInterrupted:
+      return "interrupted";
   }
   return "error";
 }

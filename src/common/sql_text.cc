@@ -16,9 +16,12 @@ size_t skip_non_code(std::string_view sql, size_t i) {
   char c = sql[i];
   size_t n = sql.size();
   if (c == '\'' || c == '"' || c == '`') {
+    // Backslash escapes only in E'...' strings (PostgreSQL with standard
+    // conforming strings, the default since 9.1); elsewhere it is a character.
+    bool escapes = c == '\'' && i > 0 && (sql[i - 1] == 'E' || sql[i - 1] == 'e');
     size_t j = i + 1;
     while (j < n) {
-      if (sql[j] == '\\' && c != '"' && j + 1 < n) {
+      if (escapes && sql[j] == '\\' && j + 1 < n) {
         j += 2;
         continue;
       }

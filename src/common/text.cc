@@ -10,27 +10,36 @@ namespace oltap {
 
 double Value::as_double() const noexcept {
   switch (kind) {
-    case Kind::kInt: return static_cast<double>(i);
-    case Kind::kDouble: return d;
-    case Kind::kText: return std::strtod(s.c_str(), nullptr);
-    case Kind::kNull: return 0;
+    case Kind::kInt:
+      return static_cast<double>(i);
+    case Kind::kDouble:
+      return d;
+    case Kind::kText:
+      return std::strtod(s.c_str(), nullptr);
+    case Kind::kNull:
+      return 0;
   }
   return 0;
 }
 
 int64_t Value::as_int() const noexcept {
   switch (kind) {
-    case Kind::kInt: return i;
-    case Kind::kDouble: return static_cast<int64_t>(d);
-    case Kind::kText: return std::strtoll(s.c_str(), nullptr, 10);
-    case Kind::kNull: return 0;
+    case Kind::kInt:
+      return i;
+    case Kind::kDouble:
+      return static_cast<int64_t>(d);
+    case Kind::kText:
+      return std::strtoll(s.c_str(), nullptr, 10);
+    case Kind::kNull:
+      return 0;
   }
   return 0;
 }
 
 int Value::to_text(char* buf, int cap) const noexcept {
   switch (kind) {
-    case Kind::kNull: return -1;
+    case Kind::kNull:
+      return -1;
     case Kind::kInt: {
       auto r = std::to_chars(buf, buf + cap, i);
       return static_cast<int>(r.ptr - buf);
@@ -82,14 +91,18 @@ std::string to_lower(std::string_view s) {
 }
 
 size_t edit_distance(std::string_view a, std::string_view b) {
-  std::vector<size_t> prev(b.size() + 1), cur(b.size() + 1);
+  std::vector<size_t> prev2(b.size() + 1), prev(b.size() + 1), cur(b.size() + 1);
   for (size_t j = 0; j <= b.size(); ++j) prev[j] = j;
   for (size_t i = 1; i <= a.size(); ++i) {
     cur[0] = i;
     for (size_t j = 1; j <= b.size(); ++j) {
       size_t sub = prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1);
       cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, sub});
+      // Two swapped letters ("itme") count as one edit (optimal string alignment).
+      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1])
+        cur[j] = std::min(cur[j], prev2[j - 2] + 1);
     }
+    prev2 = prev;
     std::swap(prev, cur);
   }
   return prev[b.size()];
@@ -136,8 +149,7 @@ double parse_duration_s(std::string_view text) {
   double v = 0;
   auto r = std::from_chars(num.data(), num.data() + num.size(), v);
   if (r.ec != std::errc() || r.ptr != num.data() + num.size() || v < 0 || !std::isfinite(v))
-    throw Error(ErrorClass::kBadInput,
-                "'" + t + "' is not a duration (examples: 30s, 500ms, 2m, 1h)");
+    throw Error(ErrorClass::kBadInput, "'" + t + "' is not a duration (examples: 30s, 500ms, 2m, 1h)");
   return v * mult;
 }
 

@@ -5,7 +5,8 @@
 namespace oltap::datagen {
 
 Value scale_value(double scale) {
-  if (scale == static_cast<double>(static_cast<int64_t>(scale))) return Value::of_int(static_cast<int64_t>(scale));
+  if (scale == static_cast<double>(static_cast<int64_t>(scale)))
+    return Value::of_int(static_cast<int64_t>(scale));
   return Value::of_double(scale);
 }
 
@@ -19,7 +20,7 @@ TableGenerator::TableGenerator(const workload::TableData& data, double scale, ui
   for (const auto& c : data.columns) {
     columns_.push_back(c.name);
     dists_.push_back(c.kind == workload::Column::Kind::kDist ? workload::make_distribution(c.dist, names)
-                                                            : workload::Distribution::constant(Value()));
+                                                             : workload::Distribution::constant(Value()));
   }
 }
 
@@ -54,8 +55,12 @@ void TableGenerator::generate(int64_t first, int64_t count, engine::RowBatch& ba
       const workload::Column& col = data_->columns[c];
       Value& v = slots[2 + c];
       switch (col.kind) {
-        case workload::Column::Kind::kSequence: v.set_int(col.seq_start + row); break;
-        case workload::Column::Kind::kNull: v.set_null(); break;
+        case workload::Column::Kind::kSequence:
+          v.set_int(col.seq_start + row);
+          break;
+        case workload::Column::Kind::kNull:
+          v.set_null();
+          break;
         case workload::Column::Kind::kExpr: {
           Value x = col.expr.eval(slots.data());
           v.kind = x.kind;

@@ -26,8 +26,10 @@ LoadReport load(const workload::Spec& spec, const engine::Target& target, const 
 
   std::vector<std::string> tables = spec.tables(target.dialect);
   const std::string* ddl = spec.schema.for_dialect(target.dialect);
-  if (!ddl) throw Error(ErrorClass::kBadInput, spec.file + ": no schema for dialect '" + target.dialect + "'");
-  for (auto it = tables.rbegin(); it != tables.rend(); ++it) conn->run("DROP TABLE IF EXISTS " + *it + " CASCADE");
+  if (!ddl)
+    throw Error(ErrorClass::kBadInput, spec.file + ": no schema for dialect '" + target.dialect + "'");
+  for (auto it = tables.rbegin(); it != tables.rend(); ++it)
+    conn->run("DROP TABLE IF EXISTS " + *it + " CASCADE");
   for (const auto& stmt : split_statements(*ddl)) conn->run(stmt);
   progress("created " + std::to_string(tables.size()) + " table(s)");
 

@@ -23,10 +23,10 @@ namespace oltap::engine {
 // A parsed target URI. Its password is kept apart and never printed:
 // redacted() is the form for messages, logs and result files.
 struct Target {
-  std::string uri;        // as given (may hold a password: never print it)
-  std::string scheme;     // postgresql, mysql, redshift, odbc, redis
-  std::string engine;     // postgres, odbc, redis: the driver that serves it
-  std::string dialect;    // postgres, mysql, redshift, sqlite
+  std::string uri;      // as given (may hold a password: never print it)
+  std::string scheme;   // postgresql, mysql, redshift, odbc, redis
+  std::string engine;   // postgres, odbc, redis: the driver that serves it
+  std::string dialect;  // postgres, mysql, redshift, sqlite
   std::string user;
   std::string password;
   std::string host;
@@ -52,9 +52,9 @@ enum class Status : uint8_t {
 // Rows a statement returned, copied into reusable Values so that reading a
 // result does not allocate once the buffers have grown.
 struct ResultBuffer {
-  int rows = 0;         // rows the statement returned (all of them, even past max_rows)
+  int rows = 0;  // rows the statement returned (all of them, even past max_rows)
   int columns = 0;
-  int64_t affected = 0; // rows changed by an INSERT/UPDATE/DELETE
+  int64_t affected = 0;      // rows changed by an INSERT/UPDATE/DELETE
   std::vector<Value> cells;  // the first kept rows, row-major: cells[r * columns + c]
   const Value& at(int row, int col) const { return cells[static_cast<size_t>(row) * columns + col]; }
 };

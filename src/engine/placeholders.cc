@@ -5,7 +5,8 @@
 
 namespace oltap::engine {
 
-std::string translate_placeholders(const std::string& sql, PlaceholderStyle style, std::vector<std::string>& names) {
+std::string translate_placeholders(const std::string& sql, PlaceholderStyle style,
+                                   std::vector<std::string>& names) {
   names.clear();
   std::string out;
   size_t pos = 0;

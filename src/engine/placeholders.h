@@ -12,6 +12,7 @@ enum class PlaceholderStyle {
 };
 
 // Rewrites sql; names receives the parameter names in marker order.
-std::string translate_placeholders(const std::string& sql, PlaceholderStyle style, std::vector<std::string>& names);
+std::string translate_placeholders(const std::string& sql, PlaceholderStyle style,
+                                   std::vector<std::string>& names);
 
 }  // namespace oltap::engine

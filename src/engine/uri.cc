@@ -28,7 +28,8 @@ std::string percent_decode(std::string_view s, const std::string& what) {
   for (size_t i = 0; i < s.size(); ++i) {
     if (s[i] == '%') {
       int v = 0;
-      if (i + 2 >= s.size() ||
+      if (i + 2 >= s.size() || !std::isxdigit(static_cast<unsigned char>(s[i + 1])) ||
+          !std::isxdigit(static_cast<unsigned char>(s[i + 2])) ||
           std::from_chars(s.data() + i + 1, s.data() + i + 3, v, 16).ptr != s.data() + i + 3)
         throw Error(ErrorClass::kBadInput, "bad %-escape in the " + what + " of the target URI");
       out += static_cast<char>(v);
@@ -55,7 +56,7 @@ std::vector<std::string> known_schemes() {
 std::string Target::redacted() const {
   std::string out = scheme + "://";
   if (!user.empty()) out += user + "@";
-  out += host;
+  out += host.find(':') != std::string::npos ? "[" + host + "]" : host;  // IPv6
   if (port) out += ":" + std::to_string(port);
   out += "/" + database;
   bool first = true;
@@ -74,13 +75,19 @@ Target parse_target(std::string_view uri_in) {
   Target t;
   t.uri = uri;
   size_t colon = uri.find("://");
-  // Until parsed, show only the scheme and host part that cannot hold a password.
-  std::string shown = uri;
+  // Everything up to the last '@' may be a password, unencoded '/', '?' or
+  // ':' included, so that is where the user part ends; messages show only
+  // what follows it, without the query (which may hold ?password=).
   size_t at = uri.rfind('@');
-  if (colon != std::string::npos && at != std::string::npos && at > colon)
-    shown = uri.substr(0, colon + 3) + "…@" + uri.substr(at + 1);
+  bool has_scheme = colon != std::string::npos && (at == std::string::npos || at > colon);
+  std::string host_part = at != std::string::npos ? uri.substr(at + 1)
+                          : has_scheme            ? uri.substr(colon + 3)
+                                                  : uri;
+  if (size_t q = host_part.find('?'); q != std::string::npos) host_part = host_part.substr(0, q) + "?…";
+  std::string shown = (has_scheme ? uri.substr(0, colon + 3) : std::string()) +
+                      (at != std::string::npos ? "…@" : "") + host_part;
   if (uri.empty()) bad(shown, "it is empty");
-  if (colon == std::string::npos)
+  if (!has_scheme)
     bad(shown, "expected scheme://user@host:port/database, e.g. postgresql://oltap@127.0.0.1:5432/oltap");
   t.scheme = to_lower(uri.substr(0, colon));
   const SchemeInfo* info = nullptr;
@@ -94,6 +101,16 @@ Target parse_target(std::string_view uri_in) {
   t.engine = info->engine;
   t.dialect = info->dialect;
   std::string rest = uri.substr(colon + 3);
+  if (at != std::string::npos) {
+    std::string userinfo = uri.substr(colon + 3, at - colon - 3);
+    rest = uri.substr(at + 1);
+    if (size_t c = userinfo.find(':'); c != std::string::npos) {
+      t.user = percent_decode(userinfo.substr(0, c), "user");
+      t.password = percent_decode(userinfo.substr(c + 1), "password");
+    } else {
+      t.user = percent_decode(userinfo, "user");
+    }
+  }
   std::string query;
   if (size_t q = rest.find('?'); q != std::string::npos) {
     query = rest.substr(q + 1);
@@ -103,16 +120,6 @@ Target parse_target(std::string_view uri_in) {
   if (size_t slash = rest.find('/'); slash != std::string::npos) {
     authority = rest.substr(0, slash);
     path = rest.substr(slash + 1);
-  }
-  if (size_t a = authority.rfind('@'); a != std::string::npos) {
-    std::string userinfo = authority.substr(0, a);
-    authority = authority.substr(a + 1);
-    if (size_t c = userinfo.find(':'); c != std::string::npos) {
-      t.user = percent_decode(userinfo.substr(0, c), "user");
-      t.password = percent_decode(userinfo.substr(c + 1), "password");
-    } else {
-      t.user = percent_decode(userinfo, "user");
-    }
   }
   std::string port_text;
   if (!authority.empty() && authority[0] == '[') {  // [::1]:5432

@@ -21,7 +21,7 @@ namespace oltap::metrics {
 class Histogram {
  public:
   // Values below this are kept exactly, one bucket per nanosecond.
-  static constexpr int kSubBucketBits = 7;                      // 128 sub-buckets per power of two
+  static constexpr int kSubBucketBits = 7;                               // 128 sub-buckets per power of two
   static constexpr int64_t kLinearLimit = int64_t{2} << kSubBucketBits;  // 256 ns
   static constexpr int64_t kMaxTrackableNs = int64_t{3600} * 1'000'000'000;  // 1 h
   static constexpr int kBucketCount = 4736;  // covers [0, 2^43) ns; see histogram.cc

@@ -22,7 +22,8 @@ bool single_target(const std::vector<SummaryRow>& rows) {
 
 }  // namespace
 
-std::vector<Comparison> match_rows(const std::vector<SummaryRow>& baseline, const std::vector<SummaryRow>& current) {
+std::vector<Comparison> match_rows(const std::vector<SummaryRow>& baseline,
+                                   const std::vector<SummaryRow>& current) {
   // Comparing one target with another (a new server, another host) is the
   // common case, so with one target per side the target is not part of the key.
   bool by_target = !(single_target(baseline) && single_target(current));
@@ -71,11 +72,12 @@ std::string format_table(const std::vector<std::vector<std::string>>& rows) {
 
 std::string compare_table(const std::vector<SummaryRow>& baseline, const std::vector<SummaryRow>& current) {
   std::vector<std::vector<std::string>> rows = {{"row", "tps base", "tps cur", "Δ tps", "p50 base", "p50 cur",
-                                                 "Δ p50", "p95 base", "p95 cur", "Δ p95", "p99 base", "p99 cur",
-                                                 "Δ p99"}};
+                                                 "Δ p50", "p95 base", "p95 cur", "Δ p95", "p99 base",
+                                                 "p99 cur", "Δ p99"}};
   for (const auto& m : match_rows(baseline, current)) {
     if (!m.baseline || !m.current) {
-      rows.push_back({m.key, m.baseline ? fixed(m.baseline->tps, 1) : "-", m.current ? fixed(m.current->tps, 1) : "-",
+      rows.push_back({m.key, m.baseline ? fixed(m.baseline->tps, 1) : "-",
+                      m.current ? fixed(m.current->tps, 1) : "-",
                       m.baseline ? "only in baseline" : "only in current"});
       continue;
     }

@@ -8,7 +8,8 @@ namespace oltap::results {
 GateResult gate(const std::vector<SummaryRow>& baseline, const std::vector<SummaryRow>& current,
                 double max_regression) {
   GateResult g;
-  std::vector<std::vector<std::string>> rows = {{"verdict", "row", "tps base", "tps cur", "p99 base", "p99 cur", "why"}};
+  std::vector<std::vector<std::string>> rows = {
+      {"verdict", "row", "tps base", "tps cur", "p99 base", "p99 cur", "why"}};
   int failed = 0, checked = 0;
   for (const auto& m : match_rows(baseline, current)) {
     if (!m.baseline) continue;  // a new row cannot regress
@@ -26,7 +27,8 @@ GateResult gate(const std::vector<SummaryRow>& baseline, const std::vector<Summa
     double tps_drop = b.tps > 0 ? (b.tps - c.tps) / b.tps : 0;
     double p99_rise = b.lat_p99_ms > 0 ? (c.lat_p99_ms - b.lat_p99_ms) / b.lat_p99_ms : 0;
     if (tps_drop > max_regression) why = "tps -" + fixed(tps_drop * 100, 1) + "%";
-    if (p99_rise > max_regression) why += (why.empty() ? "" : ", ") + std::string("p99 +") + fixed(p99_rise * 100, 1) + "%";
+    if (p99_rise > max_regression)
+      why += (why.empty() ? "" : ", ") + std::string("p99 +") + fixed(p99_rise * 100, 1) + "%";
     if (c.incomplete) why += (why.empty() ? "" : ", ") + std::string("current run incomplete");
     bool fail = !why.empty();
     if (fail) ++failed;
@@ -35,9 +37,10 @@ GateResult gate(const std::vector<SummaryRow>& baseline, const std::vector<Summa
   }
   g.pass = failed == 0;
   g.report = format_table(rows);
-  g.report += g.pass ? "PASS: " + std::to_string(checked) + " row(s) within " + fixed(max_regression * 100, 1) + "%\n"
-                     : "FAIL: " + std::to_string(failed) + " row(s) regressed by more than " +
-                           fixed(max_regression * 100, 1) + "%\n";
+  g.report +=
+      g.pass ? "PASS: " + std::to_string(checked) + " row(s) within " + fixed(max_regression * 100, 1) + "%\n"
+             : "FAIL: " + std::to_string(failed) + " row(s) regressed by more than " +
+                   fixed(max_regression * 100, 1) + "%\n";
   return g;
 }
 

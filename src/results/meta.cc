@@ -57,8 +57,9 @@ std::string meta_json(const Meta& m) {
                    {"duration_s", m.duration_s},
                    {"warmup_s", m.warmup_s},
                    {"transactions_per_client", m.transactions_per_client},
-                   {"warmup_excluded", "transactions that ended during the first warmup_s seconds are not "
-                                       "in summary.csv or timeseries.csv; their count is warmup_committed"}};
+                   {"warmup_excluded",
+                    "transactions that ended during the first warmup_s seconds are not "
+                    "in summary.csv or timeseries.csv; their count is warmup_committed"}};
   nlohmann::ordered_json targets = nlohmann::ordered_json::array();
   for (const auto& t : m.targets) {
     targets.push_back({{"target", t.target},

@@ -81,7 +81,8 @@ struct Comparison {
   const SummaryRow* baseline = nullptr;
   const SummaryRow* current = nullptr;
 };
-std::vector<Comparison> match_rows(const std::vector<SummaryRow>& baseline, const std::vector<SummaryRow>& current);
+std::vector<Comparison> match_rows(const std::vector<SummaryRow>& baseline,
+                                   const std::vector<SummaryRow>& current);
 
 // A side-by-side table of tps and latency percentiles with % change.
 std::string compare_table(const std::vector<SummaryRow>& baseline, const std::vector<SummaryRow>& current);

@@ -11,8 +11,8 @@
 namespace oltap::results {
 
 const std::vector<std::string> kSummaryColumns = {
-    "run_id",     "workload",   "target",     "engine",     "group",      "txn",        "clients",
-    "duration_s", "committed",  "aborted",    "errors",     "tps",        "lat_mean_ms", "lat_p50_ms",
+    "run_id",     "workload",   "target",     "engine",      "group",     "txn",         "clients",
+    "duration_s", "committed",  "aborted",    "errors",      "tps",       "lat_mean_ms", "lat_p50_ms",
     "lat_p90_ms", "lat_p95_ms", "lat_p99_ms", "lat_p999_ms", "lat_max_ms"};
 
 void fill_latency(SummaryRow& row, const metrics::Histogram& h) {
@@ -48,12 +48,14 @@ std::vector<SummaryRow> read_summary(const std::string& path_in) {
   std::stringstream ss;
   ss << in.rdbuf();
   auto records = csv_parse(ss.str());
-  if (records.empty()) throw Error(ErrorClass::kBadInput, path + ": empty file, expected a summary.csv header");
+  if (records.empty())
+    throw Error(ErrorClass::kBadInput, path + ": empty file, expected a summary.csv header");
   std::map<std::string, size_t> col;
   for (size_t i = 0; i < records[0].size(); ++i) col[records[0][i]] = i;
   for (const auto& c : kSummaryColumns)
     if (!col.count(c))
-      throw Error(ErrorClass::kBadInput, path + ":1: missing column '" + c + "': is this an oltap summary.csv?");
+      throw Error(ErrorClass::kBadInput,
+                  path + ":1: missing column '" + c + "': is this an oltap summary.csv?");
   std::vector<SummaryRow> rows;
   for (size_t r = 1; r < records.size(); ++r) {
     const auto& rec = records[r];

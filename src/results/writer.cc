@@ -34,17 +34,34 @@ void write_run(const std::string& dir, const std::vector<SummaryRow>& summary,
   header.push_back("incomplete");
   std::string s = csv_line(header);
   for (const auto& r : summary) {
-    s += csv_line({r.run_id, r.workload, r.target, r.engine, r.group, r.txn, std::to_string(r.clients),
-                   fixed(r.duration_s, 3), std::to_string(r.committed), std::to_string(r.aborted),
-                   std::to_string(r.errors), fixed(r.tps, 2), fixed(r.lat_mean_ms, 3), fixed(r.lat_p50_ms, 3),
-                   fixed(r.lat_p90_ms, 3), fixed(r.lat_p95_ms, 3), fixed(r.lat_p99_ms, 3), fixed(r.lat_p999_ms, 3),
-                   fixed(r.lat_max_ms, 3), std::to_string(r.retries), r.incomplete ? "true" : "false"});
+    s += csv_line({r.run_id,
+                   r.workload,
+                   r.target,
+                   r.engine,
+                   r.group,
+                   r.txn,
+                   std::to_string(r.clients),
+                   fixed(r.duration_s, 3),
+                   std::to_string(r.committed),
+                   std::to_string(r.aborted),
+                   std::to_string(r.errors),
+                   fixed(r.tps, 2),
+                   fixed(r.lat_mean_ms, 3),
+                   fixed(r.lat_p50_ms, 3),
+                   fixed(r.lat_p90_ms, 3),
+                   fixed(r.lat_p95_ms, 3),
+                   fixed(r.lat_p99_ms, 3),
+                   fixed(r.lat_p999_ms, 3),
+                   fixed(r.lat_max_ms, 3),
+                   std::to_string(r.retries),
+                   r.incomplete ? "true" : "false"});
   }
-  std::string t = csv_line(
-      {"target", "group", "txn", "t_s", "committed", "errors", "tps", "lat_p50_ms", "lat_p95_ms", "lat_p99_ms"});
+  std::string t = csv_line({"target", "group", "txn", "t_s", "committed", "errors", "tps", "lat_p50_ms",
+                            "lat_p95_ms", "lat_p99_ms"});
   for (const auto& r : series) {
-    t += csv_line({r.target, r.group, r.txn, fixed(r.t_s, 3), std::to_string(r.committed), std::to_string(r.errors),
-                   fixed(r.tps, 2), fixed(r.lat_p50_ms, 3), fixed(r.lat_p95_ms, 3), fixed(r.lat_p99_ms, 3)});
+    t += csv_line({r.target, r.group, r.txn, fixed(r.t_s, 3), std::to_string(r.committed),
+                   std::to_string(r.errors), fixed(r.tps, 2), fixed(r.lat_p50_ms, 3), fixed(r.lat_p95_ms, 3),
+                   fixed(r.lat_p99_ms, 3)});
   }
   namespace fs = std::filesystem;
   // Time series and meta first: summary.csv appearing means the run is written.

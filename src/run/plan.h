@@ -14,9 +14,9 @@
 namespace oltap::run {
 
 struct StepPlan {
-  std::string sql;               // this dialect's text, with :name placeholders
-  int statement = -1;            // prepared id (the same on every connection of the group)
-  std::vector<int> into_slots;   // slots bound from the first result row
+  std::string sql;              // this dialect's text, with :name placeholders
+  int statement = -1;           // prepared id (the same on every connection of the group)
+  std::vector<int> into_slots;  // slots bound from the first result row
 };
 
 struct TxnPlan {
@@ -35,7 +35,7 @@ struct GroupPlan {
 
 struct Plan {
   std::vector<workload::Distribution> params;  // slot i is parameter i
-  std::map<std::string, int> slot_of;  // parameter and bound names -> slot
+  std::map<std::string, int> slot_of;          // parameter and bound names -> slot
   std::vector<TxnPlan> txns;
   std::vector<GroupPlan> groups;
 };
@@ -68,11 +68,12 @@ struct Worker {
   std::unique_ptr<TxnStats[]> stats;  // one per transaction of the group's mix
   std::atomic<int64_t> warmup_committed{0};
   std::atomic<bool> finished{false};
-  std::vector<std::string> errors;  // the first few messages
+  std::atomic<int64_t> finished_at_ns{0};  // when the loop ended (now_ns)
+  std::vector<std::string> errors;         // the first few messages
 
   const std::atomic<bool>* stop = nullptr;
-  int64_t measure_from_ns = 0;   // transactions ending before this are warm-up
-  int64_t transactions = 0;      // per-client limit, 0 = none
+  int64_t measure_from_ns = 0;  // transactions ending before this are warm-up
+  int64_t transactions = 0;     // per-client limit, 0 = none
   int max_retries = 0;
 };
 

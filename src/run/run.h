@@ -31,16 +31,16 @@ struct Options {
   double warmup_s = 0;
   int64_t transactions = 0;  // per client; 0 = run for duration_s
   uint64_t seed = 1;
-  int max_retries = 3;       // for retryable failures (serialization, deadlock)
+  int max_retries = 3;  // for retryable failures (serialization, deadlock)
 };
 
 // Once per interval, for the progress line.
 struct Progress {
-  double elapsed_s = 0;   // since the start, warm-up included
+  double elapsed_s = 0;  // since the start, warm-up included
   bool warming_up = false;
-  double tps = 0;         // committed per second over the last interval
-  double p99_ms = 0;      // over the last interval
-  int64_t errors = 0;     // so far
+  double tps = 0;      // committed per second over the last interval
+  double p99_ms = 0;   // over the last interval
+  int64_t errors = 0;  // so far
 };
 
 // Totals of one transaction (or of a whole group when txn == "ALL").
@@ -73,7 +73,7 @@ struct RunResult {
   std::string server_version;
   std::vector<TxnTotals> totals;  // per group: each transaction, then "ALL"
   std::vector<IntervalRow> series;
-  double measured_s = 0;     // from the end of warm-up to the last client's stop
+  double measured_s = 0;  // from the end of warm-up to the last client's stop
   double warmup_s = 0;
   int64_t warmup_committed = 0;
   bool interrupted = false;

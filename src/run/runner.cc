@@ -13,6 +13,9 @@ namespace {
 
 using Clock = std::chrono::system_clock;
 
+// How often the recorder looks for clients that have finished.
+constexpr int64_t kFinishPollNs = 20'000'000;
+
 int64_t unix_ms() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now().time_since_epoch()).count();
 }
@@ -206,13 +209,16 @@ RunResult run_target(const workload::Spec& spec, const engine::Target& target, c
   int64_t next_tick = start + kIntervalNs;
   int64_t last_tick = start;
   bool measuring = warmup_ns == 0;
+  int64_t last_warm = 0;
   while (true) {
     int64_t now = metrics::now_ns();
     bool time_up = o.transactions == 0 && now >= end;
     if (stop_requested() || time_up) stop.store(true);
     if (all_finished()) break;
     if (now < next_tick && !stop.load()) {
-      std::this_thread::sleep_for(std::chrono::nanoseconds(std::min(next_tick, end) - now));
+      // Short naps, so the end of a count-limited run is noticed promptly.
+      std::this_thread::sleep_for(
+          std::chrono::nanoseconds(std::min({next_tick, end, now + kFinishPollNs}) - now));
       continue;
     }
     if (stop.load()) {
@@ -220,25 +226,37 @@ RunResult run_target(const workload::Spec& spec, const engine::Target& target, c
       continue;
     }
     // An interval ended. Intervals during warm-up only feed the progress line.
+    // Clients record nothing before measure_from, so the first measured
+    // interval starts there from empty histograms.
     if (!measuring && now >= measure_from) {
       measuring = true;
-      collect(0, 0, false);  // the baseline the first measured interval is taken from
       last_tick = measure_from;
     }
     double length = (now - last_tick) / 1e9;
     auto [tps, p99, errors] = collect((now - measure_from) / 1e9, length, measuring);
+    if (!measuring) {
+      // During warm-up only the warm-up counters move; show their rate.
+      int64_t warm = 0;
+      for (auto& w : workers) warm += w->warmup_committed.load(std::memory_order_relaxed);
+      tps = length > 0 ? (warm - last_warm) / length : 0;
+      last_warm = warm;
+    }
     last_tick = now;
     next_tick += kIntervalNs;
     if (on_progress) on_progress(Progress{(now - start) / 1e9, !measuring, tps, p99, errors});
   }
   for (auto& t : threads) t.join();
-  const int64_t stopped = metrics::now_ns();
+  // The measured time ends when the last client stopped, not when the
+  // recorder noticed.
+  int64_t stopped = start;
+  for (auto& w : workers) stopped = std::max(stopped, w->finished_at_ns.load());
   res.end_unix_ms = unix_ms();
   res.interrupted = stop_requested();
   res.measured_s = std::max(0.0, (stopped - std::max(measure_from, start)) / 1e9);
   if (measuring || stopped >= measure_from) {
     double length = (stopped - last_tick) / 1e9;
-    if (length > 0.05 || res.series.empty()) collect((stopped - measure_from) / 1e9, length, stopped >= measure_from);
+    if (length > 0.05 || res.series.empty())
+      collect((stopped - measure_from) / 1e9, length, stopped >= measure_from);
   }
 
   // Totals per transaction and per group.

@@ -114,8 +114,9 @@ void run_worker(Worker& w) noexcept {
     const int64_t end = metrics::now_ns();
     ++done;
     if (end < w.measure_from_ns) {
-      if (s == Status::kOk) w.warmup_committed.store(w.warmup_committed.load(std::memory_order_relaxed) + 1,
-                                                     std::memory_order_relaxed);
+      if (s == Status::kOk)
+        w.warmup_committed.store(w.warmup_committed.load(std::memory_order_relaxed) + 1,
+                                 std::memory_order_relaxed);
     } else {
       auto bump = [](std::atomic<int64_t>& a, int64_t by) {
         a.store(a.load(std::memory_order_relaxed) + by, std::memory_order_relaxed);
@@ -134,6 +135,7 @@ void run_worker(Worker& w) noexcept {
       if (!reconnect(w)) std::this_thread::sleep_for(kReconnectPause);
     }
   }
+  w.finished_at_ns.store(metrics::now_ns(), std::memory_order_relaxed);
   w.finished.store(true, std::memory_order_release);
 }
 

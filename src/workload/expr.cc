@@ -12,10 +12,32 @@ namespace {
 
 // Deeper nesting than this is refused when parsing, so eval's stack is fixed.
 constexpr int kMaxStackDepth = 32;
+// Parentheses, unary operators and function calls recurse in the parser and
+// need no stack slot; deeper than this is refused, so a broken file gets an
+// error rather than a stack overflow.
+constexpr int kMaxNesting = 256;
 
 enum class Op : uint8_t {
-  kPushConst, kPushSlot, kAdd, kSub, kMul, kDiv, kMod, kNeg,
-  kEq, kNe, kLt, kLe, kGt, kGe, kAnd, kOr, kNot, kMin, kMax, kAbs
+  kPushConst,
+  kPushSlot,
+  kAdd,
+  kSub,
+  kMul,
+  kDiv,
+  kMod,
+  kNeg,
+  kEq,
+  kNe,
+  kLt,
+  kLe,
+  kGt,
+  kGe,
+  kAnd,
+  kOr,
+  kNot,
+  kMin,
+  kMax,
+  kAbs
 };
 
 struct Instr {
@@ -37,10 +59,20 @@ struct Cell {
 Cell cell_of(const Value& v) {
   Cell c;
   switch (v.kind) {
-    case Value::Kind::kInt: c.i = v.i; break;
-    case Value::Kind::kDouble: c.is_int = false; c.d = v.d; break;
-    case Value::Kind::kText: c.is_text = true; c.s = &v.s; break;
-    case Value::Kind::kNull: c.is_null = true; break;
+    case Value::Kind::kInt:
+      c.i = v.i;
+      break;
+    case Value::Kind::kDouble:
+      c.is_int = false;
+      c.d = v.d;
+      break;
+    case Value::Kind::kText:
+      c.is_text = true;
+      c.s = &v.s;
+      break;
+    case Value::Kind::kNull:
+      c.is_null = true;
+      break;
   }
   return c;
 }
@@ -109,6 +141,7 @@ class Parser {
   Expr::Impl& out_;
   size_t pos_ = 0;
   int depth_ = 0, max_depth_ = 0;
+  int nesting_ = 0;  // parse_not/parse_unary calls under way
 
   [[noreturn]] void fail(const std::string& msg) {
     Mark m = mark_;
@@ -124,8 +157,11 @@ class Parser {
         break;
       case Op::kNeg:
       case Op::kNot:
-      case Op::kAbs: break;
-      default: --depth_; break;
+      case Op::kAbs:
+        break;
+      default:
+        --depth_;
+        break;
     }
   }
   void skip_ws() {
@@ -156,18 +192,20 @@ class Parser {
     }
   }
   void parse_not() {
+    if (++nesting_ > kMaxNesting) fail("expression nests too deeply");
     if (eat("not")) {
       parse_not();
       emit(Op::kNot);
-      return;
+    } else {
+      parse_cmp();
     }
-    parse_cmp();
+    --nesting_;
   }
   void parse_cmp() {
     parse_add();
     static const std::pair<std::string_view, Op> ops[] = {{"==", Op::kEq}, {"!=", Op::kNe}, {"<>", Op::kNe},
-                                                           {"<=", Op::kLe}, {">=", Op::kGe}, {"=", Op::kEq},
-                                                           {"<", Op::kLt},  {">", Op::kGt}};
+                                                          {"<=", Op::kLe}, {">=", Op::kGe}, {"=", Op::kEq},
+                                                          {"<", Op::kLt},  {">", Op::kGt}};
     for (auto& [tok, op] : ops) {
       if (eat(tok)) {
         parse_add();
@@ -208,16 +246,16 @@ class Parser {
     }
   }
   void parse_unary() {
+    if (++nesting_ > kMaxNesting) fail("expression nests too deeply");
     if (eat("-")) {
       parse_unary();
       emit(Op::kNeg);
-      return;
-    }
-    if (eat("+")) {
+    } else if (eat("+")) {
       parse_unary();
-      return;
+    } else {
+      parse_primary();
     }
-    parse_primary();
+    --nesting_;
   }
   void push_const(Value v) {
     out_.constants.push_back(std::move(v));
@@ -267,15 +305,20 @@ class Parser {
     if (c == ':') ++pos_;  // `:name`, as in SQL, means the same as `name`
     if (pos_ < t_.size() && (std::isalpha(static_cast<unsigned char>(t_[pos_])) || t_[pos_] == '_')) {
       size_t start = pos_;
-      while (pos_ < t_.size() && (std::isalnum(static_cast<unsigned char>(t_[pos_])) || t_[pos_] == '_')) ++pos_;
+      while (pos_ < t_.size() && (std::isalnum(static_cast<unsigned char>(t_[pos_])) || t_[pos_] == '_'))
+        ++pos_;
       std::string name(t_.substr(start, pos_ - start));
       if (eat("(")) {
         Op op;
         int want;
-        if (name == "min") op = Op::kMin, want = 2;
-        else if (name == "max") op = Op::kMax, want = 2;
-        else if (name == "abs") op = Op::kAbs, want = 1;
-        else fail("unknown function '" + name + "' (known: min, max, abs)");
+        if (name == "min")
+          op = Op::kMin, want = 2;
+        else if (name == "max")
+          op = Op::kMax, want = 2;
+        else if (name == "abs")
+          op = Op::kAbs, want = 1;
+        else
+          fail("unknown function '" + name + "' (known: min, max, abs)");
         int got = 0;
         if (!eat(")")) {
           do {
@@ -284,7 +327,8 @@ class Parser {
           } while (eat(","));
           if (!eat(")")) fail("missing ')' after the arguments of " + name);
         }
-        if (got != want) fail(name + " takes " + std::to_string(want) + " argument(s), got " + std::to_string(got));
+        if (got != want)
+          fail(name + " takes " + std::to_string(want) + " argument(s), got " + std::to_string(got));
         emit(op);
         return;
       }
@@ -358,35 +402,64 @@ Value Expr::eval(const Value* slots) const noexcept {
   const Impl& im = *impl_;
   for (const Instr& ins : im.code) {
     switch (ins.op) {
-      case Op::kPushConst: stack[sp++] = cell_of(im.constants[ins.arg]); break;
-      case Op::kPushSlot: stack[sp++] = cell_of(slots[im.slot_map[ins.arg]]); break;
+      case Op::kPushConst:
+        stack[sp++] = cell_of(im.constants[ins.arg]);
+        break;
+      case Op::kPushSlot:
+        stack[sp++] = cell_of(slots[im.slot_map[ins.arg]]);
+        break;
       case Op::kNeg: {
         Cell& a = stack[sp - 1];
         if (a.is_null) break;
-        a = a.is_int && !a.is_text ? int_cell(-a.i) : real_cell(-(a.is_text ? std::strtod(a.s->c_str(), nullptr) : a.d));
+        a = a.is_int && !a.is_text ? int_cell(-a.i)
+                                   : real_cell(-(a.is_text ? std::strtod(a.s->c_str(), nullptr) : a.d));
         break;
       }
-      case Op::kNot: stack[sp - 1] = int_cell(!truthy(stack[sp - 1])); break;
+      case Op::kNot:
+        stack[sp - 1] = int_cell(!truthy(stack[sp - 1]));
+        break;
       case Op::kAbs: {
         Cell& a = stack[sp - 1];
-        if (!a.is_null) a = a.is_int && !a.is_text ? int_cell(a.i < 0 ? -a.i : a.i) : real_cell(std::fabs(a.num()));
+        if (!a.is_null)
+          a = a.is_int && !a.is_text ? int_cell(a.i < 0 ? -a.i : a.i) : real_cell(std::fabs(a.num()));
         break;
       }
       default: {
         Cell b = stack[--sp];
         Cell& a = stack[sp - 1];
         switch (ins.op) {
-          case Op::kAnd: a = int_cell(truthy(a) && truthy(b)); continue;
-          case Op::kOr: a = int_cell(truthy(a) || truthy(b)); continue;
-          case Op::kEq: a = int_cell(compare(a, b) == 0); continue;
-          case Op::kNe: a = int_cell(compare(a, b) != 0); continue;
-          case Op::kLt: a = int_cell(compare(a, b) < 0); continue;
-          case Op::kLe: a = int_cell(compare(a, b) <= 0); continue;
-          case Op::kGt: a = int_cell(compare(a, b) > 0); continue;
-          case Op::kGe: a = int_cell(compare(a, b) >= 0); continue;
-          case Op::kMin: if (compare(b, a) < 0) a = b; continue;
-          case Op::kMax: if (compare(b, a) > 0) a = b; continue;
-          default: break;
+          case Op::kAnd:
+            a = int_cell(truthy(a) && truthy(b));
+            continue;
+          case Op::kOr:
+            a = int_cell(truthy(a) || truthy(b));
+            continue;
+          case Op::kEq:
+            a = int_cell(compare(a, b) == 0);
+            continue;
+          case Op::kNe:
+            a = int_cell(compare(a, b) != 0);
+            continue;
+          case Op::kLt:
+            a = int_cell(compare(a, b) < 0);
+            continue;
+          case Op::kLe:
+            a = int_cell(compare(a, b) <= 0);
+            continue;
+          case Op::kGt:
+            a = int_cell(compare(a, b) > 0);
+            continue;
+          case Op::kGe:
+            a = int_cell(compare(a, b) >= 0);
+            continue;
+          case Op::kMin:
+            if (compare(b, a) < 0) a = b;
+            continue;
+          case Op::kMax:
+            if (compare(b, a) > 0) a = b;
+            continue;
+          default:
+            break;
         }
         if (a.is_null || b.is_null) {
           a = null_cell();
@@ -396,18 +469,29 @@ Value Expr::eval(const Value* slots) const noexcept {
         if (b.is_text) b = real_cell(std::strtod(b.s->c_str(), nullptr));
         bool ints = a.is_int && b.is_int;
         switch (ins.op) {
-          case Op::kAdd: a = ints ? int_cell(a.i + b.i) : real_cell(a.num() + b.num()); break;
-          case Op::kSub: a = ints ? int_cell(a.i - b.i) : real_cell(a.num() - b.num()); break;
-          case Op::kMul: a = ints ? int_cell(a.i * b.i) : real_cell(a.num() * b.num()); break;
+          case Op::kAdd:
+            a = ints ? int_cell(a.i + b.i) : real_cell(a.num() + b.num());
+            break;
+          case Op::kSub:
+            a = ints ? int_cell(a.i - b.i) : real_cell(a.num() - b.num());
+            break;
+          case Op::kMul:
+            a = ints ? int_cell(a.i * b.i) : real_cell(a.num() * b.num());
+            break;
           case Op::kDiv:
-            if (ints) a = b.i == 0 ? null_cell() : int_cell(a.i / b.i);
-            else a = b.num() == 0 ? null_cell() : real_cell(a.num() / b.num());
+            if (ints)
+              a = b.i == 0 ? null_cell() : int_cell(a.i / b.i);
+            else
+              a = b.num() == 0 ? null_cell() : real_cell(a.num() / b.num());
             break;
           case Op::kMod:
-            if (ints) a = b.i == 0 ? null_cell() : int_cell(a.i % b.i);
-            else a = b.num() == 0 ? null_cell() : real_cell(std::fmod(a.num(), b.num()));
+            if (ints)
+              a = b.i == 0 ? null_cell() : int_cell(a.i % b.i);
+            else
+              a = b.num() == 0 ? null_cell() : real_cell(std::fmod(a.num(), b.num()));
             break;
-          default: break;
+          default:
+            break;
         }
       }
     }

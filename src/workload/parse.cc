@@ -33,7 +33,8 @@ Dialected read_dialected(const YamlReader& r, const YAML::Node& n, const char* w
 }
 
 // Distribution keys, one of which makes a mapping a distribution.
-const std::vector<std::string> kDistKeys = {"const", "uniform", "zipfian", "nurand", "seq", "string", "choice"};
+const std::vector<std::string> kDistKeys = {"const", "uniform", "zipfian", "nurand",
+                                            "seq",   "string",  "choice"};
 
 std::vector<Expr> read_bounds(const YamlReader& r, const YAML::Node& n, size_t count, const char* what) {
   std::vector<Expr> out;
@@ -54,15 +55,16 @@ DistSpec read_dist(const YamlReader& r, const YAML::Node& n, const std::string& 
   d.mark = r.mark(n);
   std::string kind;
   for (auto it = n.begin(); it != n.end(); ++it) {
-    std::string k = it->first.as<std::string>();
+    std::string k = r.str(it->first, "a distribution key");
     for (const auto& dk : kDistKeys)
       if (dk == k) {
-        if (!kind.empty()) r.fail(it->first, owner + " has two distributions: '" + kind + "' and '" + k + "'");
+        if (!kind.empty())
+          r.fail(it->first, owner + " has two distributions: '" + kind + "' and '" + k + "'");
         kind = k;
       }
   }
   if (kind.empty()) {
-    std::string first = n.begin() != n.end() ? n.begin()->first.as<std::string>() : "";
+    std::string first = n.begin() != n.end() ? n.begin()->first.Scalar() : "";
     std::string near = closest_match(first, kDistKeys);
     r.fail(n, owner + " needs a distribution: one of const, uniform, zipfian, nurand, seq, string, choice" +
                   (near.empty() ? std::string() : "; did you mean '" + near + "'?"));
@@ -118,8 +120,8 @@ DistSpec read_dist(const YamlReader& r, const YAML::Node& n, const std::string& 
     if (n["weights"]) {
       r.expect_seq(n["weights"], "weights");
       if (n["weights"].size() != v.size())
-        r.fail(n["weights"], "weights has " + std::to_string(n["weights"].size()) + " entries but choice has " +
-                                 std::to_string(v.size()));
+        r.fail(n["weights"], "weights has " + std::to_string(n["weights"].size()) +
+                                 " entries but choice has " + std::to_string(v.size()));
       for (const auto& w : n["weights"]) {
         double x = r.number(w, "a weight");
         if (x < 0) r.fail(w, "a weight must not be negative");
@@ -189,7 +191,8 @@ Step read_step(const YamlReader& r, const YAML::Node& n) {
 
 // Checks every :name of the transaction's statements is a parameter or bound
 // by an earlier step's `into`.
-void check_placeholders(const YamlReader& r, const Spec& spec, const Transaction& t, const YAML::Node& steps) {
+void check_placeholders(const YamlReader& r, const Spec& spec, const Transaction& t,
+                        const YAML::Node& steps) {
   std::set<std::string> bound;
   std::vector<std::string> known;
   for (const auto& p : spec.parameters) known.push_back(p.name);
@@ -261,6 +264,9 @@ Spec parse_spec(const std::string& text, const std::string& file) {
       std::vector<std::string> earlier = {"scale", "row"};
       for (auto it = t["columns"].begin(); it != t["columns"].end(); ++it) {
         Column c = read_column(r, r.str(it->first, "a column name"), it->second);
+        for (const auto& other : td.columns)
+          if (other.name == c.name)
+            r.fail(it->first, "column '" + c.name + "' of " + td.table + " is defined twice");
         // Expressions may use scale, row (0-based) and earlier columns.
         auto slot_of = [&](const std::string& n) {
           for (size_t k = 0; k < earlier.size(); ++k)
@@ -332,6 +338,7 @@ Spec parse_spec(const std::string& text, const std::string& file) {
       r.fail(n["warmup"], e.what());
     }
     if (n["transactions"]) spec.run.transactions = r.integer(n["transactions"], "transactions");
+    if (spec.run.transactions < 0) r.fail(n["transactions"], "transactions must not be negative");
   }
 
   if (root["groups"]) {
@@ -369,9 +376,10 @@ Spec parse_spec(const std::string& text, const std::string& file) {
             add(it->first, w);
           }
         } else if (mix.IsSequence()) {
-          for (const auto& e : mix) add(e, spec.find_transaction(r.str(e, "a transaction name"))
-                                               ? spec.find_transaction(e.Scalar())->weight
-                                               : 0);
+          for (const auto& e : mix)
+            add(e, spec.find_transaction(r.str(e, "a transaction name"))
+                       ? spec.find_transaction(e.Scalar())->weight
+                       : 0);
         } else {
           r.fail(mix, "mix must be a list of transaction names or a mapping of name: weight");
         }

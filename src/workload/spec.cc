@@ -7,6 +7,30 @@
 #include "workload.h"
 
 namespace oltap::workload {
+namespace {
+
+// sql after its leading blanks, -- comments and /* */ comments.
+std::string_view skip_leading_comments(std::string_view sql) {
+  while (true) {
+    size_t start = sql.find_first_not_of(" \t\r\n");
+    if (start == std::string_view::npos) return {};
+    sql.remove_prefix(start);
+    size_t end;
+    if (sql.starts_with("--")) {
+      end = sql.find('\n');
+      if (end != std::string_view::npos) end += 1;
+    } else if (sql.starts_with("/*")) {
+      end = sql.find("*/", 2);
+      if (end != std::string_view::npos) end += 2;
+    } else {
+      return sql;
+    }
+    if (end == std::string_view::npos) return {};
+    sql.remove_prefix(end);
+  }
+}
+
+}  // namespace
 
 std::string Mark::str() const { return file + ":" + std::to_string(line) + ":" + std::to_string(column); }
 
@@ -37,34 +61,48 @@ std::vector<std::string> Spec::tables(std::string_view dialect) const {
   std::vector<std::string> out;
   const std::string* ddl = schema.for_dialect(dialect);
   if (!ddl) return out;
-  static const std::regex create(R"(^\s*create\s+(?:unlogged\s+|temporary\s+|temp\s+)?table\s+(?:if\s+not\s+exists\s+)?([A-Za-z_][A-Za-z0-9_.]*))",
-                                 std::regex::icase);
+  static const std::regex create(
+      R"(^\s*create\s+(?:unlogged\s+|temporary\s+|temp\s+)?table\s+(?:if\s+not\s+exists\s+)?([A-Za-z_][A-Za-z0-9_.]*))",
+      std::regex::icase);
   for (const auto& stmt : split_statements(*ddl)) {
+    // A statement may open with comments ("-- accounts\nCREATE TABLE ..."):
+    // the regex is anchored at the first word of SQL after them.
+    std::string sql(skip_leading_comments(stmt));
     std::smatch m;
-    if (std::regex_search(stmt, m, create)) out.push_back(m[1]);
+    if (std::regex_search(sql, m, create)) out.push_back(m[1]);
   }
   return out;
 }
 
-Distribution make_distribution(const DistSpec& d, const std::map<std::string, Value>& names, int64_t nurand_c) {
+Distribution make_distribution(const DistSpec& d, const std::map<std::string, Value>& names,
+                               int64_t nurand_c) {
   auto arg = [&](size_t i) { return eval_with(d.args.at(i), names); };
   auto int_arg = [&](size_t i) {
     Value v = arg(i);
-    if (v.kind == Value::Kind::kNull) throw error_at(d.args[i].mark(), "'" + d.args[i].text() + "' has no value");
+    if (v.kind == Value::Kind::kNull)
+      throw error_at(d.args[i].mark(), "'" + d.args[i].text() + "' has no value");
     return v.as_int();
   };
   try {
     using K = Distribution::Kind;
     switch (d.kind) {
-      case K::kConst: return Distribution::constant(arg(0));
-      case K::kUniform: return Distribution::uniform(int_arg(0), int_arg(1));
-      case K::kUniformReal: return Distribution::uniform_real(arg(0).as_double(), arg(1).as_double());
-      case K::kZipfian: return Distribution::zipfian(int_arg(0), int_arg(1), d.theta);
-      case K::kNURand: return Distribution::nurand(int_arg(0), int_arg(1), int_arg(2), nurand_c);
-      case K::kSequence: return Distribution::sequence(int_arg(0), int_arg(1));
+      case K::kConst:
+        return Distribution::constant(arg(0));
+      case K::kUniform:
+        return Distribution::uniform(int_arg(0), int_arg(1));
+      case K::kUniformReal:
+        return Distribution::uniform_real(arg(0).as_double(), arg(1).as_double());
+      case K::kZipfian:
+        return Distribution::zipfian(int_arg(0), int_arg(1), d.theta);
+      case K::kNURand:
+        return Distribution::nurand(int_arg(0), int_arg(1), int_arg(2), nurand_c);
+      case K::kSequence:
+        return Distribution::sequence(int_arg(0), int_arg(1));
       case K::kString:
-        return Distribution::random_string(static_cast<int>(int_arg(0)), static_cast<int>(int_arg(1)), d.charset);
-      case K::kChoice: return Distribution::choice(d.options, d.weights);
+        return Distribution::random_string(static_cast<int>(int_arg(0)), static_cast<int>(int_arg(1)),
+                                           d.charset);
+      case K::kChoice:
+        return Distribution::choice(d.options, d.weights);
     }
   } catch (const Error& e) {
     // Factories know nothing of files; add the place the distribution was written.

@@ -168,9 +168,9 @@ struct Dialected {
 // with its arguments as expressions (of `scale`, or of other columns).
 struct DistSpec {
   Distribution::Kind kind = Distribution::Kind::kConst;
-  std::vector<Expr> args;    // bounds and the like, by kind
-  double theta = 0.99;       // zipfian
-  std::string charset;       // string
+  std::vector<Expr> args;  // bounds and the like, by kind
+  double theta = 0.99;     // zipfian
+  std::string charset;     // string
   std::vector<Value> options;
   std::vector<double> weights;
   Mark mark;

@@ -15,7 +15,9 @@ Mark YamlReader::mark(const YAML::Node& n) const {
   return m;
 }
 
-void YamlReader::fail(const YAML::Node& n, const std::string& message) const { throw error_at(mark(n), message); }
+void YamlReader::fail(const YAML::Node& n, const std::string& message) const {
+  throw error_at(mark(n), message);
+}
 
 Mark YamlReader::key_mark(const YAML::Node& map, const std::string& key) const {
   for (auto it = map.begin(); it != map.end(); ++it)
@@ -26,9 +28,15 @@ Mark YamlReader::key_mark(const YAML::Node& map, const std::string& key) const {
 void YamlReader::check_keys(const YAML::Node& map, std::initializer_list<const char*> allowed,
                             const char* what) const {
   std::vector<std::string> names(allowed.begin(), allowed.end());
+  std::vector<std::string> seen;
   for (auto it = map.begin(); it != map.end(); ++it) {
     if (!it->first.IsScalar()) fail(it->first, std::string("a key of ") + what + " must be a plain word");
     const std::string& k = it->first.Scalar();
+    // yaml-cpp keeps both copies of a repeated key but map[key] finds only the
+    // first, so the second would be dropped without a word.
+    for (const auto& s : seen)
+      if (s == k) fail(it->first, "key '" + k + "' appears twice in " + what);
+    seen.push_back(k);
     bool ok = false;
     for (const auto& a : names) ok = ok || a == k;
     if (ok) continue;

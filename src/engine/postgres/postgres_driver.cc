@@ -4,10 +4,9 @@
 // pgbench sends too.
 #include "postgres_driver.h"
 
+#include <charconv>
 #include <pqxx/pqxx>
 #include <pqxx/tablewriter>
-
-#include <charconv>
 
 #include "engine/placeholders.h"
 
@@ -63,17 +62,30 @@ Status status_of_sqlstate(const std::string& state) {
 void append_copy_text(std::string& out, const Value& v) {
   char buf[kMaxNumberText];
   switch (v.kind) {
-    case Value::Kind::kNull: out += "\\N"; return;
+    case Value::Kind::kNull:
+      out += "\\N";
+      return;
     case Value::Kind::kInt:
-    case Value::Kind::kDouble: out.append(buf, v.to_text(buf, sizeof buf)); return;
+    case Value::Kind::kDouble:
+      out.append(buf, v.to_text(buf, sizeof buf));
+      return;
     case Value::Kind::kText:
       for (char c : v.s) {
         switch (c) {
-          case '\\': out += "\\\\"; break;
-          case '\t': out += "\\t"; break;
-          case '\n': out += "\\n"; break;
-          case '\r': out += "\\r"; break;
-          default: out += c;
+          case '\\':
+            out += "\\\\";
+            break;
+          case '\t':
+            out += "\\t";
+            break;
+          case '\n':
+            out += "\\n";
+            break;
+          case '\r':
+            out += "\\r";
+            break;
+          default:
+            out += c;
         }
       }
       return;
@@ -115,8 +127,12 @@ class PostgresConnection final : public Connection {
       for (size_t i = 0; i < p.ptrs.size(); ++i) {
         const Value& v = *params[i];
         switch (v.kind) {
-          case Value::Kind::kNull: p.ptrs[i] = nullptr; break;
-          case Value::Kind::kText: p.ptrs[i] = v.s.c_str(); break;
+          case Value::Kind::kNull:
+            p.ptrs[i] = nullptr;
+            break;
+          case Value::Kind::kText:
+            p.ptrs[i] = v.s.c_str();
+            break;
           default: {
             int n = v.to_text(p.texts[i].buf, kMaxNumberText - 1);
             p.texts[i].buf[n] = '\0';
@@ -197,8 +213,8 @@ class PostgresConnection final : public Connection {
     } catch (const Error&) {
       throw;
     } catch (const std::exception& e) {
-      throw Error(ErrorClass::kFatal,
-                  "loading " + table + " on " + target_.redacted() + ": " + scrub(e.what(), target_.password));
+      throw Error(ErrorClass::kFatal, "loading " + table + " on " + target_.redacted() + ": " +
+                                          scrub(e.what(), target_.password));
     }
   }
 
@@ -210,8 +226,8 @@ class PostgresConnection final : public Connection {
   };
   struct Prepared {
     std::string name;
-    std::vector<NumberText> texts;   // text of numeric parameters, reused per call
-    std::vector<const char*> ptrs;   // what libpqxx reads: nullptr is SQL NULL
+    std::vector<NumberText> texts;  // text of numeric parameters, reused per call
+    std::vector<const char*> ptrs;  // what libpqxx reads: nullptr is SQL NULL
   };
   inline static const std::string kBegin = "BEGIN", kCommit = "COMMIT", kRollback = "ROLLBACK";
 
@@ -282,6 +298,8 @@ class PostgresConnection final : public Connection {
 
 }  // namespace
 
-std::unique_ptr<Connection> connect(const Target& target) { return std::make_unique<PostgresConnection>(target); }
+std::unique_ptr<Connection> connect(const Target& target) {
+  return std::make_unique<PostgresConnection>(target);
+}
 
 }  // namespace oltap::engine::postgres

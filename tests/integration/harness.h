@@ -1,0 +1,141 @@
+// Shared helpers of the integration tests: they drive the real build/oltap
+// binary (OLTAP_BIN) as a user would, against the real local PostgreSQL of
+// scripts/stack.sh (OLTAP_POSTGRES), never a mock.
+//
+// Isolation: every test FILE works in its own database, oltap_it_<file>, on
+// the server of OLTAP_POSTGRES; ctest serialises the tests of one file with a
+// RESOURCE_LOCK (see tests/CMakeLists.txt), so files run in parallel safely.
+#pragma once
+
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace oltap_it {
+
+namespace fs = std::filesystem;
+
+// ------------------------------------------------------------ processes
+
+struct CmdResult {
+  int exit_code = -1;      // the exit status; 128+N when killed by signal N
+  bool timed_out = false;  // killed (SIGKILL) after RunOptions::timeout_s
+  double elapsed_s = 0;
+  double exited_after_signal_s = -1;  // seconds from the SIGINT we sent to the exit
+  std::string out;
+  std::string err;
+  // "exit 2; stdout: ...; stderr: ..." for assertion messages.
+  std::string describe() const;
+};
+
+struct RunOptions {
+  std::string cwd;             // empty: a scratch folder of this process
+  double timeout_s = 120;      // SIGKILL after this long
+  double sigint_after_s = -1;  // >= 0: send SIGINT this long after the start
+  // extra environment of the command: {NAME, value}
+  std::vector<std::pair<std::string, std::string>> env;
+
+  // chainable setters: RunOptions().in(dir).timeout(45).sigint_after(2)
+  RunOptions& in(const std::string& dir) {
+    cwd = dir;
+    return *this;
+  }
+  RunOptions& timeout(double s) {
+    timeout_s = s;
+    return *this;
+  }
+  RunOptions& sigint_after(double s) {
+    sigint_after_s = s;
+    return *this;
+  }
+  RunOptions& setenv(const std::string& name, const std::string& value) {
+    env.emplace_back(name, value);
+    return *this;
+  }
+};
+
+// Runs argv[0] (a path, not looked up in PATH unless it has no '/') with
+// stdin from /dev/null, capturing stdout and stderr separately.
+CmdResult run_cmd(const std::vector<std::string>& argv, const RunOptions& opts = {});
+
+// Runs the oltap binary under test with args.
+CmdResult oltap(const std::vector<std::string>& args, const RunOptions& opts = {});
+
+// Absolute path of a workload file of the repo, e.g. workload("pgbench-tpcb.yaml").
+std::string workload(const std::string& file);
+
+// ------------------------------------------------------------ files
+
+// A fresh, empty temporary folder, removed with the object.
+class TempDir {
+ public:
+  TempDir();
+  ~TempDir();
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  const fs::path& path() const { return path_; }
+  std::string str() const { return path_.string(); }
+  fs::path operator/(const std::string& name) const { return path_ / name; }
+
+ private:
+  fs::path path_;
+};
+
+std::string read_file(const fs::path& p);
+void write_file(const fs::path& p, const std::string& text);
+
+// The regular files under dir (recursively; none when dir does not exist)
+// whose content contains needle.
+std::vector<std::string> files_containing(const fs::path& dir, const std::string& needle);
+// The entries under dir (recursively) whose file name contains part.
+std::vector<std::string> entries_named(const fs::path& dir, const std::string& part);
+
+// A CSV file: its header and its rows (RFC 4180 quoting).
+struct Csv {
+  std::vector<std::string> header;
+  std::vector<std::vector<std::string>> rows;
+  // index of column name; throws when absent
+  size_t col(const std::string& name) const;
+  const std::string& at(size_t row, const std::string& name) const;
+  std::vector<std::map<std::string, std::string>> records() const;
+};
+Csv parse_csv(const std::string& text);
+Csv read_csv(const fs::path& p);
+std::string write_csv(const Csv& csv);
+// The row of summary.csv with txn == "ALL" (the only one: one target, one group).
+std::map<std::string, std::string> summary_all_row(const Csv& summary);
+
+// ------------------------------------------------------------ PostgreSQL
+
+// The parts of a postgresql:// URI.
+struct PgUri {
+  std::string user, password, host, port, db;
+  std::string str() const;
+};
+PgUri parse_pg_uri(const std::string& uri);
+
+// OLTAP_POSTGRES; throws (failing the test) with a hint to run through
+// scripts/test.sh when it is not set.
+std::string base_uri();
+
+// Drops and recreates database `name` on the server of OLTAP_POSTGRES and
+// returns its URI (the base URI with the database name swapped).
+std::string make_scratch_db(const std::string& name);
+
+// Runs sql (one statement or several, no parameters) on uri.
+void sql_exec(const std::string& uri, const std::string& sql);
+// First column of the first row of sql as text ("" for NULL).
+std::string sql_value(const std::string& uri, const std::string& sql);
+long long sql_int(const std::string& uri, const std::string& sql);
+
+// ------------------------------------------------------------ misc
+
+// Whether haystack contains needle.
+inline bool contains(const std::string& haystack, const std::string& needle) {
+  return haystack.find(needle) != std::string::npos;
+}
+
+}  // namespace oltap_it

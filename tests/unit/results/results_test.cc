@@ -1,0 +1,457 @@
+// Pins down the result files other tools rely on: summary.csv starts with
+// DESIGN.md's contract columns in order and reads back to the same rows,
+// fields are CSV-escaped, a broken summary is refused with file and line,
+// no temporary file outlives write_run; and the verdicts drawn from files:
+// gate (tps drop or p99 rise beyond the threshold, a missing row),
+// compare_table's % changes, and how match_rows pairs rows.
+#include "results/results.h"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace oltap::results {
+namespace {
+
+namespace fs = std::filesystem;
+
+// summary.csv's contract columns, copied from DESIGN.md.
+const std::vector<std::string> kDesignColumns = {
+    "run_id",     "workload",   "target",     "engine",      "group",     "txn",         "clients",
+    "duration_s", "committed",  "aborted",    "errors",      "tps",       "lat_mean_ms", "lat_p50_ms",
+    "lat_p90_ms", "lat_p95_ms", "lat_p99_ms", "lat_p999_ms", "lat_max_ms"};
+
+// A fresh directory per test, removed afterwards.
+class ResultFiles : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
+    dir_ =
+        fs::temp_directory_path() / ("oltap-results-test-" + std::to_string(getpid()) + "-" + info->name());
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  std::string path(const std::string& name) const { return (dir_ / name).string(); }
+  void write(const std::string& name, const std::string& text) const {
+    std::ofstream(path(name), std::ios::binary) << text;
+  }
+  std::string read(const std::string& name) const {
+    std::ifstream in(path(name), std::ios::binary);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+  }
+
+  fs::path dir_;
+};
+
+SummaryRow sample_row(const std::string& txn) {
+  SummaryRow r;
+  r.run_id = "20240611-101500";
+  r.workload = "pgbench-tpcb";
+  r.target = "postgresql://oltap@127.0.0.1:5432/oltap";
+  r.engine = "postgres";
+  r.group = "default";
+  r.txn = txn;
+  r.clients = 8;
+  r.duration_s = 30.5;
+  r.committed = 123456;
+  r.aborted = 7;
+  r.errors = 2;
+  r.tps = 4047.75;
+  r.lat_mean_ms = 1.875;
+  r.lat_p50_ms = 1.5;
+  r.lat_p90_ms = 2.25;
+  r.lat_p95_ms = 3.125;
+  r.lat_p99_ms = 5.5;
+  r.lat_p999_ms = 12.75;
+  r.lat_max_ms = 99.125;
+  r.retries = 11;
+  r.incomplete = true;
+  return r;
+}
+
+Meta sample_meta() {
+  Meta m;
+  m.run_id = "20240611-101500";
+  m.workload = "pgbench-tpcb";
+  m.workload_file = "workloads/pgbench-tpcb.yaml";
+  return m;
+}
+
+std::string header_of(const std::string& csv) { return csv.substr(0, csv.find('\n')); }
+
+// The error read_summary throws for path; fails the test when it reads.
+Error read_error(const std::string& path) {
+  try {
+    read_summary(path);
+  } catch (const Error& e) {
+    return e;
+  }
+  ADD_FAILURE() << path << " read without error";
+  return Error(ErrorClass::kFatal, "");
+}
+
+bool contains(const std::string& s, const std::string& part) { return s.find(part) != std::string::npos; }
+
+// ---------------------------------------------------------------- write_run / read_summary
+
+TEST(SummaryColumns, AreTheContractColumnsOfDesignMd) { EXPECT_EQ(kSummaryColumns, kDesignColumns); }
+
+TEST_F(ResultFiles, SummaryHeaderStartsWithTheContractColumnsInOrder) {
+  write_run(dir_.string(), {sample_row("tpcb")}, {}, sample_meta());
+  std::string header = header_of(read("summary.csv"));
+  std::string expected;
+  for (size_t i = 0; i < kDesignColumns.size(); ++i) expected += (i ? "," : "") + kDesignColumns[i];
+  EXPECT_EQ(header.substr(0, expected.size()), expected);
+  // Anything more follows after a comma.
+  if (header.size() > expected.size()) {
+    EXPECT_EQ(header[expected.size()], ',');
+  }
+}
+
+TEST_F(ResultFiles, SummaryRowsRoundTrip) {
+  SummaryRow a = sample_row("tpcb");
+  SummaryRow all = sample_row("ALL");
+  all.incomplete = false;
+  all.retries = 0;
+  all.tps = 0.25;
+  write_run(dir_.string(), {a, all}, {}, sample_meta());
+
+  std::vector<SummaryRow> rows = read_summary(path("summary.csv"));
+  ASSERT_EQ(rows.size(), 2u);
+  const SummaryRow& r = rows[0];
+  EXPECT_EQ(r.run_id, a.run_id);
+  EXPECT_EQ(r.workload, a.workload);
+  EXPECT_EQ(r.target, a.target);
+  EXPECT_EQ(r.engine, a.engine);
+  EXPECT_EQ(r.group, a.group);
+  EXPECT_EQ(r.txn, "tpcb");
+  EXPECT_EQ(r.clients, a.clients);
+  EXPECT_DOUBLE_EQ(r.duration_s, a.duration_s);
+  EXPECT_EQ(r.committed, a.committed);
+  EXPECT_EQ(r.aborted, a.aborted);
+  EXPECT_EQ(r.errors, a.errors);
+  EXPECT_DOUBLE_EQ(r.tps, a.tps);
+  EXPECT_DOUBLE_EQ(r.lat_mean_ms, a.lat_mean_ms);
+  EXPECT_DOUBLE_EQ(r.lat_p50_ms, a.lat_p50_ms);
+  EXPECT_DOUBLE_EQ(r.lat_p90_ms, a.lat_p90_ms);
+  EXPECT_DOUBLE_EQ(r.lat_p95_ms, a.lat_p95_ms);
+  EXPECT_DOUBLE_EQ(r.lat_p99_ms, a.lat_p99_ms);
+  EXPECT_DOUBLE_EQ(r.lat_p999_ms, a.lat_p999_ms);
+  EXPECT_DOUBLE_EQ(r.lat_max_ms, a.lat_max_ms);
+  EXPECT_EQ(r.retries, 11);
+  EXPECT_TRUE(r.incomplete);
+
+  EXPECT_EQ(rows[1].txn, "ALL");
+  EXPECT_DOUBLE_EQ(rows[1].tps, 0.25);
+  EXPECT_EQ(rows[1].retries, 0);
+  EXPECT_FALSE(rows[1].incomplete);
+}
+
+TEST_F(ResultFiles, ReadSummaryAcceptsTheResultFolder) {
+  write_run(dir_.string(), {sample_row("tpcb")}, {}, sample_meta());
+  std::vector<SummaryRow> rows = read_summary(dir_.string());
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(rows[0].txn, "tpcb");
+}
+
+TEST_F(ResultFiles, WriteRunCreatesTheFolderAndAllThreeFiles) {
+  fs::path nested = dir_ / "a" / "b";
+  TimeseriesRow ts;
+  ts.target = "t";
+  ts.group = "default";
+  ts.txn = "ALL";
+  ts.t_s = 1;
+  write_run(nested.string(), {sample_row("tpcb")}, {ts}, sample_meta());
+  EXPECT_TRUE(fs::exists(nested / "summary.csv"));
+  EXPECT_TRUE(fs::exists(nested / "timeseries.csv"));
+  EXPECT_TRUE(fs::exists(nested / "meta.json"));
+  std::ifstream in(nested / "timeseries.csv");
+  std::string header, line;
+  std::getline(in, header);
+  std::getline(in, line);
+  EXPECT_EQ(header, "target,group,txn,t_s,committed,errors,tps,lat_p50_ms,lat_p95_ms,lat_p99_ms");
+  EXPECT_EQ(line.rfind("t,default,ALL,1.000,", 0), 0u) << line;
+}
+
+TEST_F(ResultFiles, WriteRunLeavesNoTemporaryFiles) {
+  write_run(dir_.string(), {sample_row("tpcb")}, {}, sample_meta());
+  write_run(dir_.string(), {sample_row("tpcb")}, {}, sample_meta());  // over an earlier run too
+  int files = 0;
+  for (const auto& entry : fs::directory_iterator(dir_)) {
+    ++files;
+    EXPECT_NE(entry.path().extension(), ".tmp") << entry.path();
+  }
+  EXPECT_EQ(files, 3);
+}
+
+TEST_F(ResultFiles, WriteFileAtomicReplacesTheOldContent) {
+  write_file_atomic(path("x.txt"), "first version, longer");
+  write_file_atomic(path("x.txt"), "second");
+  EXPECT_EQ(read("x.txt"), "second");
+  EXPECT_FALSE(fs::exists(path("x.txt.tmp")));
+}
+
+TEST_F(ResultFiles, FieldsWithCommasAndQuotesAreEscapedAndReadBack) {
+  SummaryRow r = sample_row("pay,ment");
+  r.target = "db,1 \"primary\"";
+  r.group = "line\nbreak";
+  write_run(dir_.string(), {r}, {}, sample_meta());
+  EXPECT_TRUE(contains(read("summary.csv"), ",\"db,1 \"\"primary\"\"\",")) << read("summary.csv");
+  std::vector<SummaryRow> rows = read_summary(path("summary.csv"));
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(rows[0].target, "db,1 \"primary\"");
+  EXPECT_EQ(rows[0].txn, "pay,ment");
+  EXPECT_EQ(rows[0].group, "line\nbreak");
+  EXPECT_EQ(rows[0].committed, r.committed);  // the columns after them are still in place
+}
+
+TEST_F(ResultFiles, ReadSummaryOfAMissingFileNamesIt) {
+  Error e = read_error(path("nope.csv"));
+  EXPECT_EQ(e.error_class(), ErrorClass::kBadInput);
+  EXPECT_TRUE(contains(e.what(), path("nope.csv"))) << e.what();
+}
+
+TEST_F(ResultFiles, ReadSummaryOfAnEmptyFile) {
+  write("summary.csv", "");
+  Error e = read_error(path("summary.csv"));
+  EXPECT_EQ(e.error_class(), ErrorClass::kBadInput);
+  EXPECT_TRUE(contains(e.what(), path("summary.csv") + ": empty file")) << e.what();
+}
+
+TEST_F(ResultFiles, ReadSummaryMissingAColumnNamesFileLineAndColumn) {
+  std::string header;
+  for (const auto& c : kDesignColumns)
+    if (c != "lat_p99_ms") header += (header.empty() ? "" : ",") + c;
+  write("summary.csv", header + "\n");
+  Error e = read_error(path("summary.csv"));
+  EXPECT_EQ(e.error_class(), ErrorClass::kBadInput);
+  EXPECT_TRUE(contains(e.what(), path("summary.csv") + ":1: missing column 'lat_p99_ms'")) << e.what();
+}
+
+TEST_F(ResultFiles, ReadSummaryNonNumberNamesFileLineAndColumn) {
+  write_run(dir_.string(), {sample_row("a"), sample_row("b")}, {}, sample_meta());
+  std::string text = read("summary.csv");
+  size_t p = text.find("4047.75", text.find(",b,"));  // the tps of the row on line 3
+  ASSERT_NE(p, std::string::npos);
+  text.replace(p, 7, "fast");
+  write("summary.csv", text);
+  Error e = read_error(path("summary.csv"));
+  EXPECT_EQ(e.error_class(), ErrorClass::kBadInput);
+  EXPECT_TRUE(contains(e.what(), path("summary.csv") + ":3: column tps holds 'fast', not a number"))
+      << e.what();
+}
+
+TEST_F(ResultFiles, ReadSummaryShortRowNamesFileAndLine) {
+  write_run(dir_.string(), {sample_row("a")}, {}, sample_meta());
+  write("summary.csv", header_of(read("summary.csv")) + "\nrun,w,t\n");
+  Error e = read_error(path("summary.csv"));
+  EXPECT_EQ(e.error_class(), ErrorClass::kBadInput);
+  EXPECT_TRUE(contains(e.what(), path("summary.csv") + ":2: 3 fields")) << e.what();
+}
+
+TEST_F(ResultFiles, ReadSummaryFindsColumnsByNameNotPosition) {
+  // The contract fixes the order for writers; a reader still goes by name.
+  std::vector<std::string> cols = kDesignColumns;
+  std::swap(cols[0], cols[11]);  // run_id <-> tps
+  std::string header, row;
+  for (size_t i = 0; i < cols.size(); ++i) {
+    header += (i ? "," : "") + cols[i];
+    row += i ? "," : "";
+    row += cols[i] == "tps" ? "12.5" : cols[i] == "run_id" ? "r1" : cols[i] == "target" ? "t" : "1";
+  }
+  write("summary.csv", header + "\n" + row + "\n");
+  std::vector<SummaryRow> rows = read_summary(path("summary.csv"));
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(rows[0].run_id, "r1");
+  EXPECT_DOUBLE_EQ(rows[0].tps, 12.5);
+  EXPECT_EQ(rows[0].retries, 0);  // absent extra columns keep their defaults
+}
+
+// ---------------------------------------------------------------- gate
+
+SummaryRow perf(const std::string& target, const std::string& txn, double tps, double p99) {
+  SummaryRow r;
+  r.target = target;
+  r.group = "default";
+  r.txn = txn;
+  r.committed = 1000;
+  r.tps = tps;
+  r.lat_p99_ms = p99;
+  return r;
+}
+
+const std::string kT = "postgresql://oltap@127.0.0.1:5432/oltap";
+
+TEST(Gate, PassesWithinTheThreshold) {
+  GateResult g = gate({perf(kT, "tpcb", 1000, 10)}, {perf(kT, "tpcb", 960, 10.4)}, 0.05);
+  EXPECT_TRUE(g.pass) << g.report;
+  EXPECT_TRUE(contains(g.report, "PASS: 1 row(s) within 5.0%")) << g.report;
+}
+
+TEST(Gate, ADropOfExactlyTheThresholdPasses) {
+  GateResult g = gate({perf(kT, "tpcb", 1000, 10)}, {perf(kT, "tpcb", 950, 10)}, 0.05);
+  EXPECT_TRUE(g.pass) << g.report;
+}
+
+TEST(Gate, FailsWhenTpsDropsMoreThanTheThreshold) {
+  GateResult g = gate({perf(kT, "tpcb", 1000, 10)}, {perf(kT, "tpcb", 940, 10)}, 0.05);
+  EXPECT_FALSE(g.pass);
+  EXPECT_TRUE(contains(g.report, "FAIL")) << g.report;
+  EXPECT_TRUE(contains(g.report, "tps -6.0%")) << g.report;
+  EXPECT_TRUE(contains(g.report, "FAIL: 1 row(s) regressed by more than 5.0%")) << g.report;
+}
+
+TEST(Gate, FailsWhenP99RisesMoreThanTheThreshold) {
+  GateResult g = gate({perf(kT, "tpcb", 1000, 10)}, {perf(kT, "tpcb", 1000, 10.6)}, 0.05);
+  EXPECT_FALSE(g.pass);
+  EXPECT_TRUE(contains(g.report, "p99 +6.0%")) << g.report;
+  EXPECT_FALSE(contains(g.report, "tps -")) << g.report;
+}
+
+TEST(Gate, HalvedThroughputFailsAtFivePercent) {
+  GateResult g = gate({perf(kT, "tpcb", 1000, 10)}, {perf(kT, "tpcb", 500, 10)}, 0.05);
+  EXPECT_FALSE(g.pass);
+  EXPECT_TRUE(contains(g.report, "tps -50.0%")) << g.report;
+}
+
+TEST(Gate, HalvedThroughputPassesAtSixtyPercent) {
+  GateResult g = gate({perf(kT, "tpcb", 1000, 10)}, {perf(kT, "tpcb", 500, 10)}, 0.60);
+  EXPECT_TRUE(g.pass) << g.report;
+}
+
+TEST(Gate, MissingRowFails) {
+  GateResult g =
+      gate({perf(kT, "tpcb", 1000, 10), perf(kT, "ALL", 1000, 10)}, {perf(kT, "ALL", 1000, 10)}, 0.05);
+  EXPECT_FALSE(g.pass);
+  EXPECT_TRUE(contains(g.report, "default/tpcb")) << g.report;
+  EXPECT_TRUE(contains(g.report, "missing from current")) << g.report;
+}
+
+TEST(Gate, ImprovedRunPasses) {
+  GateResult g = gate({perf(kT, "tpcb", 1000, 10)}, {perf(kT, "tpcb", 2000, 5)}, 0.05);
+  EXPECT_TRUE(g.pass) << g.report;
+  EXPECT_TRUE(contains(g.report, "ok")) << g.report;
+}
+
+TEST(Gate, ANewRowInCurrentCannotRegress) {
+  GateResult g =
+      gate({perf(kT, "tpcb", 1000, 10)}, {perf(kT, "tpcb", 1000, 10), perf(kT, "new", 1, 999)}, 0.05);
+  EXPECT_TRUE(g.pass) << g.report;
+}
+
+TEST(Gate, IncompleteCurrentRunFails) {
+  SummaryRow cur = perf(kT, "tpcb", 1000, 10);
+  cur.incomplete = true;
+  GateResult g = gate({perf(kT, "tpcb", 1000, 10)}, {cur}, 0.05);
+  EXPECT_FALSE(g.pass);
+  EXPECT_TRUE(contains(g.report, "current run incomplete")) << g.report;
+}
+
+TEST(Gate, OneRegressedRowFailsTheWhole) {
+  GateResult g = gate({perf(kT, "a", 1000, 10), perf(kT, "b", 1000, 10)},
+                      {perf(kT, "a", 1000, 10), perf(kT, "b", 800, 10)}, 0.05);
+  EXPECT_FALSE(g.pass);
+  EXPECT_TRUE(contains(g.report, "FAIL: 1 row(s)")) << g.report;
+}
+
+// ---------------------------------------------------------------- compare_table
+
+TEST(CompareTable, ShowsThePercentChanges) {
+  SummaryRow b = perf(kT, "tpcb", 1000, 10);
+  b.lat_p50_ms = 2;
+  b.lat_p95_ms = 8;
+  SummaryRow c = perf(kT, "tpcb", 1100, 5);
+  c.lat_p50_ms = 2.5;
+  c.lat_p95_ms = 8;
+  std::string t = compare_table({b}, {c});
+  EXPECT_TRUE(contains(t, "default/tpcb")) << t;
+  EXPECT_TRUE(contains(t, "+10.0%")) << t;  // tps
+  EXPECT_TRUE(contains(t, "+25.0%")) << t;  // p50
+  EXPECT_TRUE(contains(t, "+0.0%")) << t;   // p95
+  EXPECT_TRUE(contains(t, "-50.0%")) << t;  // p99
+  EXPECT_TRUE(contains(t, "1000.0")) << t;
+  EXPECT_TRUE(contains(t, "1100.0")) << t;
+}
+
+TEST(CompareTable, MarksRowsOnOneSideOnly) {
+  std::string t = compare_table({perf(kT, "old", 10, 1)}, {perf(kT, "new", 10, 1)});
+  EXPECT_TRUE(contains(t, "only in baseline")) << t;
+  EXPECT_TRUE(contains(t, "only in current")) << t;
+}
+
+TEST(CompareTable, ZeroBaselineIsNotADivisionByZero) {
+  std::string t = compare_table({perf(kT, "a", 0, 0)}, {perf(kT, "a", 5, 0)});
+  EXPECT_TRUE(contains(t, "n/a")) << t;
+  EXPECT_TRUE(contains(t, "0.0%")) << t;
+  EXPECT_FALSE(contains(t, "inf")) << t;
+}
+
+// ---------------------------------------------------------------- match_rows
+
+TEST(MatchRows, WithOneTargetPerSideMatchesByGroupAndTxn) {
+  std::vector<SummaryRow> base = {perf("postgresql://old/db", "a", 1, 1),
+                                  perf("postgresql://old/db", "b", 1, 1)};
+  std::vector<SummaryRow> cur = {perf("postgresql://new/db", "b", 2, 2),
+                                 perf("postgresql://new/db", "a", 2, 2)};
+  std::vector<Comparison> m = match_rows(base, cur);
+  ASSERT_EQ(m.size(), 2u);
+  EXPECT_EQ(m[0].key, "default/a");
+  EXPECT_EQ(m[0].baseline, &base[0]);
+  EXPECT_EQ(m[0].current, &cur[1]);
+  EXPECT_EQ(m[1].key, "default/b");
+  EXPECT_EQ(m[1].current, &cur[0]);
+}
+
+TEST(MatchRows, WithSeveralTargetsMatchesByTargetToo) {
+  std::vector<SummaryRow> base = {perf("pg1", "a", 1, 1), perf("pg2", "a", 1, 1)};
+  std::vector<SummaryRow> cur = {perf("pg2", "a", 2, 2), perf("pg1", "a", 2, 2)};
+  std::vector<Comparison> m = match_rows(base, cur);
+  ASSERT_EQ(m.size(), 2u);
+  EXPECT_EQ(m[0].key, "pg1 default/a");
+  EXPECT_EQ(m[0].baseline, &base[0]);
+  EXPECT_EQ(m[0].current, &cur[1]);
+  EXPECT_EQ(m[1].key, "pg2 default/a");
+  EXPECT_EQ(m[1].current, &cur[0]);
+}
+
+TEST(MatchRows, SeveralTargetsOnOneSideKeepTargetsApart) {
+  std::vector<SummaryRow> base = {perf("pg1", "a", 1, 1), perf("pg2", "a", 1, 1)};
+  std::vector<SummaryRow> cur = {perf("pg3", "a", 2, 2)};
+  std::vector<Comparison> m = match_rows(base, cur);
+  ASSERT_EQ(m.size(), 3u);
+  EXPECT_EQ(m[0].current, nullptr);
+  EXPECT_EQ(m[1].current, nullptr);
+  EXPECT_EQ(m[2].key, "pg3 default/a");
+  EXPECT_EQ(m[2].baseline, nullptr);
+  EXPECT_EQ(m[2].current, &cur[0]);
+}
+
+TEST(MatchRows, GroupIsPartOfTheKey) {
+  SummaryRow b = perf(kT, "a", 1, 1);
+  SummaryRow c = perf(kT, "a", 1, 1);
+  c.group = "readers";
+  std::vector<Comparison> m = match_rows({b}, {c});
+  ASSERT_EQ(m.size(), 2u);
+  EXPECT_EQ(m[1].key, "readers/a");
+}
+
+TEST(FormatTable, AlignsColumnsAndRightAlignsNumbers) {
+  std::string t = format_table({{"name", "tps"}, {"a", "5.0"}, {"long-name", "1234.5"}});
+  EXPECT_EQ(t,
+            "name       tps\n"
+            "a             5.0\n"
+            "long-name  1234.5\n");
+}
+
+}  // namespace
+}  // namespace oltap::results
