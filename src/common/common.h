@@ -106,6 +106,15 @@ double parse_duration_s(std::string_view text);
 // "5%" or "5" -> 0.05
 double parse_percent(std::string_view text);
 
+// A `{name}` in a key-value command argument or key template.
+struct TemplatePart {
+  std::string literal;  // text before the placeholder (or the whole tail)
+  std::string name;     // empty for a trailing literal
+};
+// Splits "user:{id}:x" into {"user:", "id"}, {":x", ""}; "{{" and "}}" are
+// literal braces. Throws Error(kBadInput) for an unclosed '{'.
+std::vector<TemplatePart> split_template(const std::string& text);
+
 // Hex SHA-256 of data.
 std::string sha256_hex(std::string_view data);
 

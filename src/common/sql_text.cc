@@ -1,5 +1,6 @@
 // Lexing just enough SQL to find :name placeholders and statement ends
-// without being fooled by quotes, comments, casts or dollar-quoted bodies.
+// without being fooled by quotes, comments, casts or dollar-quoted bodies;
+// and the {name} templates of key-value commands.
 #include <cctype>
 
 #include "common.h"
@@ -106,6 +107,31 @@ std::vector<std::string> split_statements(std::string_view sql) {
     ++i;
   }
   flush(n);
+  return out;
+}
+
+std::vector<TemplatePart> split_template(const std::string& text) {
+  std::vector<TemplatePart> out;
+  std::string lit;
+  for (size_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
+    if ((c == '{' || c == '}') && i + 1 < text.size() && text[i + 1] == c) {
+      lit += c;
+      ++i;
+      continue;
+    }
+    if (c == '{') {
+      size_t close = text.find('}', i);
+      if (close == std::string::npos)
+        throw Error(ErrorClass::kBadInput, "unclosed '{' in '" + text + "' (write {{ for a literal brace)");
+      out.push_back({lit, text.substr(i + 1, close - i - 1)});
+      lit.clear();
+      i = close;
+      continue;
+    }
+    lit += c;
+  }
+  if (!lit.empty() || out.empty()) out.push_back({lit, ""});
   return out;
 }
 

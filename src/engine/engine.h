@@ -59,6 +59,20 @@ struct ResultBuffer {
   const Value& at(int row, int col) const { return cells[static_cast<size_t>(row) * columns + col]; }
 };
 
+// What a bulk load fills. SQL engines load `table`'s `columns`; key-value
+// engines (Redis) write one key per row, named by `key` (a template such as
+// "user:{id}" over the columns): a hash of every column, or a plain string
+// holding `value_column` when that is set.
+struct BulkSpec {
+  std::string table;
+  std::vector<std::string> columns;
+  std::string key;           // key-value engines only
+  std::string value_column;  // key-value engines only; empty: a hash per row
+};
+
+// What kind of commands an engine takes.
+enum class Kind : uint8_t { kSql, kKeyValue };
+
 // A batch of rows for bulk loading, row-major like ResultBuffer.
 struct RowBatch {
   int columns = 0;
@@ -72,13 +86,31 @@ class Connection {
  public:
   virtual ~Connection() = default;
 
+  virtual Kind kind() const noexcept { return Kind::kSql; }
+  // The SQL dialect this session speaks (postgres, mysql, redshift, sqlite),
+  // or the engine's name for key-value engines ("redis").
+  virtual std::string dialect() const = 0;
+
   // Prepares sql, whose parameters are :name placeholders, on the server.
   // Returns its id for execute(); param_names receives the names in the
   // order execute() wants their values. Throws Error on failure.
+  // Key-value engines throw Error(kBadInput).
   virtual int prepare(const std::string& sql, std::vector<std::string>& param_names) = 0;
+  // Prepares a key-value command: args such as {"HGETALL", "user:{id}"},
+  // where {name} stands for a parameter's value. Same contract as prepare();
+  // SQL engines throw Error(kBadInput).
+  virtual int prepare_command(const std::vector<std::string>& args, std::vector<std::string>& param_names);
   // Runs prepared statement id with params (as many as param_names had).
   // Keeps up to keep_rows rows in out when out is not null.
   virtual Status execute(int id, const Value* const* params, ResultBuffer* out, int keep_rows) noexcept = 0;
+  // Pipelining (key-value engines): send() queues a prepared statement
+  // without waiting; receive() reads the replies in the order sent. An engine
+  // that does not pipeline returns false from can_pipeline().
+  virtual bool can_pipeline() const noexcept { return false; }
+  virtual Status send(int id, const Value* const* params) noexcept;
+  virtual Status receive(ResultBuffer* out, int keep_rows) noexcept;
+
+  // Transactions: BEGIN/COMMIT/ROLLBACK on SQL engines, MULTI/EXEC/DISCARD on Redis.
   virtual Status begin() noexcept = 0;
   virtual Status commit() noexcept = 0;
   virtual Status rollback() noexcept = 0;
@@ -86,14 +118,20 @@ class Connection {
   virtual const std::string& last_error() const noexcept = 0;
 
   // Runs one statement outside any prepared path (DDL, checks); throws Error.
+  // Key-value engines take a command with space-separated arguments.
   virtual void run(const std::string& sql) = 0;
   // Runs a query and returns its first column of its first row as text
-  // ("" when there is none); throws Error.
+  // ("" when there is none); throws Error. Key-value engines: a command, and
+  // its reply as text (an integer reply as its digits).
   virtual std::string query_value(const std::string& sql) = 0;
-  // Loads rows into table through the engine's bulk path (COPY for
-  // PostgreSQL). next fills a batch and returns false when no rows are left.
-  virtual void bulk_load(const std::string& table, const std::vector<std::string>& columns,
-                         const std::function<bool(RowBatch&)>& next) = 0;
+  // Loads rows through the engine's bulk path (COPY for PostgreSQL, parameter
+  // arrays for ODBC, pipelined writes for Redis). next fills a batch and
+  // returns false when no rows are left.
+  virtual void bulk_load(const BulkSpec& spec, const std::function<bool(RowBatch&)>& next) = 0;
+  // Removes what a previous load of spec left (key-value engines: every key
+  // the template can make; SQL engines drop tables through their schema
+  // instead and do nothing here).
+  virtual void clear(const BulkSpec& spec) { (void)spec; }
   // "PostgreSQL 15.18", say.
   virtual std::string server_version() = 0;
 };

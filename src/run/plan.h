@@ -14,9 +14,10 @@
 namespace oltap::run {
 
 struct StepPlan {
-  std::string sql;              // this dialect's text, with :name placeholders
-  int statement = -1;           // prepared id (the same on every connection of the group)
-  std::vector<int> into_slots;  // slots bound from the first result row
+  std::string sql;                   // this dialect's text, with :name placeholders
+  std::vector<std::string> command;  // or a key-value command, with {name} placeholders
+  int statement = -1;                // prepared id (the same on every connection of the group)
+  std::vector<int> into_slots;       // slots bound from the first result row
 };
 
 struct TxnPlan {
@@ -40,7 +41,8 @@ struct Plan {
   std::vector<GroupPlan> groups;
 };
 
-Plan compile_plan(const workload::Spec& spec, const engine::Target& target, const Options& options);
+Plan compile_plan(const workload::Spec& spec, const std::string& dialect, engine::Kind kind,
+                  const Options& options);
 
 // Counters and latency of one transaction kind in one client. The client is
 // the only writer; the recorder reads them while it runs (relaxed atomics).
@@ -75,6 +77,8 @@ struct Worker {
   int64_t measure_from_ns = 0;  // transactions ending before this are warm-up
   int64_t transactions = 0;     // per-client limit, 0 = none
   int max_retries = 0;
+  int pipeline = 1;           // transactions in flight at once (key-value engines)
+  std::vector<size_t> batch;  // pipelined: which transaction each slot of the batch is
 };
 
 // Opens the worker's connection and prepares every statement of its group.

@@ -32,6 +32,7 @@ struct Options {
   int64_t transactions = 0;  // per client; 0 = run for duration_s
   uint64_t seed = 1;
   int max_retries = 3;  // for retryable failures (serialization, deadlock)
+  int pipeline = 1;     // commands in flight per client (engines that pipeline; one-command transactions)
 };
 
 // Once per interval, for the progress line.

@@ -27,7 +27,8 @@ int64_t nurand_constant(uint64_t seed, int64_t a) {
   return rng.uniform(0, a);
 }
 
-Plan compile_plan(const workload::Spec& spec, const engine::Target& target, const Options& o) {
+Plan compile_plan(const workload::Spec& spec, const std::string& dialect, engine::Kind kind,
+                  const Options& o) {
   Plan plan;
   std::map<std::string, Value> names = {{"scale", Value::of_double(o.scale)}};
   // A whole-number scale stays an integer so `100000 * scale` is an integer bound.
@@ -68,15 +69,24 @@ Plan compile_plan(const workload::Spec& spec, const engine::Target& target, cons
       std::set<int> draw;
       for (const auto& s : t->steps) {
         StepPlan sp;
-        const std::string* text = s.sql.for_dialect(target.dialect);
-        if (!text)
-          throw workload::error_at(s.mark, "transaction '" + t->name + "' has no SQL for dialect '" +
-                                               target.dialect + "' and no default");
-        sp.sql = *text;
         sp.statement = local_statement++;
-        for (const auto& ph : scan_placeholders(sp.sql)) {
-          const workload::Parameter* p = spec.find_parameter(ph.name);
-          if (p) draw.insert(slot[ph.name]);
+        if (kind == engine::Kind::kKeyValue) {
+          if (s.redis.empty())
+            throw workload::error_at(s.mark, "transaction '" + t->name +
+                                                 "' has a step with no `redis:` command for a " + dialect +
+                                                 " target");
+          sp.command = s.redis;
+          for (const auto& arg : sp.command)
+            for (const auto& part : split_template(arg))
+              if (!part.name.empty() && spec.find_parameter(part.name)) draw.insert(slot[part.name]);
+        } else {
+          const std::string* text = s.sql.for_dialect(dialect);
+          if (!text)
+            throw workload::error_at(s.mark, "transaction '" + t->name + "' has no SQL for dialect '" +
+                                                 dialect + "' and no default");
+          sp.sql = *text;
+          for (const auto& ph : scan_placeholders(sp.sql))
+            if (spec.find_parameter(ph.name)) draw.insert(slot[ph.name]);
         }
         for (const auto& n : s.into) sp.into_slots.push_back(slot[n]);
         tp.steps.push_back(std::move(sp));
@@ -94,11 +104,24 @@ Plan compile_plan(const workload::Spec& spec, const engine::Target& target, cons
 
 RunResult run_target(const workload::Spec& spec, const engine::Target& target, const Options& o,
                      const std::function<void(const Progress&)>& on_progress) {
-  Plan plan = compile_plan(spec, target, o);
+  // The first connection tells the dialect (an odbc: target learns it from
+  // its driver) before the plan is compiled; it becomes client 0's.
+  std::unique_ptr<engine::Connection> first = engine::connect(target);
   RunResult res;
+  res.dialect = first->dialect();
+  res.server_version = first->server_version();
+  Plan plan = compile_plan(spec, res.dialect, first->kind(), o);
   res.target = target.redacted();
   res.engine = target.engine;
-  res.dialect = target.dialect;
+  if (o.pipeline > 1) {
+    if (!first->can_pipeline())
+      throw Error(ErrorClass::kBadInput,
+                  "--pipeline: " + target.engine + " targets do not pipeline (Redis does)");
+    for (const auto& t : plan.txns)
+      if (t.steps.size() != 1 || !t.steps[0].into_slots.empty() || t.explicit_transaction)
+        throw Error(ErrorClass::kBadInput,
+                    "--pipeline needs transactions of one command without `into`; '" + t.name + "' is not");
+  }
   res.warmup_s = o.warmup_s;
 
   // Workers are created, connected and prepared before any starts, so
@@ -121,6 +144,8 @@ RunResult run_target(const workload::Spec& spec, const engine::Target& target, c
       w->stop = &stop;
       w->transactions = o.transactions;
       w->max_retries = o.max_retries;
+      w->pipeline = std::max(1, o.pipeline);
+      w->batch.resize(w->pipeline);
       workers.push_back(std::move(w));
       ++index;
     }
@@ -129,11 +154,11 @@ RunResult run_target(const workload::Spec& spec, const engine::Target& target, c
   for (auto& w : workers)
     for (auto& cur : w->cursors) cur.stride = index;
 
+  workers.front()->conn = std::move(first);
   for (auto& w : workers) {
     connect_worker(*w);
     if (stop_requested()) throw Error(ErrorClass::kInterrupted, "interrupted while connecting");
   }
-  res.server_version = workers.front()->conn->server_version();
 
   // Merged cumulative histograms per (group, txn), for the interval deltas.
   struct Series {

@@ -66,13 +66,13 @@ bool reconnect(Worker& w) noexcept {
 }  // namespace
 
 void connect_worker(Worker& w) {
-  w.conn = engine::connect(*w.target);
+  if (!w.conn) w.conn = engine::connect(*w.target);
   w.param_slots.clear();
   std::vector<std::string> names;
   size_t max_args = 0;
   for (int ti : w.group->txns) {
     for (const StepPlan& s : w.plan->txns[ti].steps) {
-      int id = w.conn->prepare(s.sql, names);
+      int id = s.command.empty() ? w.conn->prepare(s.sql, names) : w.conn->prepare_command(s.command, names);
       if (id != s.statement)
         throw Error(ErrorClass::kFatal, "internal: statement ids differ between connections");
       max_args = std::max(max_args, names.size());
@@ -85,54 +85,111 @@ void connect_worker(Worker& w) {
   w.args.resize(std::max<size_t>(max_args, 1));
 }
 
-void run_worker(Worker& w) noexcept {
+namespace {
+
+void bump(std::atomic<int64_t>& a, int64_t by) noexcept {
+  a.store(a.load(std::memory_order_relaxed) + by, std::memory_order_relaxed);
+}
+
+// Picks a transaction of the group's mix by weight; returns its index in the mix.
+size_t pick(Worker& w) noexcept {
   const GroupPlan& g = *w.group;
-  const double total_weight = g.cumulative.back();
+  double x = w.rng.next_double() * g.cumulative.back();
+  size_t k = 0;
+  while (k + 1 < g.cumulative.size() && x >= g.cumulative[k]) ++k;
+  return k;
+}
+
+// Counts one finished transaction: warm-up, committed with its latency, or an error.
+void account(Worker& w, size_t k, Status s, int64_t start, int64_t end, int retries) noexcept {
+  TxnStats& st = w.stats[k];
+  if (end < w.measure_from_ns) {
+    if (s == Status::kOk) bump(w.warmup_committed, 1);
+    return;
+  }
+  if (retries) bump(st.retries, retries);
+  if (s == Status::kOk) {
+    st.latency.record(end - start);
+    bump(st.committed, 1);
+  } else {
+    bump(st.errors, 1);
+    keep_error(w, w.plan->txns[w.group->txns[k]].name);
+  }
+}
+
+// One round of the closed loop: a transaction, retried while retryable.
+void run_one(Worker& w) noexcept {
+  size_t k = pick(w);
+  const TxnPlan& t = w.plan->txns[w.group->txns[k]];
+  for (int p : t.draw) w.plan->params[p].draw(w.rng, w.cursors[p], w.slots[p]);
+  const int64_t start = metrics::now_ns();
+  Status s = Status::kFatal;
+  int retries = 0;
+  while (true) {
+    if (!w.conn && !reconnect(w)) break;
+    s = attempt(w, t);
+    if (s == Status::kRetryable && retries < w.max_retries && !w.stop->load(std::memory_order_relaxed)) {
+      ++retries;
+      continue;
+    }
+    break;
+  }
+  account(w, k, s, start, metrics::now_ns(), retries);
+  if (s == Status::kConnectionLost || (!w.conn && s != Status::kOk)) {
+    w.conn.reset();
+    if (!reconnect(w)) std::this_thread::sleep_for(kReconnectPause);
+  }
+}
+
+// One round with pipelining: `pipeline` single-command transactions are
+// sent back to back, then their replies read in order. Each one's latency
+// runs from the moment the batch started to its own reply, as
+// redis-benchmark and memtier measure a pipeline.
+void run_pipelined(Worker& w) noexcept {
+  if (!w.conn && !reconnect(w)) {
+    std::this_thread::sleep_for(kReconnectPause);
+    return;
+  }
+  const int64_t start = metrics::now_ns();
+  int sent = 0;
+  Status send_status = Status::kOk;
+  for (; sent < w.pipeline; ++sent) {
+    size_t k = pick(w);
+    const TxnPlan& t = w.plan->txns[w.group->txns[k]];
+    for (int p : t.draw) w.plan->params[p].draw(w.rng, w.cursors[p], w.slots[p]);
+    const StepPlan& step = t.steps[0];
+    const std::vector<int>& params = w.param_slots[step.statement];
+    for (size_t i = 0; i < params.size(); ++i) w.args[i] = &w.slots[params[i]];
+    w.batch[sent] = k;
+    send_status = w.conn->send(step.statement, w.args.data());
+    if (send_status != Status::kOk) break;
+  }
+  bool lost = send_status == Status::kConnectionLost;
+  for (int i = 0; i < sent; ++i) {
+    Status s = lost ? Status::kConnectionLost : w.conn->receive(nullptr, 0);
+    lost = lost || s == Status::kConnectionLost;
+    account(w, w.batch[i], s, start, metrics::now_ns(), 0);
+  }
+  if (send_status != Status::kOk && sent < w.pipeline)
+    account(w, pick(w), send_status, start, metrics::now_ns(), 0);
+  if (lost) {
+    w.conn.reset();
+    if (!reconnect(w)) std::this_thread::sleep_for(kReconnectPause);
+  }
+}
+
+}  // namespace
+
+void run_worker(Worker& w) noexcept {
   int64_t done = 0;
   while (!w.stop->load(std::memory_order_relaxed)) {
     if (w.transactions > 0 && done >= w.transactions) break;
-    // Pick a transaction by weight.
-    double pick = w.rng.next_double() * total_weight;
-    size_t k = 0;
-    while (k + 1 < g.cumulative.size() && pick >= g.cumulative[k]) ++k;
-    const TxnPlan& t = w.plan->txns[g.txns[k]];
-    TxnStats& st = w.stats[k];
-    for (int p : t.draw) w.plan->params[p].draw(w.rng, w.cursors[p], w.slots[p]);
-
-    const int64_t start = metrics::now_ns();
-    Status s = Status::kFatal;
-    int retries = 0;
-    while (true) {
-      if (!w.conn && !reconnect(w)) break;
-      s = attempt(w, t);
-      if (s == Status::kRetryable && retries < w.max_retries && !w.stop->load(std::memory_order_relaxed)) {
-        ++retries;
-        continue;
-      }
-      break;
-    }
-    const int64_t end = metrics::now_ns();
-    ++done;
-    if (end < w.measure_from_ns) {
-      if (s == Status::kOk)
-        w.warmup_committed.store(w.warmup_committed.load(std::memory_order_relaxed) + 1,
-                                 std::memory_order_relaxed);
+    if (w.pipeline > 1) {
+      run_pipelined(w);
+      done += w.pipeline;
     } else {
-      auto bump = [](std::atomic<int64_t>& a, int64_t by) {
-        a.store(a.load(std::memory_order_relaxed) + by, std::memory_order_relaxed);
-      };
-      if (retries) bump(st.retries, retries);
-      if (s == Status::kOk) {
-        st.latency.record(end - start);
-        bump(st.committed, 1);
-      } else {
-        bump(st.errors, 1);
-        keep_error(w, t.name);
-      }
-    }
-    if (s == Status::kConnectionLost || (!w.conn && s != Status::kOk)) {
-      w.conn.reset();
-      if (!reconnect(w)) std::this_thread::sleep_for(kReconnectPause);
+      run_one(w);
+      ++done;
     }
   }
   w.finished_at_ns.store(metrics::now_ns(), std::memory_order_relaxed);

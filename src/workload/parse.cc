@@ -172,11 +172,18 @@ Column read_column(const YamlReader& r, const std::string& name, const YAML::Nod
 
 Step read_step(const YamlReader& r, const YAML::Node& n) {
   r.expect_map(n, "a step");
-  r.check_keys(n, {"sql", "into"}, "a step");
+  r.check_keys(n, {"sql", "redis", "into"}, "a step");
   Step s;
   s.mark = r.mark(n);
-  if (!n["sql"]) r.fail(n, "a step needs 'sql'");
-  s.sql = read_dialected(r, n["sql"], "sql");
+  if (!n["sql"] && !n["redis"])
+    r.fail(n, "a step needs 'sql' (SQL targets) or 'redis' (Redis targets), or both");
+  if (n["sql"]) s.sql = read_dialected(r, n["sql"], "sql");
+  if (n["redis"]) {
+    const YAML::Node& cmd = n["redis"];
+    r.expect_seq(cmd, "redis");
+    if (cmd.size() == 0) r.fail(cmd, "redis needs a command, e.g. [HGETALL, \"user:{id}\"]");
+    for (const auto& a : cmd) s.redis.push_back(r.str(a, "a redis argument"));
+  }
   if (n["into"]) {
     const YAML::Node& in = n["into"];
     if (in.IsScalar()) {
@@ -207,6 +214,23 @@ void check_placeholders(const YamlReader& r, const Spec& spec, const Transaction
         r.fail(steps[i]["sql"], "':" + ph.name + "' in transaction '" + t.name +
                                     "' is neither a parameter nor bound by an earlier step's into" +
                                     (near.empty() ? std::string() : "; did you mean ':" + near + "'?"));
+      }
+    }
+    for (const auto& arg : s.redis) {
+      std::vector<TemplatePart> parts;
+      try {
+        parts = split_template(arg);
+      } catch (const Error& e) {
+        r.fail(steps[i]["redis"], e.what());
+      }
+      for (const auto& part : parts) {
+        if (part.name.empty() || spec.find_parameter(part.name) || bound.count(part.name)) continue;
+        std::vector<std::string> cands = known;
+        cands.insert(cands.end(), bound.begin(), bound.end());
+        std::string near = closest_match(part.name, cands);
+        r.fail(steps[i]["redis"], "'{" + part.name + "}' in transaction '" + t.name +
+                                      "' is neither a parameter nor bound by an earlier step's into" +
+                                      (near.empty() ? std::string() : "; did you mean '{" + near + "}'?"));
       }
     }
     for (const auto& n : s.into) bound.insert(n);
@@ -251,11 +275,19 @@ Spec parse_spec(const std::string& text, const std::string& file) {
     r.expect_seq(root["data"], "data");
     for (const auto& t : root["data"]) {
       r.expect_map(t, "a data entry");
-      r.check_keys(t, {"table", "rows", "columns"}, "a data entry");
+      r.check_keys(t, {"table", "rows", "columns", "redis"}, "a data entry");
       TableData td;
       td.mark = r.mark(t);
       if (!t["table"]) r.fail(t, "a data entry needs 'table'");
       td.table = r.str(t["table"], "table");
+      if (t["redis"]) {
+        const YAML::Node& rk = t["redis"];
+        r.expect_map(rk, "redis");
+        r.check_keys(rk, {"key", "value"}, "redis");
+        if (!rk["key"]) r.fail(rk, "redis needs 'key', a template such as \"user:{id}\"");
+        td.redis_key = r.str(rk["key"], "key");
+        if (rk["value"]) td.redis_value = r.str(rk["value"], "value");
+      }
       if (!t["rows"]) r.fail(t, "data for " + td.table + " needs 'rows'");
       td.rows = r.expr(t["rows"], "rows");
       td.rows.resolve([](const std::string& n) { return n == "scale" ? 0 : -1; });
@@ -277,6 +309,25 @@ Spec parse_spec(const std::string& text, const std::string& file) {
         for (auto& a : c.dist.args) a.resolve(slot_of);
         earlier.push_back(c.name);
         td.columns.push_back(std::move(c));
+      }
+      if (!td.redis_key.empty()) {
+        auto is_column = [&](const std::string& n) {
+          for (const auto& c : td.columns)
+            if (c.name == n) return true;
+          return false;
+        };
+        std::vector<TemplatePart> parts;
+        try {
+          parts = split_template(td.redis_key);
+        } catch (const Error& e) {
+          r.fail(t["redis"]["key"], e.what());
+        }
+        for (const auto& part : parts)
+          if (!part.name.empty() && !is_column(part.name))
+            r.fail(t["redis"]["key"],
+                   "'{" + part.name + "}' in the key of " + td.table + " is not one of its columns");
+        if (!td.redis_value.empty() && !is_column(td.redis_value))
+          r.fail(t["redis"]["value"], "value '" + td.redis_value + "' is not a column of " + td.table);
       }
       spec.data.push_back(std::move(td));
     }

@@ -193,14 +193,19 @@ struct Column {
 
 struct TableData {
   std::string table;
+  // Key-value targets: the key each row is written under ("user:{id}"), and
+  // the column holding its value when it is a plain string (else a hash).
+  std::string redis_key;
+  std::string redis_value;
   Expr rows;
   std::vector<Column> columns;
   Mark mark;
 };
 
 struct Step {
-  Dialected sql;
-  std::vector<std::string> into;  // names bound from the first result row
+  Dialected sql;                   // for SQL targets
+  std::vector<std::string> redis;  // for key-value targets: a command, {name} for parameters
+  std::vector<std::string> into;   // names bound from the first result row
   Mark mark;
 };
 

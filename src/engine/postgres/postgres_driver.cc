@@ -230,8 +230,11 @@ class PostgresConnection final : public Connection {
     }
   }
 
-  void bulk_load(const std::string& table, const std::vector<std::string>& columns,
-                 const std::function<bool(RowBatch&)>& next) override {
+  std::string dialect() const override { return target_.dialect; }
+
+  void bulk_load(const BulkSpec& spec, const std::function<bool(RowBatch&)>& next) override {
+    const std::string& table = spec.table;
+    const std::vector<std::string>& columns = spec.columns;
     tx_.reset();  // libpqxx allows one transaction object per connection
     try {
       pqxx::work w(*conn_);
