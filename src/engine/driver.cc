@@ -1,12 +1,16 @@
 // Picks the driver for a target, and the defaults of the optional parts of
 // the Connection interface. Registering an engine is one line in connect().
 #include "engine.h"
+#include "odbc/odbc_driver.h"
 #include "postgres/postgres_driver.h"
+#include "redis/redis_driver.h"
 
 namespace oltap::engine {
 
 std::unique_ptr<Connection> connect(const Target& target) {
   if (target.engine == "postgres") return postgres::connect(target);
+  if (target.engine == "odbc") return odbc::connect(target);
+  if (target.engine == "redis") return redis::connect(target);
   throw Error(ErrorClass::kBadInput, "no driver for target " + target.redacted());
 }
 

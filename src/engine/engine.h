@@ -33,6 +33,8 @@ struct Target {
   int port = 0;
   std::string database;
   std::map<std::string, std::string> options;  // ?key=value
+  std::string dsn;                // odbc://DSN, or DSN= of a connection string
+  std::string connection_string;  // odbc:<connection string>, without its password and dialect
   std::string redacted() const;
 };
 

@@ -21,7 +21,51 @@ struct SchemeInfo {
 constexpr SchemeInfo kSchemes[] = {
     {"postgresql", "postgres", "postgres", 5432},
     {"postgres", "postgres", "postgres", 5432},
+    {"mysql", "odbc", "mysql", 3306},
+    {"mariadb", "odbc", "mysql", 3306},
+    {"redshift", "odbc", "redshift", 5439},
+    {"odbc", "odbc", "", 0},  // odbc://DSN; the dialect comes from ?dialect= or the driver
+    {"redis", "redis", "redis", 6379},
 };
+
+// Connection-string keys whose values are secrets.
+bool secret_key(std::string_view key) {
+  std::string k = to_lower(trim(key));
+  return k == "pwd" || k == "password" || k == "pass";
+}
+
+// odbc:<connection string>: the string goes to the driver as it is, less the
+// `dialect=` entry, which is ours; PWD is kept apart like a URI's password.
+Target parse_odbc_connection_string(const std::string& uri) {
+  Target t;
+  t.uri = uri;
+  t.scheme = "odbc";
+  t.engine = "odbc";
+  std::string rest = uri.substr(5);
+  if (trim(rest).empty())
+    throw Error(ErrorClass::kBadInput,
+                "bad target 'odbc:': expected a connection string, e.g. odbc:Driver=PostgreSQL Unicode;Server=h;Database=d");
+  for (const auto& entry : split(rest, ';')) {
+    if (trim(entry).empty()) continue;
+    size_t eq = entry.find('=');
+    std::string key = trim(entry.substr(0, eq));
+    std::string value = eq == std::string::npos ? "" : entry.substr(eq + 1);
+    std::string lk = to_lower(key);
+    if (lk == "dialect") {
+      t.dialect = trim(value);
+    } else if (secret_key(key)) {
+      t.password = value;
+    } else {
+      if (lk == "uid" || lk == "user") t.user = value;
+      if (lk == "server" || lk == "servername" || lk == "host") t.host = value;
+      if (lk == "database" || lk == "db") t.database = value;
+      if (lk == "dsn") t.dsn = value;
+      if (lk == "port") t.port = std::atoi(value.c_str());
+      t.connection_string += entry + ";";
+    }
+  }
+  return t;
+}
 
 std::string percent_decode(std::string_view s, const std::string& what) {
   std::string out;
@@ -54,6 +98,8 @@ std::vector<std::string> known_schemes() {
 }
 
 std::string Target::redacted() const {
+  // connection_string never holds the password: parse_target keeps it apart.
+  if (scheme == "odbc" && !connection_string.empty()) return "odbc:" + connection_string;
   std::string out = scheme + "://";
   if (!user.empty()) out += user + "@";
   out += host.find(':') != std::string::npos ? "[" + host + "]" : host;  // IPv6
@@ -62,7 +108,7 @@ std::string Target::redacted() const {
   bool first = true;
   for (const auto& [k, v] : options) {
     std::string lk = to_lower(k);
-    if (lk == "password" || lk == "pwd" || lk == "pass") continue;
+    if (secret_key(lk)) continue;
     out += first ? '?' : '&';
     out.append(k).append("=").append(v);
     first = false;
@@ -72,6 +118,12 @@ std::string Target::redacted() const {
 
 Target parse_target(std::string_view uri_in) {
   std::string uri = trim(uri_in);
+  if (to_lower(uri.substr(0, 5)) == "odbc:" && uri.compare(5, 2, "//") != 0) {
+    Target t = parse_odbc_connection_string(uri);
+    if (t.password.empty())
+      if (const char* p = std::getenv("OLTAP_PASSWORD")) t.password = p;
+    return t;
+  }
   Target t;
   t.uri = uri;
   size_t colon = uri.find("://");
@@ -143,6 +195,13 @@ Target parse_target(std::string_view uri_in) {
   }
   t.database = percent_decode(path, "database");
   if (t.database.find('/') != std::string::npos) bad(shown, "the database name must not contain '/'");
+  if (t.scheme == "odbc") t.dsn = t.host;  // odbc://DSN
+  if (t.engine == "redis" && !t.database.empty()) {
+    int db = -1;
+    auto r = std::from_chars(t.database.data(), t.database.data() + t.database.size(), db);
+    if (r.ec != std::errc() || r.ptr != t.database.data() + t.database.size() || db < 0)
+      bad(shown, "the Redis database must be a number, like redis://host:6379/0");
+  }
   for (const auto& kv : split(query, '&')) {
     if (kv.empty()) continue;
     size_t eq = kv.find('=');
