@@ -19,6 +19,7 @@ void add_run(CLI::App& root, Action& action);
 void add_compare(CLI::App& root, Action& action);
 void add_gate(CLI::App& root, Action& action);
 void add_list(CLI::App& root, Action& action);
+void add_report(CLI::App& root, Action& action);
 
 // The command line as given, with every password removed.
 std::string redacted_command_line();

@@ -62,22 +62,6 @@ std::vector<results::SummaryRow> summary_rows(const run::RunResult& r, const std
   return out;
 }
 
-std::string print_table(const std::vector<results::SummaryRow>& rows) {
-  std::vector<std::vector<std::string>> t = {{"target", "group", "txn", "clients", "committed", "aborted",
-                                              "errors", "tps", "mean ms", "p50 ms", "p95 ms", "p99 ms",
-                                              "max ms"}};
-  auto f = [](double v, int d) {
-    char b[64];
-    std::snprintf(b, sizeof b, "%.*f", d, v);
-    return std::string(b);
-  };
-  for (const auto& r : rows)
-    t.push_back({r.target, r.group, r.txn, std::to_string(r.clients), std::to_string(r.committed),
-                 std::to_string(r.aborted), std::to_string(r.errors), f(r.tps, 1), f(r.lat_mean_ms, 3),
-                 f(r.lat_p50_ms, 3), f(r.lat_p95_ms, 3), f(r.lat_p99_ms, 3), f(r.lat_max_ms, 3)});
-  return results::format_table(t);
-}
-
 }  // namespace
 
 void add_run(CLI::App& root, Action& action) {
@@ -201,7 +185,8 @@ void add_run(CLI::App& root, Action& action) {
       if (meta.incomplete)
         for (auto& s : summary) s.incomplete = true;
       results::write_run(out, summary, series, meta);
-      std::cout << print_table(summary);
+      std::cout << results::summary_table(summary);
+      if (targets.size() > 1) std::cout << "\n" << results::side_by_side(summary);
       std::cout << "results: " << out << "/ (summary.csv, timeseries.csv, meta.json)\n";
       if (meta.incomplete) {
         note("interrupted: the results above are partial and marked incomplete");

@@ -42,7 +42,12 @@ std::string redacted_command_line() {
 
 std::vector<engine::Target> parse_targets(const std::vector<std::string>& uris) {
   std::vector<engine::Target> out;
-  for (const auto& u : uris) out.push_back(engine::parse_target(u));
+  for (const auto& u : uris) {
+    out.push_back(engine::parse_target(u));
+    for (size_t i = 0; i + 1 < out.size(); ++i)
+      if (out[i].redacted() == out.back().redacted())
+        throw Error(ErrorClass::kBadInput, "target " + out.back().redacted() + " is given twice");
+  }
   return out;
 }
 

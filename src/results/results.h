@@ -96,6 +96,12 @@ struct GateResult {
 GateResult gate(const std::vector<SummaryRow>& baseline, const std::vector<SummaryRow>& current,
                 double max_regression);
 
+// The summary as a table for people: one line per row of summary.csv.
+std::string summary_table(const std::vector<SummaryRow>& rows);
+// One column per target, one block of lines (tps, p50, p95, p99, errors) per
+// group and transaction: how the engines compare on the same workload.
+std::string side_by_side(const std::vector<SummaryRow>& rows);
+
 // A text table from rows of cells; the first row is the header, numbers right-aligned.
 std::string format_table(const std::vector<std::vector<std::string>>& rows);
 

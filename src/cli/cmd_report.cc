@@ -1,0 +1,26 @@
+// `oltap report DIR`: a result folder read back and shown as `run` showed
+// it, with the targets side by side when there are several.
+#include <iostream>
+
+#include "cli.h"
+#include "results/results.h"
+
+namespace oltap::cli {
+
+void add_report(CLI::App& root, Action& action) {
+  auto dir = std::make_shared<std::string>();
+  CLI::App* cmd = root.add_subcommand("report", "Show a result folder's summary, targets side by side");
+  cmd->add_option("dir", *dir, "Result folder (or its summary.csv)")->required();
+  cmd->callback([&action, dir] {
+    action = [dir] {
+      auto rows = results::read_summary(*dir);
+      if (rows.empty()) throw Error(ErrorClass::kBadInput, *dir + ": the summary has no rows");
+      std::cout << "run " << rows.front().run_id << " of " << rows.front().workload
+                << (rows.front().incomplete ? " (incomplete: interrupted)" : "") << "\n\n";
+      std::cout << results::summary_table(rows) << "\n" << results::side_by_side(rows);
+      return kExitOk;
+    };
+  });
+}
+
+}  // namespace oltap::cli
