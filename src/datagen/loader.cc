@@ -21,6 +21,7 @@ engine::BulkSpec spec_of(const workload::TableData& data, const std::vector<std:
   b.columns = columns;
   b.key = data.redis_key;
   b.value_column = data.redis_value;
+  b.index = data.redis_index;
   return b;
 }
 

@@ -70,6 +70,9 @@ struct BulkSpec {
   std::vector<std::string> columns;
   std::string key;           // key-value engines only
   std::string value_column;  // key-value engines only; empty: a hash per row
+  // Key-value engines only: a sorted set that also gets every key, scored by
+  // the row's first column, for ordered scans (YCSB's workload E).
+  std::string index;
 };
 
 // What kind of commands an engine takes.

@@ -24,7 +24,7 @@ struct TxnPlan {
   std::string name;
   std::vector<int> draw;  // parameter indexes to draw before the transaction
   std::vector<StepPlan> steps;
-  bool explicit_transaction = false;
+  bool wrapped = false;  // BEGIN/COMMIT around the steps
 };
 
 struct GroupPlan {
@@ -36,6 +36,7 @@ struct GroupPlan {
 
 struct Plan {
   std::vector<workload::Distribution> params;  // slot i is parameter i
+  std::vector<int> cursor_of;                  // the sequence cursor parameter i draws with
   std::map<std::string, int> slot_of;          // parameter and bound names -> slot
   std::vector<TxnPlan> txns;
   std::vector<GroupPlan> groups;

@@ -36,11 +36,27 @@ Plan compile_plan(const workload::Spec& spec, const std::string& dialect, engine
     names["scale"] = Value::of_int(static_cast<int64_t>(o.scale));
   std::map<std::string, int>& slot = plan.slot_of;
   for (const auto& p : spec.parameters) {
-    int64_t c = 0;
-    if (p.dist.kind == workload::Distribution::Kind::kNURand)
-      c = nurand_constant(o.seed, workload::eval_with(p.dist.args[0], names).as_int());
-    plan.params.push_back(workload::make_distribution(p.dist, names, c));
-    slot[p.name] = static_cast<int>(slot.size());
+    int index = static_cast<int>(slot.size());
+    plan.cursor_of.push_back(index);
+    if (p.dist.kind == workload::Distribution::Kind::kLatest) {
+      // "latest" reads the cursor of the sequence it follows (parse checked it is one).
+      const workload::Parameter* src = spec.find_parameter(p.dist.source);
+      int64_t start = workload::eval_with(src->dist.args[0], names).as_int();
+      int64_t step = workload::eval_with(src->dist.args[1], names).as_int();
+      int64_t lo = workload::eval_with(p.dist.args[0], names).as_int();
+      try {
+        plan.params.push_back(workload::Distribution::latest(lo, start, step, p.dist.theta));
+      } catch (const Error& e) {
+        throw workload::error_at(p.dist.mark, e.what());
+      }
+      plan.cursor_of.back() = slot.at(p.dist.source);
+    } else {
+      int64_t c = 0;
+      if (p.dist.kind == workload::Distribution::Kind::kNURand)
+        c = nurand_constant(o.seed, workload::eval_with(p.dist.args[0], names).as_int());
+      plan.params.push_back(workload::make_distribution(p.dist, names, c));
+    }
+    slot[p.name] = index;
   }
   for (const auto& t : spec.transactions)
     for (const auto& s : t.steps)
@@ -65,21 +81,19 @@ Plan compile_plan(const workload::Spec& spec, const std::string& dialect, engine
       const workload::Transaction* t = spec.find_transaction(name);
       TxnPlan tp;
       tp.name = t->name;
-      tp.explicit_transaction = t->explicit_transaction;
       std::set<int> draw;
+      // A step runs on the targets it has a text for: `sql:` on SQL engines,
+      // `redis:` on key-value ones; a transaction needs at least one.
       for (const auto& s : t->steps) {
         StepPlan sp;
-        sp.statement = local_statement++;
         if (kind == engine::Kind::kKeyValue) {
-          if (s.redis.empty())
-            throw workload::error_at(s.mark, "transaction '" + t->name +
-                                                 "' has a step with no `redis:` command for a " + dialect +
-                                                 " target");
+          if (s.redis.empty()) continue;
           sp.command = s.redis;
           for (const auto& arg : sp.command)
             for (const auto& part : split_template(arg))
               if (!part.name.empty() && spec.find_parameter(part.name)) draw.insert(slot[part.name]);
         } else {
+          if (s.sql.empty()) continue;
           const std::string* text = s.sql.for_dialect(dialect);
           if (!text)
             throw workload::error_at(s.mark, "transaction '" + t->name + "' has no SQL for dialect '" +
@@ -88,9 +102,15 @@ Plan compile_plan(const workload::Spec& spec, const std::string& dialect, engine
           for (const auto& ph : scan_placeholders(sp.sql))
             if (spec.find_parameter(ph.name)) draw.insert(slot[ph.name]);
         }
+        sp.statement = local_statement++;
         for (const auto& n : s.into) sp.into_slots.push_back(slot[n]);
         tp.steps.push_back(std::move(sp));
       }
+      if (tp.steps.empty())
+        throw workload::error_at(
+            t->mark, "transaction '" + t->name + "' has no step for a " + dialect + " target (" +
+                         (kind == engine::Kind::kKeyValue ? "add `redis:` commands" : "add `sql:`") + ")");
+      tp.wrapped = t->transaction.value_or(tp.steps.size() > 1);
       tp.draw.assign(draw.begin(), draw.end());
       sum += weight;
       gp.txns.push_back(static_cast<int>(plan.txns.size()));
@@ -118,7 +138,7 @@ RunResult run_target(const workload::Spec& spec, const engine::Target& target, c
       throw Error(ErrorClass::kBadInput,
                   "--pipeline: " + target.engine + " targets do not pipeline (Redis does)");
     for (const auto& t : plan.txns)
-      if (t.steps.size() != 1 || !t.steps[0].into_slots.empty() || t.explicit_transaction)
+      if (t.steps.size() != 1 || !t.steps[0].into_slots.empty() || t.wrapped)
         throw Error(ErrorClass::kBadInput,
                     "--pipeline needs transactions of one command without `into`; '" + t.name + "' is not");
   }

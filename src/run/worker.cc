@@ -21,7 +21,7 @@ void keep_error(Worker& w, const std::string& txn) {
 // Runs one attempt of a transaction; returns how it ended.
 Status attempt(Worker& w, const TxnPlan& t) noexcept {
   engine::Connection& c = *w.conn;
-  bool wrapped = t.explicit_transaction || t.steps.size() > 1;
+  const bool wrapped = t.wrapped;
   if (wrapped) {
     Status s = c.begin();
     if (s != Status::kOk) return s;
@@ -91,6 +91,10 @@ void bump(std::atomic<int64_t>& a, int64_t by) noexcept {
   a.store(a.load(std::memory_order_relaxed) + by, std::memory_order_relaxed);
 }
 
+void draw_params(Worker& w, const TxnPlan& t) noexcept {
+  for (int p : t.draw) w.plan->params[p].draw(w.rng, w.cursors[w.plan->cursor_of[p]], w.slots[p]);
+}
+
 // Picks a transaction of the group's mix by weight; returns its index in the mix.
 size_t pick(Worker& w) noexcept {
   const GroupPlan& g = *w.group;
@@ -121,7 +125,7 @@ void account(Worker& w, size_t k, Status s, int64_t start, int64_t end, int retr
 void run_one(Worker& w) noexcept {
   size_t k = pick(w);
   const TxnPlan& t = w.plan->txns[w.group->txns[k]];
-  for (int p : t.draw) w.plan->params[p].draw(w.rng, w.cursors[p], w.slots[p]);
+  draw_params(w, t);
   const int64_t start = metrics::now_ns();
   Status s = Status::kFatal;
   int retries = 0;
@@ -156,7 +160,7 @@ void run_pipelined(Worker& w) noexcept {
   for (; sent < w.pipeline; ++sent) {
     size_t k = pick(w);
     const TxnPlan& t = w.plan->txns[w.group->txns[k]];
-    for (int p : t.draw) w.plan->params[p].draw(w.rng, w.cursors[p], w.slots[p]);
+    draw_params(w, t);
     const StepPlan& step = t.steps[0];
     const std::vector<int>& params = w.param_slots[step.statement];
     for (size_t i = 0; i < params.size(); ++i) w.args[i] = &w.slots[params[i]];

@@ -165,6 +165,24 @@ Distribution Distribution::zipfian(int64_t lo, int64_t hi, double theta) {
   return d;
 }
 
+Distribution Distribution::scrambled_zipfian(int64_t lo, int64_t hi, double theta) {
+  Distribution d = zipfian(lo, hi, theta);
+  d.scrambled_ = true;
+  return d;
+}
+
+Distribution Distribution::latest(int64_t lo, int64_t seq_start, int64_t seq_step, double theta) {
+  if (seq_start <= lo)
+    bad_input("latest: the sequence must start above the lowest value " + std::to_string(lo));
+  if (seq_step != 1) bad_input("latest: the sequence it follows must have step 1");
+  Distribution d = zipfian(1, 2, theta);  // the constants that do not depend on n
+  d.kind_ = Kind::kLatest;
+  d.lo_ = lo;
+  d.hi_ = seq_start - 1;  // the newest value before the sequence hands out any
+  d.a_ = seq_step;
+  return d;
+}
+
 Distribution Distribution::nurand(int64_t a, int64_t lo, int64_t hi, int64_t c) {
   if (a < 0) bad_input("nurand: A must be non-negative, got " + std::to_string(a));
   if (lo > hi)
@@ -230,6 +248,18 @@ Distribution Distribution::choice(std::vector<Value> options, std::vector<double
 
 // ---------------------------------------------------------------- zipfian helpers
 
+namespace {
+// FNV-1a over the 8 bytes of v, the hash YCSB scrambles its zipfian with.
+uint64_t fnv1a64(uint64_t v) noexcept {
+  uint64_t h = 0xcbf29ce484222325ULL;
+  for (int i = 0; i < 8; ++i) {
+    h ^= (v >> (8 * i)) & 0xff;
+    h *= 0x100000001b3ULL;
+  }
+  return h;
+}
+}  // namespace
+
 // H(x) = (x^(1-theta) - 1) / (1 - theta), which tends to log(x) as theta -> 1;
 // written through expm1 so theta = 1 and theta near 1 need no special case.
 double Distribution::zipf_h(double x) const noexcept {
@@ -243,6 +273,20 @@ double Distribution::zipf_h_inv(double x) const noexcept {
   // edge is x = 0 anyway.
   if (t < -1.0) t = -1.0;
   return std::exp(log1p_over_x(t) * x);
+}
+
+uint64_t Distribution::zipf_rank(Rng& rng, double n, double h_n) const noexcept {
+  for (;;) {
+    const double u = h_n + rng.next_double() * (h_x1_ - h_n);
+    const double x = zipf_h_inv(u);
+    double k = std::floor(x + 0.5);
+    if (k < 1) k = 1;
+    if (k > n) k = n;
+    if (k - x <= s_ || u >= zipf_h(k + 0.5) - std::exp(-theta_ * std::log(k))) {
+      // k <= n <= 2^64; the last step to n can round up to 2^64 itself.
+      return k >= 0x1.0p64 ? std::numeric_limits<uint64_t>::max() : static_cast<uint64_t>(k) - 1;
+    }
+  }
 }
 
 // ---------------------------------------------------------------- draw
@@ -263,21 +307,23 @@ void Distribution::draw(Rng& rng, SequenceCursor& seq, Value& out) const noexcep
       return;
     }
     case Kind::kZipfian: {
-      const double n = static_cast<double>(static_cast<uint64_t>(hi_) - static_cast<uint64_t>(lo_)) + 1.0;
-      for (;;) {
-        const double u = h_n_ + rng.next_double() * (h_x1_ - h_n_);
-        const double x = zipf_h_inv(u);
-        double k = std::floor(x + 0.5);
-        if (k < 1) k = 1;
-        if (k > n) k = n;
-        if (k - x <= s_ || u >= zipf_h(k + 0.5) - std::exp(-theta_ * std::log(k))) {
-          // k <= n <= 2^64; the last step to n can round up to 2^64 itself.
-          const uint64_t offset =
-              k >= 0x1.0p64 ? std::numeric_limits<uint64_t>::max() : static_cast<uint64_t>(k) - 1;
-          out.set_int(static_cast<int64_t>(static_cast<uint64_t>(lo_) + offset));
-          return;
-        }
+      const uint64_t span = static_cast<uint64_t>(hi_) - static_cast<uint64_t>(lo_);
+      uint64_t offset = zipf_rank(rng, static_cast<double>(span) + 1.0, h_n_);
+      if (scrambled_) offset = span == UINT64_MAX ? fnv1a64(offset) : fnv1a64(offset) % (span + 1);
+      out.set_int(static_cast<int64_t>(static_cast<uint64_t>(lo_) + offset));
+      return;
+    }
+    case Kind::kLatest: {
+      // The newest value this client's view of the sequence has reached.
+      const int64_t newest = hi_ + (std::max<int64_t>(seq.next - seq.stride, 0)) * a_;
+      const int64_t count = newest - lo_ + 1;
+      if (count <= 1) {
+        out.set_int(lo_);
+        return;
       }
+      const double n = static_cast<double>(count);
+      out.set_int(newest - static_cast<int64_t>(zipf_rank(rng, n, zipf_h(n + 0.5))));
+      return;
     }
     case Kind::kNURand: {
       // TPC-C clause 2.1.6: (((random(0, A) | random(x, y)) + C) % (y - x + 1)) + x.

@@ -34,7 +34,7 @@ Dialected read_dialected(const YamlReader& r, const YAML::Node& n, const char* w
 
 // Distribution keys, one of which makes a mapping a distribution.
 const std::vector<std::string> kDistKeys = {"const", "uniform", "zipfian", "nurand",
-                                            "seq",   "string",  "choice"};
+                                            "seq",   "string",  "choice",  "latest"};
 
 std::vector<Expr> read_bounds(const YamlReader& r, const YAML::Node& n, size_t count, const char* what) {
   std::vector<Expr> out;
@@ -66,8 +66,10 @@ DistSpec read_dist(const YamlReader& r, const YAML::Node& n, const std::string& 
   if (kind.empty()) {
     std::string first = n.begin() != n.end() ? n.begin()->first.Scalar() : "";
     std::string near = closest_match(first, kDistKeys);
-    r.fail(n, owner + " needs a distribution: one of const, uniform, zipfian, nurand, seq, string, choice" +
-                  (near.empty() ? std::string() : "; did you mean '" + near + "'?"));
+    r.fail(n,
+           owner +
+               " needs a distribution: one of const, uniform, zipfian, nurand, seq, string, choice, latest" +
+               (near.empty() ? std::string() : "; did you mean '" + near + "'?"));
   }
   YAML::Node v = n[kind];
   using K = Distribution::Kind;
@@ -86,9 +88,17 @@ DistSpec read_dist(const YamlReader& r, const YAML::Node& n, const std::string& 
     for (const auto& e : v)
       if (e.Scalar().find('.') != std::string::npos) d.kind = K::kUniformReal;
   } else if (kind == "zipfian") {
-    r.check_keys(n, {"zipfian", "theta"}, owner.c_str());
+    r.check_keys(n, {"zipfian", "theta", "scrambled"}, owner.c_str());
     d.kind = K::kZipfian;
     d.args = read_bounds(r, v, 2, "zipfian");
+    if (n["theta"]) d.theta = r.number(n["theta"], "theta");
+    if (d.theta <= 0) r.fail(n["theta"], "theta must be above 0");
+    if (n["scrambled"]) d.scrambled = r.boolean(n["scrambled"], "scrambled");
+  } else if (kind == "latest") {
+    r.check_keys(n, {"latest", "lo", "theta"}, owner.c_str());
+    d.kind = K::kLatest;
+    d.source = r.str(v, "latest (the name of a seq parameter)");
+    d.args.push_back(n["lo"] ? r.expr(n["lo"], "lo") : Expr::constant(Value::of_int(1)));
     if (n["theta"]) d.theta = r.number(n["theta"], "theta");
     if (d.theta <= 0) r.fail(n["theta"], "theta must be above 0");
   } else if (kind == "nurand") {
@@ -283,10 +293,11 @@ Spec parse_spec(const std::string& text, const std::string& file) {
       if (t["redis"]) {
         const YAML::Node& rk = t["redis"];
         r.expect_map(rk, "redis");
-        r.check_keys(rk, {"key", "value"}, "redis");
+        r.check_keys(rk, {"key", "value", "index"}, "redis");
         if (!rk["key"]) r.fail(rk, "redis needs 'key', a template such as \"user:{id}\"");
         td.redis_key = r.str(rk["key"], "key");
         if (rk["value"]) td.redis_value = r.str(rk["value"], "value");
+        if (rk["index"]) td.redis_index = r.str(rk["index"], "index");
       }
       if (!t["rows"]) r.fail(t, "data for " + td.table + " needs 'rows'");
       td.rows = r.expr(t["rows"], "rows");
@@ -342,6 +353,12 @@ Spec parse_spec(const std::string& text, const std::string& file) {
       if (spec.find_parameter(p.name)) r.fail(it->first, "parameter '" + p.name + "' is defined twice");
       r.expect_map(it->second, ("parameter " + p.name).c_str());
       p.dist = read_dist(r, it->second, "parameter " + p.name);
+      if (p.dist.kind == Distribution::Kind::kLatest) {
+        const Parameter* src = spec.find_parameter(p.dist.source);
+        if (!src || src->dist.kind != Distribution::Kind::kSequence)
+          r.fail(it->second["latest"],
+                 "latest follows a seq parameter defined before it; '" + p.dist.source + "' is not one");
+      }
       for (auto& a : p.dist.args) a.resolve([](const std::string& n) { return n == "scale" ? 0 : -1; });
       spec.parameters.push_back(std::move(p));
     }
@@ -363,7 +380,7 @@ Spec parse_spec(const std::string& text, const std::string& file) {
       tx.weight = r.number(t["weight"], "weight");
       if (tx.weight < 0) r.fail(t["weight"], "weight must not be negative");
     }
-    if (t["transaction"]) tx.explicit_transaction = r.boolean(t["transaction"], "transaction");
+    if (t["transaction"]) tx.transaction = r.boolean(t["transaction"], "transaction");
     if (!t["steps"]) r.fail(t, "transaction '" + tx.name + "' needs 'steps'");
     r.expect_seq(t["steps"], "steps");
     if (t["steps"].size() == 0) r.fail(t["steps"], "steps must not be empty");

@@ -93,7 +93,8 @@ Distribution make_distribution(const DistSpec& d, const std::map<std::string, Va
       case K::kUniformReal:
         return Distribution::uniform_real(arg(0).as_double(), arg(1).as_double());
       case K::kZipfian:
-        return Distribution::zipfian(int_arg(0), int_arg(1), d.theta);
+        return d.scrambled ? Distribution::scrambled_zipfian(int_arg(0), int_arg(1), d.theta)
+                           : Distribution::zipfian(int_arg(0), int_arg(1), d.theta);
       case K::kNURand:
         return Distribution::nurand(int_arg(0), int_arg(1), int_arg(2), nurand_c);
       case K::kSequence:
@@ -103,6 +104,8 @@ Distribution make_distribution(const DistSpec& d, const std::map<std::string, Va
                                            d.charset);
       case K::kChoice:
         return Distribution::choice(d.options, d.weights);
+      case K::kLatest:
+        throw error_at(d.mark, "a latest distribution is built with its sequence (make_latest)");
     }
   } catch (const Error& e) {
     // Factories know nothing of files; add the place the distribution was written.

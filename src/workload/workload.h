@@ -50,7 +50,7 @@ struct SequenceCursor {
 // One parameter's distribution, with its bounds already evaluated.
 class Distribution {
  public:
-  enum class Kind { kConst, kUniform, kUniformReal, kZipfian, kNURand, kSequence, kString, kChoice };
+  enum class Kind { kConst, kUniform, kUniformReal, kZipfian, kNURand, kSequence, kString, kChoice, kLatest };
 
   static Distribution constant(Value v);
   static Distribution uniform(int64_t lo, int64_t hi);
@@ -58,6 +58,15 @@ class Distribution {
   // Zipfian over [lo, hi] with exponent theta (YCSB's default 0.99): lo is the
   // most popular value. Exact (rejection-inversion), O(1) to set up and draw.
   static Distribution zipfian(int64_t lo, int64_t hi, double theta);
+  // Zipfian whose ranks are spread over [lo, hi] by a hash, as YCSB's
+  // ScrambledZipfianGenerator does: equally skewed, but the popular values
+  // are not neighbours.
+  static Distribution scrambled_zipfian(int64_t lo, int64_t hi, double theta);
+  // YCSB's "latest": recently inserted values are the most popular. The
+  // newest value is the last one a sequence (start, step) has handed out,
+  // read from the cursor draw() receives, which must be that sequence's;
+  // values go back from it zipfian-distributed, never below lo.
+  static Distribution latest(int64_t lo, int64_t seq_start, int64_t seq_step, double theta);
   // TPC-C NURand(A, lo, hi) with run constant c (TPC-C clause 2.1.6).
   static Distribution nurand(int64_t a, int64_t lo, int64_t hi, int64_t c);
   static Distribution sequence(int64_t start, int64_t step);
@@ -83,6 +92,7 @@ class Distribution {
   int64_t a_ = 0, c_ = 0;  // NURand A and C; sequence step in a_
   // Zipfian (rejection-inversion) constants.
   double theta_ = 0, h_x1_ = 0, h_n_ = 0, s_ = 0;
+  bool scrambled_ = false;
   int min_len_ = 0, max_len_ = 0;
   std::string charset_;
   std::vector<Value> options_;
@@ -91,6 +101,8 @@ class Distribution {
 
   double zipf_h(double x) const noexcept;
   double zipf_h_inv(double x) const noexcept;
+  // A zipfian rank in [0, n), given h_n = zipf_h(n + 0.5).
+  uint64_t zipf_rank(Rng& rng, double n, double h_n) const noexcept;
 };
 
 inline constexpr std::string_view kAlphaNumeric =
@@ -173,6 +185,8 @@ struct DistSpec {
   std::string charset;     // string
   std::vector<Value> options;
   std::vector<double> weights;
+  bool scrambled = false;  // zipfian
+  std::string source;      // latest: the sequence parameter it follows
   Mark mark;
 };
 
@@ -197,6 +211,7 @@ struct TableData {
   // the column holding its value when it is a plain string (else a hash).
   std::string redis_key;
   std::string redis_value;
+  std::string redis_index;  // a sorted set of the keys, scored by the first column
   Expr rows;
   std::vector<Column> columns;
   Mark mark;
@@ -213,9 +228,9 @@ struct Transaction {
   std::string name;
   double weight = 1;
   std::vector<Step> steps;
-  // Single-statement transactions run in autocommit unless this is set;
-  // several steps always run between BEGIN and COMMIT.
-  bool explicit_transaction = false;
+  // Whether the steps run between BEGIN and COMMIT (MULTI/EXEC on Redis).
+  // Unset: yes for several steps, no (autocommit) for one.
+  std::optional<bool> transaction;
   Mark mark;
 };
 

@@ -153,7 +153,7 @@ TEST(ParseSpec, ValidWorkloadKeepsTransactionsStepsAndInto) {
   const Transaction& lookup = s.transactions[0];
   EXPECT_EQ(lookup.name, "lookup");
   EXPECT_DOUBLE_EQ(lookup.weight, 3);
-  EXPECT_FALSE(lookup.explicit_transaction);
+  EXPECT_FALSE(lookup.transaction.has_value());
   ASSERT_EQ(lookup.steps.size(), 2u);
   EXPECT_EQ(*lookup.steps[0].sql.for_dialect("postgres"), "SELECT price FROM items WHERE id = :item");
   EXPECT_EQ(lookup.steps[0].into, (std::vector<std::string>{"price"}));
@@ -163,7 +163,7 @@ TEST(ParseSpec, ValidWorkloadKeepsTransactionsStepsAndInto) {
   const Transaction& browse = s.transactions[1];
   EXPECT_EQ(browse.name, "browse");
   EXPECT_DOUBLE_EQ(browse.weight, 1);  // the default
-  EXPECT_TRUE(browse.explicit_transaction);
+  EXPECT_EQ(browse.transaction, std::optional<bool>(true));
   ASSERT_EQ(browse.steps.size(), 1u);
   EXPECT_EQ(browse.steps[0].into, (std::vector<std::string>{"found"}));  // a single name without a list
   EXPECT_EQ(s.find_transaction("browse"), &s.transactions[1]);
