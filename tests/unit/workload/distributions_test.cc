@@ -597,3 +597,61 @@ TEST(Distribution, BadArgumentsThrowWithAMessage) {
 
 }  // namespace
 }  // namespace oltap::workload
+
+namespace oltap::workload {
+namespace {
+
+// FNV-1a over the 8 little-end bytes of v, written from the FNV definition.
+uint64_t reference_fnv1a64(uint64_t v) {
+  uint64_t h = 14695981039346656037ULL;
+  for (int byte = 0; byte < 8; ++byte) {
+    h ^= (v >> (8 * byte)) & 0xffu;
+    h *= 1099511628211ULL;
+  }
+  return h;
+}
+
+TEST(Distribution, ScrambledZipfianFollowsTheZipfLawThroughTheHash) {
+  const int n = 1000;
+  auto counts = histogram(Distribution::scrambled_zipfian(1, n, 0.99), 1, n, 1'000'000);
+  // Rank r lands on 1 + fnv(r) % n; ranks that collide add their mass.
+  auto rank_pmf = zipf_pmf(n, 0.99);
+  std::vector<double> pmf(n);
+  for (int r = 0; r < n; ++r) pmf[reference_fnv1a64(r) % n] += rank_pmf[r];
+  const auto fit = chi_square(counts, pmf);
+  EXPECT_FALSE(fit.rejects()) << "chi2 " << fit.statistic << " df " << fit.df;
+  // Scrambling moves the most popular value away from the low end.
+  const auto top = std::max_element(counts.begin(), counts.end()) - counts.begin();
+  EXPECT_EQ(static_cast<uint64_t>(top), reference_fnv1a64(0) % n);
+}
+
+TEST(Distribution, LatestFavoursTheNewestValueOfItsSequence) {
+  // A sequence starting at 1001 after 1000 loaded rows; this client's cursor
+  // says 200 values were handed out (its own last one 200 - stride back).
+  const Distribution d = Distribution::latest(1, 1001, 1, 0.99);
+  Rng rng(kSeed);
+  SequenceCursor seq{200, 1};
+  Value v;
+  const int64_t newest = 1000 + 199;
+  std::vector<int64_t> counts(newest);
+  for (int i = 0; i < 1'000'000; ++i) {
+    d.draw(rng, seq, v);
+    ASSERT_GE(v.i, 1);
+    ASSERT_LE(v.i, newest);
+    ++counts[newest - v.i];  // index = rank: 0 for the newest value
+  }
+  EXPECT_EQ(seq.next, 200) << "latest must not advance the sequence it reads";
+  auto pmf = zipf_pmf(static_cast<int>(newest), 0.99);
+  coarsen(counts, pmf);
+  const auto fit = chi_square(counts, pmf);
+  EXPECT_FALSE(fit.rejects()) << "chi2 " << fit.statistic << " df " << fit.df;
+}
+
+TEST(Distribution, LatestBeforeAnyInsertCentresOnTheLastLoadedValue) {
+  const Distribution d = Distribution::latest(1, 101, 1, 0.99);
+  auto counts = histogram(d, 1, 100, 100000);
+  EXPECT_EQ(std::max_element(counts.begin(), counts.end()) - counts.begin(), 99);
+}
+
+}  // namespace
+}  // namespace oltap::workload
