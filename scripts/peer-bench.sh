@@ -1,18 +1,23 @@
 #!/usr/bin/env bash
 # peer-bench.sh - oltap measured side by side with a peer tool, in one run,
-# against the same database: interleaved pairs, medians, ratios. A benchmark,
+# against the same server: interleaved pairs, medians, ratios. A benchmark,
 # not a test: the machine is shared and noisy, so only ratios of runs made
 # moments apart are compared, never absolute figures.
 #
-#   scripts/peer-bench.sh pgbench [--scale N] [--duration S] [--pairs N] [--clients N]
+#   scripts/peer-bench.sh pgbench [--scale N] [--duration S] [--pairs N]
+#   scripts/peer-bench.sh sysbench [--duration S] [--pairs N]
+#   scripts/peer-bench.sh redis [--pairs N]
+#   scripts/peer-bench.sh all
 #
-# pgbench: `pgbench -S -M prepared -c 8 -j 2` against
-# `oltap run workloads/pgbench-select.yaml --clients 8` on the same pgbench
-# tables. Targets: oltap's median throughput >= 0.95 x pgbench's, and its
-# client CPU per transaction <= 1.2 x pgbench's. Client CPU is user+sys time
-# of the client process, as bash's `time` reports it.
+# pgbench:  pgbench -S -M prepared -c 8 -j 2  vs  oltap pgbench-select.yaml, 8 clients.
+#           Targets: tps >= 0.95 x, client CPU per transaction <= 1.2 x.
+# sysbench: sysbench oltp_point_select, 8 threads, MariaDB  vs  oltap
+#           sysbench-point-select.yaml over ODBC, 8 clients. Target: tps >= 0.9 x.
+# redis:    redis-benchmark -t get -c 50 (-r 100000 -d 100)  vs  oltap kv-get.yaml,
+#           50 clients: tps >= 0.9 x; with -P 16 / --pipeline 16: >= 0.8 x.
+# Client CPU is user+sys time of the client process (bash's `time`).
 #
-# Exits 0 when every target is met, 1 when one is missed.
+# Exits 0 when every target is met, 1 when one is missed, 2 on bad usage.
 set -euo pipefail
 
 REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -23,98 +28,168 @@ shift || true
 scale=10
 duration=10
 pairs=3
-clients=8
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --scale) scale="$2"; shift 2 ;;
     --duration) duration="$2"; shift 2 ;;
     --pairs) pairs="$2"; shift 2 ;;
-    --clients) clients="$2"; shift 2 ;;
     *) echo "peer-bench: unknown option $1" >&2; exit 2 ;;
   esac
 done
 
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+failed=0
+
 median() { sort -g | awk '{a[NR]=$1} END {if (NR%2) print a[(NR+1)/2]; else print (a[NR/2]+a[NR/2+1])/2}'; }
 
-# timed OUT CMD...: runs CMD with stdout+stderr in OUT; prints "user+sys" CPU seconds.
+# timed OUT CMD...: runs CMD with stdout+stderr in OUT; sets CPU to its user+sys seconds.
 timed() {
   local out="$1"; shift
-  local TIMEFORMAT='%U %S'
-  local t
+  local TIMEFORMAT='%U %S' t
   t=$( { time "$@" >"$out" 2>&1; } 2>&1 ) || { echo "peer-bench: failed: $*" >&2; cat "$out" >&2; exit 1; }
-  awk '{print $1 + $2}' <<<"$t"
+  CPU=$(awk '{print $1 + $2}' <<<"$t")
 }
 
-bench_pgbench() {
-  command -v pgbench >/dev/null || { echo "peer-bench: pgbench not found (apt-get install postgresql-contrib)" >&2; exit 2; }
-  bash scripts/setup.sh >/dev/null
-  bash scripts/stack.sh up postgres >/dev/null
-  eval "$(bash scripts/stack.sh env)"
-  local base="${OLTAP_POSTGRES%/*}"
-  local db=oltap_peerbench
-  local target="$base/$db"
-  psql "$base/oltap" -qc "DROP DATABASE IF EXISTS $db WITH (FORCE)" -c "CREATE DATABASE $db" >/dev/null
-  local host port
-  host=$(sed -E 's#.*@([^:/]+):([0-9]+)/.*#\1#' <<<"$target")
-  port=$(sed -E 's#.*@([^:/]+):([0-9]+)/.*#\2#' <<<"$target")
-  echo "loading pgbench tables at scale $scale with oltap (same layout as pgbench -i)"
-  build/oltap load workloads/pgbench-select.yaml --target "$target" --scale "$scale"
-  work=$(mktemp -d)  # global: the EXIT trap runs after this function returns
-  trap 'rm -rf "$work"' EXIT
-  echo "warming the cache: pgbench -S for ${duration}s (discarded)"
-  pgbench -n -S -M prepared -c "$clients" -j 2 -T "$duration" -h "$host" -p "$port" -U oltap "$db" >/dev/null 2>&1
+# oltap_run NAME ARGS...: an oltap run into $work/NAME; sets TPS, TXNS, CPU.
+oltap_run() {
+  local name="$1"; shift
+  timed "$work/$name.log" build/oltap run "$@" --warmup 0s --out "$work/$name"
+  TPS=$(awk -F, '$6 == "ALL" {print $12}' "$work/$name/summary.csv")
+  TXNS=$(awk -F, '$6 == "ALL" {print $9}' "$work/$name/summary.csv")
+}
 
+# series LABEL PEER OLTAP: $pairs interleaved pairs of the functions PEER and
+# OLTAP (each sets TPS, TXNS, CPU), then medians.
+series() {
+  local label="$1" peer_fn="$2" oltap_fn="$3" i tool
+  echo
+  echo "== $label"
   printf '%-5s %-8s %12s %10s %12s %16s\n' pair tool tps cpu_s txns cpu_us_per_txn
-  local i
+  rm -f "$work"/*.tps "$work"/*.cpu
   for ((i = 1; i <= pairs; i++)); do
     # Alternate which tool goes first so neither always gets the warmer turn.
-    local order=(pgbench oltap)
-    ((i % 2 == 0)) && order=(oltap pgbench)
+    local order=(peer oltap)
+    ((i % 2 == 0)) && order=(oltap peer)
     for tool in "${order[@]}"; do
-      local cpu tps txns
-      if [[ $tool == pgbench ]]; then
-        cpu=$(timed "$work/pg$i" pgbench -n -S -M prepared -c "$clients" -j 2 -T "$duration" -h "$host" -p "$port" -U oltap "$db")
-        tps=$(sed -nE 's/^tps = ([0-9.]+).*/\1/p' "$work/pg$i" | head -1)
-        txns=$(sed -nE 's/^number of transactions actually processed: ([0-9]+).*/\1/p' "$work/pg$i")
-      else
-        cpu=$(timed "$work/ol$i" build/oltap run workloads/pgbench-select.yaml --target "$target" --scale "$scale" \
-          --clients "$clients" --duration "${duration}s" --warmup 0s --out "$work/res$i")
-        tps=$(awk -F, '$6 == "ALL" {print $12}' "$work/res$i/summary.csv")
-        txns=$(awk -F, '$6 == "ALL" {print $9}' "$work/res$i/summary.csv")
-      fi
+      if [[ $tool == peer ]]; then "$peer_fn" "$i"; else "$oltap_fn" "$i"; fi
       local per
-      per=$(awk -v c="$cpu" -v n="$txns" 'BEGIN {printf "%.2f", c * 1e6 / n}')
-      printf '%-5s %-8s %12.1f %10.2f %12d %16s\n' "$i" "$tool" "$tps" "$cpu" "$txns" "$per"
-      echo "$tps" >>"$work/$tool.tps"
+      per=$(awk -v c="$CPU" -v n="$TXNS" 'BEGIN {printf "%.2f", c * 1e6 / n}')
+      printf '%-5s %-8s %12.1f %10.2f %12d %16s\n' "$i" "$tool" "$TPS" "$CPU" "$TXNS" "$per"
+      echo "$TPS" >>"$work/$tool.tps"
       echo "$per" >>"$work/$tool.cpu"
     done
   done
-  local pg_tps ol_tps pg_cpu ol_cpu
-  pg_tps=$(median <"$work/pgbench.tps")
-  ol_tps=$(median <"$work/oltap.tps")
-  pg_cpu=$(median <"$work/pgbench.cpu")
-  ol_cpu=$(median <"$work/oltap.cpu")
-  local tps_ratio cpu_ratio
-  tps_ratio=$(awk -v a="$ol_tps" -v b="$pg_tps" 'BEGIN {printf "%.3f", a / b}')
-  cpu_ratio=$(awk -v a="$ol_cpu" -v b="$pg_cpu" 'BEGIN {printf "%.3f", a / b}')
-  echo
-  echo "median tps:            pgbench $pg_tps   oltap $ol_tps"
-  echo "median CPU us/txn:     pgbench $pg_cpu   oltap $ol_cpu"
-  local ok=0
-  if awk -v r="$tps_ratio" 'BEGIN {exit !(r >= 0.95)}'; then
-    echo "throughput ratio oltap/pgbench: $tps_ratio (target >= 0.95): PASS"
+  PEER_TPS=$(median <"$work/peer.tps")
+  OLTAP_TPS=$(median <"$work/oltap.tps")
+  PEER_CPU=$(median <"$work/peer.cpu")
+  OLTAP_CPU=$(median <"$work/oltap.cpu")
+  echo "median tps:        peer $PEER_TPS   oltap $OLTAP_TPS"
+  echo "median CPU us/txn: peer $PEER_CPU   oltap $OLTAP_CPU"
+}
+
+# verdict WHAT RATIO OP LIMIT: prints and records PASS/FAIL.
+verdict() {
+  if awk -v r="$2" -v l="$4" -v op="$3" 'BEGIN {exit !(op == ">=" ? r >= l : r <= l)}'; then
+    echo "$1: $2 (target $3 $4): PASS"
   else
-    echo "throughput ratio oltap/pgbench: $tps_ratio (target >= 0.95): FAIL"; ok=1
+    echo "$1: $2 (target $3 $4): FAIL"
+    failed=1
   fi
-  if awk -v r="$cpu_ratio" 'BEGIN {exit !(r <= 1.2)}'; then
-    echo "CPU per transaction ratio oltap/pgbench: $cpu_ratio (target <= 1.2): PASS"
-  else
-    echo "CPU per transaction ratio oltap/pgbench: $cpu_ratio (target <= 1.2): FAIL"; ok=1
-  fi
-  return "$ok"
+}
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.3f", a / b}'; }
+
+# ---------------------------------------------------------------- pgbench
+
+bench_pgbench() {
+  command -v pgbench >/dev/null || { echo "peer-bench: pgbench not found" >&2; exit 2; }
+  local base="${OLTAP_POSTGRES%/*}" db=oltap_peerbench
+  PG_TARGET="$base/$db"
+  psql "$base/oltap" -qc "DROP DATABASE IF EXISTS $db WITH (FORCE)" -c "CREATE DATABASE $db" >/dev/null
+  PG_HOST=$(sed -E 's#.*@([^:/]+):([0-9]+)/.*#\1#' <<<"$PG_TARGET")
+  PG_PORT=$(sed -E 's#.*@([^:/]+):([0-9]+)/.*#\2#' <<<"$PG_TARGET")
+  echo "loading pgbench tables at scale $scale with oltap (the layout of pgbench -i)"
+  build/oltap load workloads/pgbench-select.yaml --target "$PG_TARGET" --scale "$scale" >/dev/null 2>&1
+  echo "warming the cache: pgbench -S for ${duration}s (discarded)"
+  pgbench -n -S -M prepared -c 8 -j 2 -T "$duration" -h "$PG_HOST" -p "$PG_PORT" -U oltap "$db" >/dev/null 2>&1
+  pg_peer() {
+    timed "$work/pg$1" pgbench -n -S -M prepared -c 8 -j 2 -T "$duration" -h "$PG_HOST" -p "$PG_PORT" -U oltap oltap_peerbench
+    TPS=$(sed -nE 's/^tps = ([0-9.]+).*/\1/p' "$work/pg$1" | head -1)
+    TXNS=$(sed -nE 's/^number of transactions actually processed: ([0-9]+).*/\1/p' "$work/pg$1")
+  }
+  pg_oltap() {
+    oltap_run "pgo$1" workloads/pgbench-select.yaml --target "$PG_TARGET" --scale "$scale" --clients 8 --duration "${duration}s"
+  }
+  series "pgbench -S -M prepared -c 8 -j 2 vs oltap pgbench-select.yaml --clients 8" pg_peer pg_oltap
+  verdict "throughput ratio oltap/pgbench" "$(ratio "$OLTAP_TPS" "$PEER_TPS")" ">=" 0.95
+  verdict "CPU per transaction ratio oltap/pgbench" "$(ratio "$OLTAP_CPU" "$PEER_CPU")" "<=" 1.2
+}
+
+# ---------------------------------------------------------------- sysbench
+
+bench_sysbench() {
+  command -v sysbench >/dev/null || { echo "peer-bench: sysbench not found" >&2; exit 2; }
+  local table_size=100000
+  MY_HOST=127.0.0.1
+  MY_PORT=$(sed -E 's#.*:([0-9]+)/.*#\1#' <<<"$OLTAP_MYSQL")
+  echo "loading sbtest1 ($table_size rows, sysbench's layout) with oltap into MariaDB"
+  build/oltap load workloads/sysbench-point-select.yaml --target "$OLTAP_MYSQL" --scale 1 >/dev/null 2>&1
+  SB=(sysbench oltp_point_select --db-driver=mysql --mysql-host="$MY_HOST" --mysql-port="$MY_PORT"
+      --mysql-user=oltap --mysql-db=oltap --tables=1 --table-size="$table_size" --rand-type=uniform --threads=8)
+  echo "warming the cache: sysbench for ${duration}s (discarded)"
+  "${SB[@]}" --time="$duration" run >/dev/null 2>&1
+  sb_peer() {
+    timed "$work/sb$1" "${SB[@]}" --time="$duration" run
+    TPS=$(sed -nE 's/.*transactions: +[0-9]+ +\(([0-9.]+) per sec.*/\1/p' "$work/sb$1")
+    TXNS=$(sed -nE 's/.*transactions: +([0-9]+) +\(.*/\1/p' "$work/sb$1")
+  }
+  sb_oltap() {
+    oltap_run "sbo$1" workloads/sysbench-point-select.yaml --target "$OLTAP_MYSQL" --clients 8 --duration "${duration}s"
+  }
+  series "sysbench oltp_point_select --threads=8 vs oltap sysbench-point-select.yaml --clients 8 (MariaDB)" sb_peer sb_oltap
+  verdict "throughput ratio oltap/sysbench" "$(ratio "$OLTAP_TPS" "$PEER_TPS")" ">=" 0.9
+}
+
+# ---------------------------------------------------------------- redis
+
+bench_redis() {
+  command -v redis-benchmark >/dev/null || { echo "peer-bench: redis-benchmark not found" >&2; exit 2; }
+  local hostport="${OLTAP_REDIS#redis://}"
+  hostport="${hostport%%/*}"
+  RH="${hostport%:*}"
+  RP="${hostport##*:}"
+  echo "loading kv data: oltap's (key:N) and redis-benchmark's (key:0000000N), 100000 keys of 100 bytes"
+  build/oltap load workloads/kv-get.yaml --target "$OLTAP_REDIS" >/dev/null 2>&1
+  redis-benchmark -h "$RH" -p "$RP" -t set -r 100000 -d 100 -n 300000 -q >/dev/null
+  local pipeline
+  for pipeline in 1 16; do
+    PIPE=$pipeline
+    RB_N=$((pipeline == 1 ? 1000000 : 6000000))
+    rb_peer() {
+      timed "$work/rb$1" redis-benchmark -h "$RH" -p "$RP" -t get -c 50 -r 100000 -d 100 -n "$RB_N" -P "$PIPE" -q
+      TPS=$(tr '\r' '\n' <"$work/rb$1" | sed -nE 's/^GET: ([0-9.]+) requests per second.*/\1/p' | tail -1)
+      TXNS=$RB_N
+    }
+    rb_oltap() {
+      oltap_run "rbo$1" workloads/kv-get.yaml --target "$OLTAP_REDIS" --clients 50 --duration "${duration}s" --pipeline "$PIPE"
+    }
+    series "redis-benchmark -t get -c 50 -P $pipeline vs oltap kv-get.yaml --clients 50 --pipeline $pipeline" rb_peer rb_oltap
+    verdict "throughput ratio oltap/redis-benchmark (pipeline $pipeline)" "$(ratio "$OLTAP_TPS" "$PEER_TPS")" ">=" \
+      "$([[ $pipeline == 1 ]] && echo 0.9 || echo 0.8)"
+  done
 }
 
 case "$peer" in
-  pgbench) bench_pgbench ;;
-  *) sed -n '2,15s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"; exit 2 ;;
+  pgbench | sysbench | redis | all) ;;
+  *) sed -n '2,21s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"; exit 2 ;;
 esac
+bash scripts/setup.sh >/dev/null
+bash scripts/stack.sh up >/dev/null
+eval "$(bash scripts/stack.sh env)"
+case "$peer" in
+  pgbench) bench_pgbench ;;
+  sysbench) bench_sysbench ;;
+  redis) bench_redis ;;
+  all) bench_pgbench; bench_sysbench; bench_redis ;;
+esac
+exit "$failed"
