@@ -10,6 +10,9 @@
 #   postgres  PostgreSQL 15, 127.0.0.1:${OLTAP_PG_PORT:-54329}, role+db "oltap" (trust auth)
 #   mariadb   MariaDB,       127.0.0.1:${OLTAP_MYSQL_PORT:-33069}, user+db "oltap" (no password)
 #   redis     Redis,         127.0.0.1:${OLTAP_REDIS_PORT:-63799}, no persistence
+#   warehouse database "warehouse" on the local PostgreSQL, reached over ODBC
+#             (psqlODBC's "PostgreSQL Unicode") as a Redshift stand-in;
+#             needs postgres, which `up warehouse` starts first
 #
 # State (data, sockets, logs) lives in the git-ignored .stack/ folder of the
 # repo. When run as root, each server runs as its own system user (postgres,
@@ -19,7 +22,7 @@
 # and outlive this script. Each command is idempotent.
 #
 # Adding a service: write <svc>_up/_down/_status/_env functions and add the
-# name to ALL_SERVICES (a `warehouse` database reached over ODBC is next).
+# name to ALL_SERVICES.
 set -euo pipefail
 
 REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -27,7 +30,7 @@ STATE_DIR="$REPO_ROOT/.stack"
 REPO_HASH="$(printf '%s' "$REPO_ROOT" | sha256sum | cut -c1-12)"
 FALLBACK_DIR="/var/tmp/oltap-stack-$REPO_HASH"
 
-ALL_SERVICES=(postgres mariadb redis)
+ALL_SERVICES=(postgres mariadb redis warehouse)
 
 PG_BIN=/usr/lib/postgresql/15/bin
 PG_PORT="${OLTAP_PG_PORT:-54329}"
@@ -501,6 +504,52 @@ redis_status() {
 redis_env_uri() { echo "redis://127.0.0.1:$REDIS_PORT/0"; }
 redis_env() { echo "export OLTAP_REDIS=$(redis_env_uri)"; }
 
+# ---------------------------------------------------------------- warehouse
+
+# A database of the local PostgreSQL that oltap reaches through unixODBC and
+# psqlODBC with the redshift dialect: the stand-in for an analytical
+# warehouse. Nothing of its own runs: up creates the database, down leaves it.
+WH_DB=warehouse
+WH_DRIVER="PostgreSQL Unicode"
+
+wh_driver_installed() { odbcinst -q -d -n "$WH_DRIVER" >/dev/null 2>&1; }
+
+wh_up() {
+  need_bin odbcinst
+  wh_driver_installed || die "warehouse: ODBC driver '$WH_DRIVER' is not installed (apt-get install odbc-postgresql)"
+  pg_paths
+  pg_running || pg_up
+  pg_psql <<EOF
+SELECT 'CREATE DATABASE $WH_DB OWNER oltap'
+ WHERE NOT EXISTS (SELECT 1 FROM pg_database WHERE datname = '$WH_DB') \gexec
+EOF
+  log "warehouse: up, database $WH_DB on 127.0.0.1:$PG_PORT through ODBC driver '$WH_DRIVER'"
+}
+
+wh_down() {
+  log "warehouse: a database of postgres, nothing to stop on its own ('$0 down postgres' stops it)"
+}
+
+wh_status() {
+  pg_paths
+  local state=down
+  if pg_running; then
+    if [[ "$(pg_psql -At -c "SELECT 1 FROM pg_database WHERE datname = '$WH_DB'" 2>/dev/null)" == 1 ]]; then
+      state=up
+    else
+      state="down(no database)"
+    fi
+  fi
+  wh_driver_installed || state="$state(no ODBC driver)"
+  printf '%-9s %-22s 127.0.0.1:%-6s db=%s driver=%s\n' warehouse "$state" "$PG_PORT" "$WH_DB" "$WH_DRIVER"
+}
+
+# Single-quoted for eval: the connection string holds ';', braces and a space.
+wh_env_uri() {
+  echo "odbc:Driver={$WH_DRIVER};Server=127.0.0.1;Port=$PG_PORT;Database=$WH_DB;Uid=oltap;dialect=redshift"
+}
+wh_env() { echo "export OLTAP_WAREHOUSE='$(wh_env_uri)'"; }
+
 # ---------------------------------------------------------------- dispatcher
 
 # function-name prefix of a service
@@ -509,6 +558,7 @@ prefix_of() {
     postgres|postgresql|pg) echo pg ;;
     mariadb|mysql|my)       echo my ;;
     redis)                  echo redis ;;
+    warehouse|wh)           echo wh ;;
     *) die "unknown service '$1' (known: ${ALL_SERVICES[*]})" ;;
   esac
 }

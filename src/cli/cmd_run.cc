@@ -27,6 +27,7 @@ struct RunArgs {
   std::string out;
   int max_retries = 3;
   std::string max_error_rate = "0%";
+  int pipeline = 1;
 };
 
 std::string default_out_dir(const std::string& workload) {
@@ -83,6 +84,8 @@ void add_run(CLI::App& root, Action& action) {
                   "Retries of a serialization failure or deadlock (default 3)");
   cmd->add_option("--max-error-rate", a->max_error_rate,
                   "Errors allowed, as a share of transactions, before exit 4 (default 0%)");
+  cmd->add_option("--pipeline", a->pipeline,
+                  "Commands in flight per client, for Redis (default 1: one at a time)");
   cmd->callback([&action, a] {
     action = [a] {
       workload::Spec spec = workload::load_spec(a->file);
@@ -113,6 +116,8 @@ void add_run(CLI::App& root, Action& action) {
         throw Error(ErrorClass::kBadInput, "--duration must be above 0 (or give --transactions)");
       o.seed = a->seed;
       o.max_retries = a->max_retries;
+      if (a->pipeline < 1) throw Error(ErrorClass::kBadInput, "--pipeline must be at least 1");
+      o.pipeline = a->pipeline;
       double max_error_rate = parse_percent(a->max_error_rate);
       std::vector<engine::Target> targets = parse_targets(a->targets);
 

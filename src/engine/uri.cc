@@ -44,8 +44,21 @@ Target parse_odbc_connection_string(const std::string& uri) {
   std::string rest = uri.substr(5);
   if (trim(rest).empty())
     throw Error(ErrorClass::kBadInput,
-                "bad target 'odbc:': expected a connection string, e.g. odbc:Driver=PostgreSQL Unicode;Server=h;Database=d");
-  for (const auto& entry : split(rest, ';')) {
+                "bad target 'odbc:': expected a connection string, e.g. odbc:Driver=PostgreSQL "
+                "Unicode;Server=h;Database=d");
+  // Entries end at ';' outside braces: ODBC quotes a value as {a;b}.
+  std::vector<std::string> entries(1);
+  int depth = 0;
+  for (char c : rest) {
+    if (c == '{') ++depth;
+    if (c == '}' && depth > 0) --depth;
+    if (c == ';' && depth == 0) {
+      entries.emplace_back();
+      continue;
+    }
+    entries.back() += c;
+  }
+  for (const auto& entry : entries) {
     if (trim(entry).empty()) continue;
     size_t eq = entry.find('=');
     std::string key = trim(entry.substr(0, eq));
@@ -54,7 +67,10 @@ Target parse_odbc_connection_string(const std::string& uri) {
     if (lk == "dialect") {
       t.dialect = trim(value);
     } else if (secret_key(key)) {
-      t.password = value;
+      // {a;b} is ODBC's quoting; the password is what is inside.
+      t.password = value.size() >= 2 && value.front() == '{' && value.back() == '}'
+                       ? value.substr(1, value.size() - 2)
+                       : value;
     } else {
       if (lk == "uid" || lk == "user") t.user = value;
       if (lk == "server" || lk == "servername" || lk == "host") t.host = value;

@@ -14,6 +14,7 @@
 #include <pqxx/pqxx>
 #include <pqxx/tablewriter>
 
+#include "engine/messages.h"
 #include "engine/placeholders.h"
 
 namespace oltap::engine::postgres {
@@ -46,22 +47,6 @@ std::string conninfo(const Target& t) {
   for (const auto& [k, v] : t.options)
     if (k != "dialect") s += " " + k + "=" + quote_conninfo(v);
   return s;
-}
-
-// Removes the password from a driver message, in case a driver echoes it.
-std::string scrub(std::string msg, const std::string& password) {
-  if (password.size() >= 3)
-    for (size_t p; (p = msg.find(password)) != std::string::npos;) msg.replace(p, password.size(), "***");
-  while (!msg.empty() && (msg.back() == '\n' || msg.back() == ' ')) msg.pop_back();
-  // One line: libpq's messages hold newlines and tabs.
-  std::string one_line;
-  for (char c : msg) {
-    if (c == '\n' || c == '\t' || c == '\r') c = ' ';
-    if (c == ' ' && !one_line.empty() && one_line.back() == ' ') continue;
-    one_line += c;
-  }
-  msg = one_line;
-  return msg;
 }
 
 Status status_of_sqlstate(const std::string& state) {

@@ -345,3 +345,38 @@ TEST(TranslatePlaceholders, MoreThanNineParameters) {
 
 }  // namespace
 }  // namespace oltap::engine
+
+namespace oltap::engine {
+namespace {
+
+TEST(OdbcTarget, ConnectionStringKeepsItsEntriesAndHoldsBackPasswordAndDialect) {
+  Target t = parse_target(
+      "odbc:Driver={PostgreSQL "
+      "Unicode};Server=127.0.0.1;Port=5432;Database=w;Uid=u;Pwd=s3cret;dialect=redshift");
+  EXPECT_EQ(t.engine, "odbc");
+  EXPECT_EQ(t.dialect, "redshift");
+  EXPECT_EQ(t.password, "s3cret");
+  EXPECT_EQ(t.user, "u");
+  EXPECT_EQ(t.connection_string.find("s3cret"), std::string::npos);
+  EXPECT_EQ(t.connection_string.find("dialect"), std::string::npos);
+  EXPECT_EQ(t.redacted().find("s3cret"), std::string::npos);
+  EXPECT_NE(t.redacted().find("Driver={PostgreSQL Unicode}"), std::string::npos);
+}
+
+TEST(OdbcTarget, BracedValueMayHoldASemicolon) {
+  Target t = parse_target("odbc:DSN=x;Pwd={a;b};Uid=u");
+  EXPECT_EQ(t.password, "a;b");
+  EXPECT_EQ(t.user, "u");
+  EXPECT_EQ(t.redacted().find("a;b"), std::string::npos);
+}
+
+TEST(OdbcTarget, DsnFormAndRedisDatabaseNumber) {
+  EXPECT_EQ(parse_target("odbc://mydsn").dsn, "mydsn");
+  EXPECT_EQ(parse_target("redis://127.0.0.1:6379/2").database, "2");
+  EXPECT_THROW(parse_target("redis://127.0.0.1:6379/users"), Error);
+  EXPECT_EQ(parse_target("mysql://u@h/db").port, 3306);
+  EXPECT_EQ(parse_target("redshift://u@h/db").dialect, "redshift");
+}
+
+}  // namespace
+}  // namespace oltap::engine
