@@ -190,8 +190,11 @@ void add_run(CLI::App& root, Action& action) {
       if (meta.incomplete)
         for (auto& s : summary) s.incomplete = true;
       results::write_run(out, summary, series, meta);
-      std::cout << results::summary_table(summary);
-      if (targets.size() > 1) std::cout << "\n" << results::side_by_side(summary);
+      // Shown as read back from the file, so `run` and `report` print the
+      // same figures (rounding the file's values again would differ in the last digit).
+      const auto written = results::read_summary(out);
+      std::cout << results::summary_table(written);
+      if (targets.size() > 1) std::cout << "\n" << results::side_by_side(written);
       std::cout << "results: " << out << "/ (summary.csv, timeseries.csv, meta.json)\n";
       if (meta.incomplete) {
         note("interrupted: the results above are partial and marked incomplete");
