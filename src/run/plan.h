@@ -80,11 +80,15 @@ struct Worker {
   int max_retries = 0;
   int pipeline = 1;           // transactions in flight at once (key-value engines)
   std::vector<size_t> batch;  // pipelined: which transaction each slot of the batch is
+  int sent = 0;               // pipelined: commands of the current batch
+  int64_t batch_start = 0;
+  engine::Status send_status = engine::Status::kOk;
 };
 
 // Opens the worker's connection and prepares every statement of its group.
 void connect_worker(Worker& w);
-// The closed loop: runs transactions until stop or the transaction limit.
+// The closed loop of one client: transactions one at a time, or pipelined
+// batches, until stop or its transaction limit.
 void run_worker(Worker& w) noexcept;
 
 }  // namespace oltap::run

@@ -145,59 +145,78 @@ void run_one(Worker& w) noexcept {
   }
 }
 
-// One round with pipelining: `pipeline` single-command transactions are
-// sent back to back, then their replies read in order. Each one's latency
-// runs from the moment the batch started to its own reply, as
-// redis-benchmark and memtier measure a pipeline.
-void run_pipelined(Worker& w) noexcept {
+// Pipelining: a batch of single-command transactions is sent back to back,
+// then the replies are read in order. Each one's latency runs from the
+// moment the batch started to its own reply, as redis-benchmark and memtier
+// measure a pipeline.
+void send_batch(Worker& w, int64_t limit) noexcept {
+  w.sent = 0;
+  w.send_status = Status::kOk;
   if (!w.conn && !reconnect(w)) {
-    std::this_thread::sleep_for(kReconnectPause);
+    w.send_status = Status::kConnectionLost;
     return;
   }
-  const int64_t start = metrics::now_ns();
-  int sent = 0;
-  Status send_status = Status::kOk;
-  for (; sent < w.pipeline; ++sent) {
+  w.batch_start = metrics::now_ns();
+  const int64_t n = std::min<int64_t>(w.pipeline, limit);
+  for (; w.sent < n; ++w.sent) {
     size_t k = pick(w);
     const TxnPlan& t = w.plan->txns[w.group->txns[k]];
     draw_params(w, t);
     const StepPlan& step = t.steps[0];
     const std::vector<int>& params = w.param_slots[step.statement];
     for (size_t i = 0; i < params.size(); ++i) w.args[i] = &w.slots[params[i]];
-    w.batch[sent] = k;
-    send_status = w.conn->send(step.statement, w.args.data());
-    if (send_status != Status::kOk) break;
+    w.batch[w.sent] = k;
+    w.send_status = w.conn->send(step.statement, w.args.data());
+    if (w.send_status != Status::kOk) break;
   }
-  bool lost = send_status == Status::kConnectionLost;
-  for (int i = 0; i < sent; ++i) {
+}
+
+// Reads the replies of the batch send_batch sent; returns how many
+// transactions ended (committed or failed).
+int64_t receive_batch(Worker& w) noexcept {
+  if (!w.conn) {
+    std::this_thread::sleep_for(kReconnectPause);
+    return 0;
+  }
+  bool lost = w.send_status == Status::kConnectionLost;
+  for (int i = 0; i < w.sent; ++i) {
     Status s = lost ? Status::kConnectionLost : w.conn->receive(nullptr, 0);
     lost = lost || s == Status::kConnectionLost;
-    account(w, w.batch[i], s, start, metrics::now_ns(), 0);
+    account(w, w.batch[i], s, w.batch_start, metrics::now_ns(), 0);
   }
-  if (send_status != Status::kOk && sent < w.pipeline)
-    account(w, pick(w), send_status, start, metrics::now_ns(), 0);
+  int64_t ended = w.sent;
+  if (w.send_status != Status::kOk) {  // the command whose send failed
+    account(w, w.batch[w.sent], w.send_status, w.batch_start, metrics::now_ns(), 0);
+    ++ended;
+  }
   if (lost) {
     w.conn.reset();
     if (!reconnect(w)) std::this_thread::sleep_for(kReconnectPause);
   }
+  return ended;
+}
+
+void finish(Worker& w) noexcept {
+  w.finished_at_ns.store(metrics::now_ns(), std::memory_order_relaxed);
+  w.finished.store(true, std::memory_order_release);
 }
 
 }  // namespace
 
 void run_worker(Worker& w) noexcept {
-  int64_t done = 0;
-  while (!w.stop->load(std::memory_order_relaxed)) {
-    if (w.transactions > 0 && done >= w.transactions) break;
+  const std::atomic<bool>& stop = *w.stop;
+  for (int64_t done = 0; !stop.load(std::memory_order_relaxed);) {
+    const int64_t left = w.transactions > 0 ? w.transactions - done : w.pipeline;
+    if (left <= 0) break;
     if (w.pipeline > 1) {
-      run_pipelined(w);
-      done += w.pipeline;
+      send_batch(w, left);
+      done += receive_batch(w);
     } else {
       run_one(w);
       ++done;
     }
   }
-  w.finished_at_ns.store(metrics::now_ns(), std::memory_order_relaxed);
-  w.finished.store(true, std::memory_order_release);
+  finish(w);
 }
 
 }  // namespace oltap::run
