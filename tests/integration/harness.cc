@@ -392,6 +392,29 @@ std::string base_uri() {
   return v;
 }
 
+std::string stack_env(const char* name) {
+  const char* v = std::getenv(name);
+  if (!v || !*v)
+    throw std::runtime_error(
+        std::string(name) + " is not set: run through scripts/test.sh (or eval \"$(scripts/stack.sh env)\")");
+  return v;
+}
+
+ServerAddress server_of(const std::string& uri) {
+  std::string s = uri.substr(uri.find("://") + 3);
+  ServerAddress m;
+  size_t at = s.rfind('@');
+  if (at != std::string::npos) {
+    m.user = s.substr(0, at);
+    m.user = m.user.substr(0, m.user.find(':'));
+    s = s.substr(at + 1);
+  }
+  s = s.substr(0, s.find('/'));
+  m.host = s.substr(0, s.rfind(':'));
+  m.port = s.substr(s.rfind(':') + 1);
+  return m;
+}
+
 std::string make_scratch_db(const std::string& name) {
   PgUri admin = parse_pg_uri(base_uri());
   pqxx::connection c{admin.str()};

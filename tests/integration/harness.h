@@ -131,6 +131,18 @@ void sql_exec(const std::string& uri, const std::string& sql);
 std::string sql_value(const std::string& uri, const std::string& sql);
 long long sql_int(const std::string& uri, const std::string& sql);
 
+// ------------------------------------------------------------ other servers
+
+// The value of a stack variable (OLTAP_MYSQL, OLTAP_REDIS, ...); throws
+// (failing the test) with a hint to run through scripts/test.sh when unset.
+std::string stack_env(const char* name);
+
+// user, host and port of a scheme://[user[:password]@]host:port/... URI.
+struct ServerAddress {
+  std::string user, host, port;
+};
+ServerAddress server_of(const std::string& uri);
+
 // ------------------------------------------------------------ misc
 
 // Whether haystack contains needle.

@@ -29,32 +29,6 @@ constexpr int kRedisDb = 8;
 const std::string kScale = "0.02";  // 2000 keys
 constexpr long long kTransactions = 200, kClients = 2;
 
-std::string env(const char* name) {
-  const char* v = std::getenv(name);
-  if (!v || !*v)
-    throw std::runtime_error(
-        std::string(name) + " is not set: run through scripts/test.sh (or eval \"$(scripts/stack.sh env)\")");
-  return v;
-}
-
-// user, host and port of a scheme://[user@]host:port/... URI.
-struct Server {
-  std::string user, host, port;
-};
-Server server_of(const std::string& uri) {
-  std::string s = uri.substr(uri.find("://") + 3);
-  s = s.substr(0, s.find('/'));
-  Server m;
-  size_t at = s.rfind('@');
-  if (at != std::string::npos) {
-    m.user = s.substr(0, at);
-    s = s.substr(at + 1);
-  }
-  m.host = s.substr(0, s.rfind(':'));
-  m.port = s.substr(s.rfind(':') + 1);
-  return m;
-}
-
 // The value of key in an ODBC connection string ("" when absent).
 std::string entry(const std::string& s, const std::string& key) {
   auto lower = [](std::string x) {
@@ -69,12 +43,12 @@ std::string entry(const std::string& s, const std::string& key) {
 }
 
 std::string mysql_target() {
-  Server m = server_of(env("OLTAP_MYSQL"));
+  ServerAddress m = server_of(stack_env("OLTAP_MYSQL"));
   return "mysql://" + m.user + "@" + m.host + ":" + m.port + "/" + kDb;
 }
 
 std::string warehouse_target() {
-  std::string w = env("OLTAP_WAREHOUSE");
+  std::string w = stack_env("OLTAP_WAREHOUSE");
   std::string from = ";Database=" + entry(w, "Database") + ";";
   size_t p = w.find(from);
   if (p == std::string::npos) throw std::runtime_error("no ;Database=...; in OLTAP_WAREHOUSE: " + w);
@@ -82,19 +56,19 @@ std::string warehouse_target() {
 }
 
 std::string redis_target() {
-  Server s = server_of(env("OLTAP_REDIS"));
+  ServerAddress s = server_of(stack_env("OLTAP_REDIS"));
   return "redis://" + s.host + ":" + s.port + "/" + std::to_string(kRedisDb);
 }
 
 void reset_mariadb() {
-  Server m = server_of(env("OLTAP_MYSQL"));
+  ServerAddress m = server_of(stack_env("OLTAP_MYSQL"));
   CmdResult r = run_cmd({"mariadb", "--no-defaults", "-h", m.host, "-P", m.port, "-u", m.user, "-e",
                          "DROP DATABASE IF EXISTS " + kDb + "; CREATE DATABASE " + kDb});
   if (r.exit_code != 0) throw std::runtime_error("mariadb client failed: " + r.describe());
 }
 
 void reset_warehouse() {
-  std::string w = env("OLTAP_WAREHOUSE");
+  std::string w = stack_env("OLTAP_WAREHOUSE");
   std::string admin = "postgresql://" + entry(w, "Uid") + "@" + entry(w, "Server") + ":" + entry(w, "Port") +
                       "/" + entry(w, "Database");
   sql_exec(admin, "DROP DATABASE IF EXISTS " + kWarehouseDb + " WITH (FORCE)");
@@ -102,7 +76,7 @@ void reset_warehouse() {
 }
 
 void reset_redis() {
-  Server s = server_of(env("OLTAP_REDIS"));
+  ServerAddress s = server_of(stack_env("OLTAP_REDIS"));
   redisContext* c = redisConnect(s.host.c_str(), std::stoi(s.port));
   if (!c || c->err) throw std::runtime_error("cannot connect to Redis at " + s.host + ":" + s.port);
   for (const std::string& cmd : {"SELECT " + std::to_string(kRedisDb), std::string("FLUSHDB")}) {

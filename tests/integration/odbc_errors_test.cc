@@ -18,28 +18,12 @@ const std::string kUser = "oltap_it_odbc_pw";
 const std::string kPassword = "Right-Pass-4711";
 const std::string kWrongPassword = "Wrong-Pass-0815";
 
-struct MyServer {
-  std::string user, host, port;
-};
-
-MyServer my_server() {
-  const char* v = std::getenv("OLTAP_MYSQL");
-  if (!v || !*v)
-    throw std::runtime_error("OLTAP_MYSQL is not set: run through scripts/test.sh (or eval \"$(scripts/stack.sh env)\")");
-  std::string s = v;
-  s = s.substr(s.find("://") + 3);
-  MyServer m;
-  size_t at = s.find('@');
-  m.user = s.substr(0, at);
-  std::string hostport = s.substr(at + 1, s.find('/', at) - at - 1);
-  m.host = hostport.substr(0, hostport.rfind(':'));
-  m.port = hostport.substr(hostport.rfind(':') + 1);
-  return m;
-}
+ServerAddress my_server() { return server_of(stack_env("OLTAP_MYSQL")); }
 
 std::string my_sql(const std::string& sql) {
-  MyServer m = my_server();
-  CmdResult r = run_cmd({"mariadb", "--no-defaults", "-h", m.host, "-P", m.port, "-u", m.user, "-N", "-B", "-e", sql});
+  ServerAddress m = my_server();
+  CmdResult r =
+      run_cmd({"mariadb", "--no-defaults", "-h", m.host, "-P", m.port, "-u", m.user, "-N", "-B", "-e", sql});
   if (r.exit_code != 0) throw std::runtime_error("mariadb client failed: " + r.describe());
   return r.out;
 }
@@ -47,20 +31,21 @@ std::string my_sql(const std::string& sql) {
 class OdbcErrors : public ::testing::Test {
  protected:
   void SetUp() override {
-    my_sql("DROP DATABASE IF EXISTS " + kDb + "; CREATE DATABASE " + kDb +
-           "; CREATE TABLE " + kDb + ".t (a int primary key)");
+    my_sql("DROP DATABASE IF EXISTS " + kDb + "; CREATE DATABASE " + kDb + "; CREATE TABLE " + kDb +
+           ".t (a int primary key)");
   }
   static std::string uri(const std::string& userinfo, const std::string& port = "") {
-    MyServer m = my_server();
+    ServerAddress m = my_server();
     return "mysql://" + userinfo + "@" + m.host + ":" + (port.empty() ? m.port : port) + "/" + kDb;
   }
   static std::string uri() { return uri(my_server().user); }
 };
 
 TEST_F(OdbcErrors, WrongPasswordExits3WithoutShowingIt) {
-  MyServer m = my_server();
+  ServerAddress m = my_server();
   my_sql("DROP USER IF EXISTS '" + kUser + "'@'" + m.host + "'; CREATE USER '" + kUser + "'@'" + m.host +
-         "' IDENTIFIED BY '" + kPassword + "'; GRANT ALL ON " + kDb + ".* TO '" + kUser + "'@'" + m.host + "'");
+         "' IDENTIFIED BY '" + kPassword + "'; GRANT ALL ON " + kDb + ".* TO '" + kUser + "'@'" + m.host +
+         "'");
   TempDir dir;
   CmdResult r = oltap({"run", workload("pgbench-select.yaml"), "--target", uri(kUser + ":" + kWrongPassword),
                        "--duration", "1s", "--warmup", "0s"},
@@ -79,15 +64,16 @@ TEST_F(OdbcErrors, WrongPasswordExits3WithoutShowingIt) {
 
 TEST_F(OdbcErrors, ClosedPortExits3) {
   // Port 1 (tcpmux) is closed on the test machines.
-  CmdResult r = oltap({"run", workload("pgbench-select.yaml"), "--target", uri(my_server().user, "1"), "--duration",
-                       "1s", "--warmup", "0s"});
+  CmdResult r = oltap({"run", workload("pgbench-select.yaml"), "--target", uri(my_server().user, "1"),
+                       "--duration", "1s", "--warmup", "0s"});
   EXPECT_EQ(r.exit_code, 3) << r.describe();
   EXPECT_TRUE(contains(r.err, "cannot connect to mysql://")) << r.describe();
 }
 
 TEST_F(OdbcErrors, UnknownDriverExits2AndListsTheInstalledDrivers) {
-  CmdResult r = oltap({"run", workload("pgbench-select.yaml"), "--target",
-                       "odbc:Driver={No Such ODBC Driver 9};Server=127.0.0.1;Pwd=Secret-Pw-77", "--duration", "1s"});
+  CmdResult r =
+      oltap({"run", workload("pgbench-select.yaml"), "--target",
+             "odbc:Driver={No Such ODBC Driver 9};Server=127.0.0.1;Pwd=Secret-Pw-77", "--duration", "1s"});
   EXPECT_EQ(r.exit_code, 2) << r.describe();
   EXPECT_TRUE(contains(r.err, "No Such ODBC Driver 9")) << r.describe();
   EXPECT_TRUE(contains(r.err, "installed: ")) << r.describe();
@@ -107,8 +93,9 @@ TEST_F(OdbcErrors, BadStatementFailsAtPrepareWithItsSqlstate) {
              "  - name: broken\n"
              "    steps:\n"
              "      - sql: SELEC a FROM t WHERE a = :a\n");
-  CmdResult r = oltap({"run", (dir / "bad.yaml").string(), "--target", uri(), "--duration", "5s", "--warmup", "0s"},
-                      RunOptions().in(dir.str()));
+  CmdResult r =
+      oltap({"run", (dir / "bad.yaml").string(), "--target", uri(), "--duration", "5s", "--warmup", "0s"},
+            RunOptions().in(dir.str()));
   EXPECT_EQ(r.exit_code, 2) << r.describe();
   EXPECT_TRUE(contains(r.err, "SQLSTATE 42000")) << r.describe();
   EXPECT_TRUE(contains(r.err, "prepare")) << r.describe();

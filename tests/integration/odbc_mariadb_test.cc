@@ -15,29 +15,13 @@ namespace {
 const std::string kDb = "oltap_it_odbc_mariadb";
 
 // The parts of OLTAP_MYSQL (mysql://user@host:port/db).
-struct MyServer {
-  std::string user, host, port;
-};
-
-MyServer my_server() {
-  const char* v = std::getenv("OLTAP_MYSQL");
-  if (!v || !*v)
-    throw std::runtime_error("OLTAP_MYSQL is not set: run through scripts/test.sh (or eval \"$(scripts/stack.sh env)\")");
-  std::string s = v;
-  s = s.substr(s.find("://") + 3);
-  MyServer m;
-  size_t at = s.find('@');
-  m.user = s.substr(0, at);
-  std::string hostport = s.substr(at + 1, s.find('/', at) - at - 1);
-  m.host = hostport.substr(0, hostport.rfind(':'));
-  m.port = hostport.substr(hostport.rfind(':') + 1);
-  return m;
-}
+ServerAddress my_server() { return server_of(stack_env("OLTAP_MYSQL")); }
 
 // Runs sql with the mariadb client; returns its output (tab-separated, no header).
 std::string my_sql(const std::string& sql, const std::string& db = "") {
-  MyServer m = my_server();
-  std::vector<std::string> argv{"mariadb", "--no-defaults", "-h", m.host, "-P", m.port, "-u", m.user, "-N", "-B", "-e", sql};
+  ServerAddress m = my_server();
+  std::vector<std::string> argv{"mariadb", "--no-defaults", "-h", m.host, "-P", m.port,
+                                "-u",      m.user,          "-N", "-B",   "-e", sql};
   if (!db.empty()) argv.push_back(db);
   CmdResult r = run_cmd(argv);
   if (r.exit_code != 0) throw std::runtime_error("mariadb client failed: " + r.describe());
@@ -46,7 +30,7 @@ std::string my_sql(const std::string& sql, const std::string& db = "") {
 }
 
 std::string target() {
-  MyServer m = my_server();
+  ServerAddress m = my_server();
   return "mysql://" + m.user + "@" + m.host + ":" + m.port + "/" + kDb;
 }
 
@@ -60,8 +44,10 @@ TEST_F(OdbcMariaDb, LoadFillsThePgbenchTables) {
   ASSERT_EQ(r.exit_code, 0) << r.describe();
   EXPECT_EQ(my_sql("SELECT COUNT(*) FROM pgbench_branches", kDb), "1");
   EXPECT_EQ(my_sql("SELECT COUNT(*) FROM pgbench_tellers", kDb), "10");
-  EXPECT_EQ(my_sql("SELECT COUNT(*), MIN(aid), MAX(aid), SUM(abalance), COUNT(DISTINCT bid) FROM pgbench_accounts", kDb),
-            "100000\t1\t100000\t0\t1");
+  EXPECT_EQ(
+      my_sql("SELECT COUNT(*), MIN(aid), MAX(aid), SUM(abalance), COUNT(DISTINCT bid) FROM pgbench_accounts",
+             kDb),
+      "100000\t1\t100000\t0\t1");
   EXPECT_EQ(my_sql("SELECT COUNT(*) FROM pgbench_history", kDb), "0");
   // after_load ran: the keys exist.
   EXPECT_EQ(my_sql("SELECT COUNT(*) FROM information_schema.table_constraints WHERE table_schema = '" + kDb +
@@ -74,8 +60,8 @@ TEST_F(OdbcMariaDb, CommittedEqualsTheRowsAddedToHistory) {
   CmdResult load = oltap({"load", workload("pgbench-tpcb.yaml"), "--target", target()});
   ASSERT_EQ(load.exit_code, 0) << load.describe();
   TempDir dir;
-  CmdResult r = oltap({"run", workload("pgbench-tpcb.yaml"), "--target", target(), "--warmup", "0s", "--duration",
-                       "3s", "--clients", "4"},
+  CmdResult r = oltap({"run", workload("pgbench-tpcb.yaml"), "--target", target(), "--warmup", "0s",
+                       "--duration", "3s", "--clients", "4"},
                       RunOptions().in(dir.str()));
   ASSERT_EQ(r.exit_code, 0) << r.describe();
   auto summaries = entries_named(dir.path() / "results", "summary.csv");
@@ -87,10 +73,11 @@ TEST_F(OdbcMariaDb, CommittedEqualsTheRowsAddedToHistory) {
   EXPECT_EQ(all.at("engine"), "odbc");
   EXPECT_EQ(std::stoll(my_sql("SELECT COUNT(*) FROM pgbench_history", kDb)), committed);
   // Every committed transaction moved the same delta through all three balances.
-  std::string sums = my_sql("SELECT (SELECT SUM(delta) FROM pgbench_history) = (SELECT SUM(abalance) FROM "
-                            "pgbench_accounts) AND (SELECT SUM(delta) FROM pgbench_history) = (SELECT SUM(bbalance) "
-                            "FROM pgbench_branches)",
-                            kDb);
+  std::string sums = my_sql(
+      "SELECT (SELECT SUM(delta) FROM pgbench_history) = (SELECT SUM(abalance) FROM "
+      "pgbench_accounts) AND (SELECT SUM(delta) FROM pgbench_history) = (SELECT SUM(bbalance) "
+      "FROM pgbench_branches)",
+      kDb);
   EXPECT_EQ(sums, "1");
 }
 

@@ -72,19 +72,21 @@ TEST_F(OdbcWarehouse, LoadFillsThePgbenchTables) {
   EXPECT_EQ(sql_int(db, "SELECT COUNT(*) FROM pgbench_branches"), 1);
   EXPECT_EQ(sql_int(db, "SELECT COUNT(*) FROM pgbench_tellers"), 10);
   EXPECT_EQ(sql_int(db, "SELECT COUNT(*) FROM pgbench_accounts"), 100000);
-  EXPECT_EQ(sql_int(db, "SELECT COUNT(DISTINCT aid) FROM pgbench_accounts WHERE aid BETWEEN 1 AND 100000"), 100000);
+  EXPECT_EQ(sql_int(db, "SELECT COUNT(DISTINCT aid) FROM pgbench_accounts WHERE aid BETWEEN 1 AND 100000"),
+            100000);
   EXPECT_EQ(sql_value(db, "SELECT filler FROM pgbench_accounts WHERE aid = 1"),
             std::string(84, ' '));  // char(84) of ""
   EXPECT_TRUE(contains(r.out + r.err, "PostgreSQL 15")) << r.describe();
-  EXPECT_FALSE(contains(r.out + r.err, "dialect=")) << "the dialect entry is ours, not the driver's: " << r.describe();
+  EXPECT_FALSE(contains(r.out + r.err, "dialect="))
+      << "the dialect entry is ours, not the driver's: " << r.describe();
 }
 
 TEST_F(OdbcWarehouse, CommittedEqualsTheRowsAddedToHistory) {
   CmdResult load = oltap({"load", workload("pgbench-tpcb.yaml"), "--target", target()});
   ASSERT_EQ(load.exit_code, 0) << load.describe();
   TempDir dir;
-  CmdResult r = oltap({"run", workload("pgbench-tpcb.yaml"), "--target", target(), "--warmup", "0s", "--duration",
-                       "3s", "--clients", "4"},
+  CmdResult r = oltap({"run", workload("pgbench-tpcb.yaml"), "--target", target(), "--warmup", "0s",
+                       "--duration", "3s", "--clients", "4"},
                       RunOptions().in(dir.str()));
   ASSERT_EQ(r.exit_code, 0) << r.describe();
   auto summaries = entries_named(dir.path() / "results", "summary.csv");

@@ -25,17 +25,8 @@ const char* kRightPassword = "right-pass";
 const char* kWrongPassword = "wrong-pass-7d1c";
 
 std::pair<std::string, int> redis_server() {
-  const char* uri = std::getenv("OLTAP_REDIS");
-  if (!uri || !*uri)
-    throw std::runtime_error(
-        "OLTAP_REDIS is not set: run the tests through scripts/test.sh, or "
-        "eval \"$(scripts/stack.sh env)\" first");
-  std::string s = uri;
-  s = s.substr(s.find("://") + 3);
-  s = s.substr(s.find('@') == std::string::npos ? 0 : s.find('@') + 1);
-  s = s.substr(0, s.find('/'));
-  size_t colon = s.rfind(':');
-  return {s.substr(0, colon), colon == std::string::npos ? 6379 : std::stoi(s.substr(colon + 1))};
+  ServerAddress s = server_of(stack_env("OLTAP_REDIS"));
+  return {s.host, std::stoi(s.port)};
 }
 
 // redis://[user:password@]host:port/db on the stack's server.

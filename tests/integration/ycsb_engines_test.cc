@@ -38,32 +38,6 @@ constexpr long long kRecords = 500;
 constexpr long long kTransactions = 300;
 constexpr long long kClients = 2;
 
-std::string env(const char* name) {
-  const char* v = std::getenv(name);
-  if (!v || !*v)
-    throw std::runtime_error(std::string(name) +
-                             " is not set: run through scripts/test.sh (or eval \"$(scripts/stack.sh env)\")");
-  return v;
-}
-
-// user, host and port of a scheme://[user@]host:port/... URI.
-struct Server {
-  std::string user, host, port;
-};
-Server server_of(const std::string& uri) {
-  std::string s = uri.substr(uri.find("://") + 3);
-  s = s.substr(0, s.find('/'));
-  Server m;
-  size_t at = s.rfind('@');
-  if (at != std::string::npos) {
-    m.user = s.substr(0, at);
-    s = s.substr(at + 1);
-  }
-  m.host = s.substr(0, s.rfind(':'));
-  m.port = s.substr(s.rfind(':') + 1);
-  return m;
-}
-
 // The value of key in an ODBC connection string ("" when absent).
 std::string entry(const std::string& s, const std::string& key) {
   auto lower = [](std::string x) {
@@ -106,7 +80,7 @@ class Postgres : public Engine {
 class MariaDb : public Engine {
  public:
   std::string target() override {
-    Server m = server();
+    ServerAddress m = server();
     return "mysql://" + m.user + "@" + m.host + ":" + m.port + "/" + kDb;
   }
   std::string engine_column() override { return "odbc"; }
@@ -114,12 +88,12 @@ class MariaDb : public Engine {
   long long records() override { return std::stoll(sql("SELECT count(*) FROM usertable", kDb)); }
 
  private:
-  static Server server() { return server_of(env("OLTAP_MYSQL")); }
+  static ServerAddress server() { return server_of(stack_env("OLTAP_MYSQL")); }
   // Runs sql with the mariadb client; its output (tab-separated, no header).
   static std::string sql(const std::string& text, const std::string& db = "") {
-    Server m = server();
-    std::vector<std::string> argv{"mariadb", "--no-defaults", "-h", m.host, "-P", m.port, "-u", m.user, "-N", "-B",
-                                  "-e",      text};
+    ServerAddress m = server();
+    std::vector<std::string> argv{"mariadb", "--no-defaults", "-h", m.host, "-P", m.port,
+                                  "-u",      m.user,          "-N", "-B",   "-e", text};
     if (!db.empty()) argv.push_back(db);
     CmdResult r = run_cmd(argv);
     if (r.exit_code != 0) throw std::runtime_error("mariadb client failed: " + r.describe());
@@ -132,7 +106,7 @@ class Warehouse : public Engine {
  public:
   // OLTAP_WAREHOUSE with our Database=.
   std::string target() override {
-    std::string w = env("OLTAP_WAREHOUSE");
+    std::string w = stack_env("OLTAP_WAREHOUSE");
     std::string from = ";Database=" + entry(w, "Database") + ";";
     size_t p = w.find(from);
     if (p == std::string::npos) throw std::runtime_error("no ;Database=...; in OLTAP_WAREHOUSE: " + w);
@@ -140,7 +114,7 @@ class Warehouse : public Engine {
   }
   std::string engine_column() override { return "odbc"; }
   void reset() override {
-    std::string admin = pg_uri(entry(env("OLTAP_WAREHOUSE"), "Database"));
+    std::string admin = pg_uri(entry(stack_env("OLTAP_WAREHOUSE"), "Database"));
     sql_exec(admin, "DROP DATABASE IF EXISTS " + kWarehouseDb + " WITH (FORCE)");
     sql_exec(admin, "CREATE DATABASE " + kWarehouseDb);
   }
@@ -149,7 +123,7 @@ class Warehouse : public Engine {
  private:
   // postgresql:// URI of database db on the warehouse's server (checked with libpqxx).
   static std::string pg_uri(const std::string& db) {
-    std::string w = env("OLTAP_WAREHOUSE");
+    std::string w = stack_env("OLTAP_WAREHOUSE");
     return "postgresql://" + entry(w, "Uid") + "@" + entry(w, "Server") + ":" + entry(w, "Port") + "/" + db;
   }
 };
@@ -160,7 +134,7 @@ class Redis : public Engine {
     if (c_) redisFree(c_);
   }
   std::string target() override {
-    Server s = server_of(env("OLTAP_REDIS"));
+    ServerAddress s = server_of(stack_env("OLTAP_REDIS"));
     return "redis://" + s.host + ":" + s.port + "/" + std::to_string(kRedisDb);
   }
   std::string engine_column() override { return "redis"; }
@@ -168,7 +142,8 @@ class Redis : public Engine {
   // The user:* hashes: every key but the index; cross-checked with a SCAN.
   long long records() override {
     long long keys = num({"DBSIZE"}) - num({"EXISTS", "usertable_index"});
-    EXPECT_EQ(keys, scan_count("user:*")) << "keys other than user:* and usertable_index in Redis db " << kRedisDb;
+    EXPECT_EQ(keys, scan_count("user:*"))
+        << "keys other than user:* and usertable_index in Redis db " << kRedisDb;
     return keys;
   }
   long long index_size() override { return num({"ZCARD", "usertable_index"}); }
@@ -176,7 +151,7 @@ class Redis : public Engine {
  private:
   redisContext* conn() {
     if (!c_) {
-      Server s = server_of(env("OLTAP_REDIS"));
+      ServerAddress s = server_of(stack_env("OLTAP_REDIS"));
       c_ = redisConnect(s.host.c_str(), std::stoi(s.port));
       if (!c_ || c_->err) throw std::runtime_error("cannot connect to Redis at " + s.host + ":" + s.port);
       cmd({"SELECT", std::to_string(kRedisDb)});
@@ -191,8 +166,8 @@ class Redis : public Engine {
       lens.push_back(a.size());
     }
     redisContext* c = conn();
-    auto* r =
-        static_cast<redisReply*>(redisCommandArgv(c, static_cast<int>(argv.size()), argv.data(), lens.data()));
+    auto* r = static_cast<redisReply*>(
+        redisCommandArgv(c, static_cast<int>(argv.size()), argv.data(), lens.data()));
     if (!r) throw std::runtime_error(std::string("redis: ") + c->errstr);
     if (r->type == REDIS_REPLY_ERROR) {
       std::string e(r->str, r->len);
@@ -287,8 +262,8 @@ class Ycsb : public ::testing::TestWithParam<Param> {
   std::map<std::string, std::map<std::string, std::string>> run() {
     fs::path out = dir_ / "results";
     CmdResult r = oltap({"run", file_, "--target", engine_->target(), "--scale", kScale, "--transactions",
-                         std::to_string(kTransactions), "--clients", std::to_string(kClients), "--warmup", "0s",
-                         "--out", out.string()});
+                         std::to_string(kTransactions), "--clients", std::to_string(kClients), "--warmup",
+                         "0s", "--out", out.string()});
     EXPECT_EQ(r.exit_code, 0) << r.describe();
     std::map<std::string, std::map<std::string, std::string>> by_txn;
     if (!fs::exists(out / "summary.csv")) {
@@ -326,8 +301,8 @@ TEST_P(YcsbReadUpdate, LoadsItsRecordsAndRunsWithoutErrors) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Engines, YcsbReadUpdate,
-                         ::testing::Combine(::testing::Values(Kind::kPostgres, Kind::kMariaDb, Kind::kWarehouse,
-                                                              Kind::kRedis),
+                         ::testing::Combine(::testing::Values(Kind::kPostgres, Kind::kMariaDb,
+                                                              Kind::kWarehouse, Kind::kRedis),
                                             ::testing::Values("a", "b", "c", "f")),
                          param_name);
 
@@ -351,8 +326,8 @@ TEST_P(YcsbInsert, TheRecordsAddedAreTheCommittedInserts) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Engines, YcsbInsert,
-                         ::testing::Combine(::testing::Values(Kind::kPostgres, Kind::kMariaDb, Kind::kWarehouse,
-                                                              Kind::kRedis),
+                         ::testing::Combine(::testing::Values(Kind::kPostgres, Kind::kMariaDb,
+                                                              Kind::kWarehouse, Kind::kRedis),
                                             ::testing::Values("d", "e")),
                          param_name);
 
