@@ -28,6 +28,7 @@ struct RunArgs {
   int max_retries = 3;
   std::string max_error_rate = "0%";
   int pipeline = 1;
+  int threads = 0;
 };
 
 std::string default_out_dir(const std::string& workload) {
@@ -84,6 +85,9 @@ void add_run(CLI::App& root, Action& action) {
                   "Retries of a serialization failure or deadlock (default 3)");
   cmd->add_option("--max-error-rate", a->max_error_rate,
                   "Errors allowed, as a share of transactions, before exit 4 (default 0%)");
+  cmd->add_option("--threads", a->threads,
+                  "Threads the clients share, each serving its connections with poll() as memtier and "
+                  "redis-benchmark do (Redis; default 0: a thread per client)");
   cmd->add_option("--pipeline", a->pipeline,
                   "Commands in flight per client, for Redis (default 1: one at a time)");
   cmd->callback([&action, a] {
@@ -118,6 +122,8 @@ void add_run(CLI::App& root, Action& action) {
       o.max_retries = a->max_retries;
       if (a->pipeline < 1) throw Error(ErrorClass::kBadInput, "--pipeline must be at least 1");
       o.pipeline = a->pipeline;
+      if (a->threads < 0) throw Error(ErrorClass::kBadInput, "--threads must be 0 (one per client) or more");
+      o.threads = a->threads;
       double max_error_rate = parse_percent(a->max_error_rate);
       std::vector<engine::Target> targets = parse_targets(a->targets);
 

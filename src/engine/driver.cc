@@ -23,5 +23,9 @@ int Connection::prepare_command(const std::vector<std::string>& args, std::vecto
 
 Status Connection::send(int, const Value* const*) noexcept { return Status::kFatal; }
 Status Connection::receive(ResultBuffer*, int) noexcept { return Status::kFatal; }
+Status Connection::try_receive(ResultBuffer*, int, bool& got) noexcept {
+  got = false;
+  return Status::kFatal;
+}
 
 }  // namespace oltap::engine

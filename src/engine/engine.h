@@ -33,8 +33,8 @@ struct Target {
   int port = 0;
   std::string database;
   std::map<std::string, std::string> options;  // ?key=value
-  std::string dsn;                // odbc://DSN, or DSN= of a connection string
-  std::string connection_string;  // odbc:<connection string>, without its password and dialect
+  std::string dsn;                             // odbc://DSN, or DSN= of a connection string
+  std::string connection_string;               // odbc:<connection string>, without its password and dialect
   std::string redacted() const;
 };
 
@@ -114,6 +114,14 @@ class Connection {
   virtual bool can_pipeline() const noexcept { return false; }
   virtual Status send(int id, const Value* const* params) noexcept;
   virtual Status receive(ResultBuffer* out, int keep_rows) noexcept;
+  // The same without blocking, so one thread can serve many connections
+  // with poll(): socket() to wait on, flush() writes what send() queued,
+  // read_arrived() takes in what the socket holds (call it when readable),
+  // try_receive() returns a reply already read, or sets got = false.
+  virtual int socket() const noexcept { return -1; }
+  virtual Status flush() noexcept { return Status::kFatal; }
+  virtual Status read_arrived() noexcept { return Status::kFatal; }
+  virtual Status try_receive(ResultBuffer* out, int keep_rows, bool& got) noexcept;
 
   // Transactions: BEGIN/COMMIT/ROLLBACK on SQL engines, MULTI/EXEC/DISCARD on Redis.
   virtual Status begin() noexcept = 0;

@@ -81,6 +81,7 @@ struct Worker {
   int pipeline = 1;           // transactions in flight at once (key-value engines)
   std::vector<size_t> batch;  // pipelined: which transaction each slot of the batch is
   int sent = 0;               // pipelined: commands of the current batch
+  int received = 0;           // multiplexed: replies of the current batch read so far
   int64_t batch_start = 0;
   engine::Status send_status = engine::Status::kOk;
 };
@@ -90,5 +91,8 @@ void connect_worker(Worker& w);
 // The closed loop of one client: transactions one at a time, or pipelined
 // batches, until stop or its transaction limit.
 void run_worker(Worker& w) noexcept;
+// Runs several clients on the calling thread (engines that pipeline): their
+// batches all in flight, poll() telling whose replies have come.
+void run_clients(const std::vector<Worker*>& clients) noexcept;
 
 }  // namespace oltap::run

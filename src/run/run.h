@@ -33,6 +33,8 @@ struct Options {
   uint64_t seed = 1;
   int max_retries = 3;  // for retryable failures (serialization, deadlock)
   int pipeline = 1;     // commands in flight per client (engines that pipeline; one-command transactions)
+  int threads = 0;  // threads the clients share, each polling its connections (engines that pipeline); 0: one
+                    // per client
 };
 
 // Once per interval, for the progress line.

@@ -133,14 +133,18 @@ RunResult run_target(const workload::Spec& spec, const engine::Target& target, c
   Plan plan = compile_plan(spec, res.dialect, first->kind(), o);
   res.target = target.redacted();
   res.engine = target.engine;
-  if (o.pipeline > 1) {
+  int total_clients = 0;
+  for (const auto& g : plan.groups) total_clients += g.clients;
+  const bool shared_threads = o.threads > 0 && o.threads < total_clients;
+  if (o.pipeline > 1 || shared_threads) {
+    const std::string what = o.pipeline > 1 ? "--pipeline" : "--threads";
     if (!first->can_pipeline())
       throw Error(ErrorClass::kBadInput,
-                  "--pipeline: " + target.engine + " targets do not pipeline (Redis does)");
+                  what + ": " + target.engine + " targets do not pipeline (Redis does)");
     for (const auto& t : plan.txns)
       if (t.steps.size() != 1 || !t.steps[0].into_slots.empty() || t.wrapped)
         throw Error(ErrorClass::kBadInput,
-                    "--pipeline needs transactions of one command without `into`; '" + t.name + "' is not");
+                    what + " needs transactions of one command without `into`; '" + t.name + "' is not");
   }
   res.warmup_s = o.warmup_s;
 
@@ -206,10 +210,14 @@ RunResult run_target(const workload::Spec& spec, const engine::Target& target, c
   const int64_t end = measure_from + static_cast<int64_t>(o.duration_s * 1e9);
   res.start_unix_ms = unix_ms();
   std::vector<std::thread> threads;
-  for (auto& w : workers) {
-    w->measure_from_ns = measure_from;
-    threads.emplace_back([wp = w.get()] { run_worker(*wp); });
+  // Clients are dealt round-robin to the threads; by default each has its own.
+  const size_t nthreads = shared_threads ? static_cast<size_t>(o.threads) : workers.size();
+  std::vector<std::vector<Worker*>> per_thread(nthreads);
+  for (size_t i = 0; i < workers.size(); ++i) {
+    workers[i]->measure_from_ns = measure_from;
+    per_thread[i % nthreads].push_back(workers[i].get());
   }
+  for (auto& clients : per_thread) threads.emplace_back([&clients] { run_clients(clients); });
 
   auto all_finished = [&] {
     for (auto& w : workers)

@@ -1,6 +1,9 @@
 // The per-client loop. Per transaction it draws parameters, runs the steps,
 // and records the latency: no lock, no allocation, no formatting, no logging
 // (error messages are copied only for the first few failures).
+#include <poll.h>
+
+#include <cerrno>
 #include <thread>
 
 #include "plan.h"
@@ -8,6 +11,8 @@
 namespace oltap::run {
 namespace {
 
+// How long a multiplexing thread waits in poll() before looking at the stop flag.
+constexpr int kPollTimeoutMs = 50;
 // Pause before trying to reconnect after a lost connection.
 constexpr auto kReconnectPause = std::chrono::milliseconds(100);
 
@@ -217,6 +222,85 @@ void run_worker(Worker& w) noexcept {
     }
   }
   finish(w);
+}
+
+namespace {
+
+// Sends a client's next batch and writes it out; false when the client is done.
+bool start_batch(Worker& w, int64_t done, const std::atomic<bool>& stop) noexcept {
+  const int64_t left = w.transactions > 0 ? w.transactions - done : w.pipeline;
+  if (left <= 0 || stop.load(std::memory_order_relaxed)) return false;
+  send_batch(w, left);
+  if (w.send_status == Status::kOk && w.conn) w.send_status = w.conn->flush();
+  w.received = 0;
+  return true;
+}
+
+}  // namespace
+
+void run_clients(const std::vector<Worker*>& clients) noexcept {
+  if (clients.size() == 1) {
+    run_worker(*clients.front());
+    return;
+  }
+  // One thread, many connections: every client's batch is in flight at once
+  // and poll() says whose replies have come, as redis-benchmark's and
+  // memtier's event loops do. A client sends its next batch as soon as the
+  // last reply of its previous one is in.
+  const std::atomic<bool>& stop = *clients.front()->stop;
+  const size_t n = clients.size();
+  std::vector<int64_t> done(n, 0);
+  std::vector<bool> active(n, false);
+  std::vector<pollfd> fds(n);
+  size_t running = 0;
+  auto next = [&](size_t i) {
+    Worker& w = *clients[i];
+    bool more = start_batch(w, done[i], stop);
+    if (more && w.send_status != Status::kOk) {  // nothing will arrive: account for it now
+      done[i] += receive_batch(w);
+      more = start_batch(w, done[i], stop);
+    }
+    if (more != active[i]) running += more ? 1 : -1;
+    active[i] = more;
+    if (!more) finish(w);
+  };
+  for (size_t i = 0; i < n; ++i) next(i);
+  while (running > 0) {
+    for (size_t i = 0; i < n; ++i) {
+      fds[i].fd = active[i] && clients[i]->conn ? clients[i]->conn->socket() : -1;
+      fds[i].events = POLLIN;
+      fds[i].revents = 0;
+    }
+    if (poll(fds.data(), n, kPollTimeoutMs) < 0 && errno != EINTR) break;
+    for (size_t i = 0; i < n; ++i) {
+      if (!active[i] || fds[i].revents == 0) continue;
+      Worker& w = *clients[i];
+      Status s = w.conn->read_arrived();
+      while (s == Status::kOk && w.received < w.sent) {
+        bool got = false;
+        Status r = w.conn->try_receive(nullptr, 0, got);
+        if (!got && r == Status::kOk) break;
+        if (!got) {
+          s = r;
+          break;
+        }
+        account(w, w.batch[w.received], r, w.batch_start, metrics::now_ns(), 0);
+        ++w.received;
+      }
+      if (s != Status::kOk) {  // the connection broke: the rest of the batch is lost
+        for (; w.received < w.sent; ++w.received)
+          account(w, w.batch[w.received], Status::kConnectionLost, w.batch_start, metrics::now_ns(), 0);
+        w.conn.reset();
+        if (!reconnect(w)) std::this_thread::sleep_for(kReconnectPause);
+      }
+      if (w.received == w.sent) {
+        done[i] += w.sent;
+        next(i);
+      }
+    }
+  }
+  for (size_t i = 0; i < n; ++i)
+    if (active[i]) finish(*clients[i]);
 }
 
 }  // namespace oltap::run

@@ -226,6 +226,33 @@ TEST_F(RedisWorkload, PipelineRunsAndCommitsEveryCommand) {
   EXPECT_EQ(all["errors"], "0");
 }
 
+TEST_F(RedisWorkload, SharedThreadsPollTheirClientsAndStopAtTheExactCount) {
+  TempDir d;
+  write_file(d / "counter.yaml", kCounterWorkload);
+  // 5 clients on 2 threads; 37 per client is not a multiple of the pipeline,
+  // so each client's last batch is cut short.
+  CmdResult r = run((d / "counter.yaml").string(),
+                    {"--transactions", "37", "--clients", "5", "--threads", "2", "--pipeline", "8"});
+  ASSERT_EQ(r.exit_code, 0) << r.describe();
+  EXPECT_EQ(redis_->num({"GET", "it:counter"}), 185);
+  auto all = summary();
+  EXPECT_EQ(all["committed"], "185");
+  EXPECT_EQ(all["errors"], "0");
+
+  // One command at a time per client, still sharing one thread.
+  r = run((d / "counter.yaml").string(), {"--transactions", "50", "--clients", "4", "--threads", "1"});
+  ASSERT_EQ(r.exit_code, 0) << r.describe();
+  EXPECT_EQ(redis_->num({"GET", "it:counter"}), 185 + 200);
+  EXPECT_EQ(summary()["committed"], "200");
+}
+
+TEST_F(RedisWorkload, SharedThreadsAreRefusedForSqlTargets) {
+  CmdResult r = oltap({"run", workload("kv-get.yaml"), "--target", base_uri(), "--clients", "4", "--threads",
+                       "2", "--transactions", "1"});
+  EXPECT_EQ(r.exit_code, 2) << r.describe();
+  EXPECT_TRUE(contains(r.err, "--threads")) << r.describe();
+}
+
 TEST_F(RedisWorkload, MultiStepTransactionsRunAsMultiExec) {
   TempDir d;
   write_file(d / "transfer.yaml", kTransferWorkload);

@@ -115,6 +115,29 @@ class RedisConnection final : public Connection {
     return finish(static_cast<redisReply*>(r), out, keep_rows);
   }
 
+  int socket() const noexcept override { return ctx_ ? ctx_->fd : -1; }
+
+  Status flush() noexcept override {
+    if (ctx_->err) return lost();
+    for (int done = 0; !done;)
+      if (redisBufferWrite(ctx_, &done) != REDIS_OK) return lost();
+    return Status::kOk;
+  }
+
+  Status read_arrived() noexcept override {
+    if (ctx_->err || redisBufferRead(ctx_) != REDIS_OK) return lost();
+    return Status::kOk;
+  }
+
+  Status try_receive(ResultBuffer* out, int keep_rows, bool& got) noexcept override {
+    void* r = nullptr;
+    got = false;
+    if (redisGetReplyFromReader(ctx_, &r) != REDIS_OK) return lost();
+    if (!r) return Status::kOk;
+    got = true;
+    return finish(static_cast<redisReply*>(r), out, keep_rows);
+  }
+
   Status begin() noexcept override {
     Status s = simple("MULTI");
     in_multi_ = s == Status::kOk;
