@@ -6,6 +6,7 @@
 #include <atomic>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -14,10 +15,12 @@
 namespace oltap::run {
 
 struct StepPlan {
-  std::string sql;                   // this dialect's text, with :name placeholders
-  std::vector<std::string> command;  // or a key-value command, with {name} placeholders
-  int statement = -1;                // prepared id (the same on every connection of the group)
-  std::vector<int> into_slots;       // slots bound from the first result row
+  std::string sql;                            // this dialect's text, with :name placeholders
+  std::vector<std::string> command;           // or a key-value command, with {name} placeholders
+  int statement = -1;                         // prepared id (the same on every connection of the group)
+  std::vector<int> into_slots;                // slots bound from the first result row
+  std::optional<workload::Expr> when;         // resolved to slots
+  std::optional<workload::Expr> rollback_if;  // resolved to slots
 };
 
 struct TxnPlan {
@@ -80,6 +83,7 @@ struct Worker {
   int max_retries = 0;
   int pipeline = 1;           // transactions in flight at once (key-value engines)
   std::vector<size_t> batch;  // pipelined: which transaction each slot of the batch is
+  bool aborted = false;       // the last attempt rolled back on purpose (rollback_if)
   int sent = 0;               // pipelined: commands of the current batch
   int received = 0;           // multiplexed: replies of the current batch read so far
   int64_t batch_start = 0;

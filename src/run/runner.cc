@@ -104,6 +104,16 @@ Plan compile_plan(const workload::Spec& spec, const std::string& dialect, engine
         }
         sp.statement = local_statement++;
         for (const auto& n : s.into) sp.into_slots.push_back(slot[n]);
+        auto bind_slots = [&](std::optional<workload::Expr>& e, const std::optional<workload::Expr>& from) {
+          if (!from) return;
+          e = *from;
+          e->resolve([&](const std::string& n) {
+            auto it = slot.find(n);
+            return it == slot.end() ? -1 : it->second;
+          });
+        };
+        bind_slots(sp.when, s.when);
+        bind_slots(sp.rollback_if, s.rollback_if);
         tp.steps.push_back(std::move(sp));
       }
       if (tp.steps.empty())
@@ -142,9 +152,11 @@ RunResult run_target(const workload::Spec& spec, const engine::Target& target, c
       throw Error(ErrorClass::kBadInput,
                   what + ": " + target.engine + " targets do not pipeline (Redis does)");
     for (const auto& t : plan.txns)
-      if (t.steps.size() != 1 || !t.steps[0].into_slots.empty() || t.wrapped)
+      if (t.steps.size() != 1 || !t.steps[0].into_slots.empty() || t.wrapped || t.steps[0].when ||
+          t.steps[0].rollback_if)
         throw Error(ErrorClass::kBadInput,
-                    what + " needs transactions of one command without `into`; '" + t.name + "' is not");
+                    what + " needs transactions of one command without `into`, `if` or `rollback_if`; '" +
+                        t.name + "' is not");
   }
   res.warmup_s = o.warmup_s;
 

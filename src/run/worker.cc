@@ -24,14 +24,18 @@ void keep_error(Worker& w, const std::string& txn) {
 }
 
 // Runs one attempt of a transaction; returns how it ended.
+// Runs one attempt of a transaction; returns how it ended. A rollback_if
+// that holds ends it with kOk and w.aborted set.
 Status attempt(Worker& w, const TxnPlan& t) noexcept {
   engine::Connection& c = *w.conn;
   const bool wrapped = t.wrapped;
+  w.aborted = false;
   if (wrapped) {
     Status s = c.begin();
     if (s != Status::kOk) return s;
   }
   for (const StepPlan& step : t.steps) {
+    if (step.when && !workload::truthy(step.when->eval(w.slots.data()))) continue;
     const std::vector<int>& params = w.param_slots[step.statement];
     for (size_t i = 0; i < params.size(); ++i) w.args[i] = &w.slots[params[i]];
     bool bind = !step.into_slots.empty();
@@ -53,6 +57,10 @@ Status attempt(Worker& w, const TxnPlan& t) noexcept {
           dst.set_null();
         }
       }
+    }
+    if (step.rollback_if && workload::truthy(step.rollback_if->eval(w.slots.data()))) {
+      w.aborted = true;
+      return wrapped ? c.rollback() : Status::kOk;
     }
   }
   return wrapped ? c.commit() : Status::kOk;
@@ -113,11 +121,13 @@ size_t pick(Worker& w) noexcept {
 void account(Worker& w, size_t k, Status s, int64_t start, int64_t end, int retries) noexcept {
   TxnStats& st = w.stats[k];
   if (end < w.measure_from_ns) {
-    if (s == Status::kOk) bump(w.warmup_committed, 1);
+    if (s == Status::kOk && !w.aborted) bump(w.warmup_committed, 1);
     return;
   }
   if (retries) bump(st.retries, retries);
-  if (s == Status::kOk) {
+  if (s == Status::kOk && w.aborted) {
+    bump(st.aborted, 1);
+  } else if (s == Status::kOk) {
     st.latency.record(end - start);
     bump(st.committed, 1);
   } else {
@@ -155,6 +165,7 @@ void run_one(Worker& w) noexcept {
 // moment the batch started to its own reply, as redis-benchmark and memtier
 // measure a pipeline.
 void send_batch(Worker& w, int64_t limit) noexcept {
+  w.aborted = false;  // one-command transactions have no rollback_if
   w.sent = 0;
   w.send_status = Status::kOk;
   if (!w.conn && !reconnect(w)) {

@@ -182,7 +182,7 @@ Column read_column(const YamlReader& r, const std::string& name, const YAML::Nod
 
 Step read_step(const YamlReader& r, const YAML::Node& n) {
   r.expect_map(n, "a step");
-  r.check_keys(n, {"sql", "redis", "into"}, "a step");
+  r.check_keys(n, {"sql", "redis", "into", "if", "rollback_if"}, "a step");
   Step s;
   s.mark = r.mark(n);
   if (!n["sql"] && !n["redis"])
@@ -203,6 +203,8 @@ Step read_step(const YamlReader& r, const YAML::Node& n) {
       for (const auto& e : in) s.into.push_back(r.str(e, "a name in into"));
     }
   }
+  if (n["if"]) s.when = r.expr(n["if"], "if");
+  if (n["rollback_if"]) s.rollback_if = r.expr(n["rollback_if"], "rollback_if");
   return s;
 }
 
@@ -243,7 +245,22 @@ void check_placeholders(const YamlReader& r, const Spec& spec, const Transaction
                                       (near.empty() ? std::string() : "; did you mean '{" + near + "}'?"));
       }
     }
+    // `if` sees what earlier steps bound; `rollback_if` also this step's into.
+    auto check_expr = [&](const std::optional<Expr>& e, const char* key) {
+      if (!e) return;
+      for (const auto& name : e->names()) {
+        if (spec.find_parameter(name) || bound.count(name)) continue;
+        std::vector<std::string> cands = known;
+        cands.insert(cands.end(), bound.begin(), bound.end());
+        std::string near = closest_match(name, cands);
+        r.fail(steps[i][key], "'" + name + "' in " + key + " of transaction '" + t.name +
+                                  "' is neither a parameter nor bound by an earlier step's into" +
+                                  (near.empty() ? std::string() : "; did you mean '" + near + "'?"));
+      }
+    };
+    check_expr(s.when, "if");
     for (const auto& n : s.into) bound.insert(n);
+    check_expr(s.rollback_if, "rollback_if");
     ++i;
   }
 }

@@ -32,6 +32,20 @@ std::string_view skip_leading_comments(std::string_view sql) {
 
 }  // namespace
 
+bool truthy(const Value& v) noexcept {
+  switch (v.kind) {
+    case Value::Kind::kNull:
+      return false;
+    case Value::Kind::kInt:
+      return v.i != 0;
+    case Value::Kind::kDouble:
+      return v.d != 0;
+    case Value::Kind::kText:
+      return !v.s.empty();
+  }
+  return false;
+}
+
 std::string Mark::str() const { return file + ":" + std::to_string(line) + ":" + std::to_string(column); }
 
 Error error_at(const Mark& m, const std::string& message) {

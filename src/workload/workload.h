@@ -221,8 +221,16 @@ struct Step {
   Dialected sql;                   // for SQL targets
   std::vector<std::string> redis;  // for key-value targets: a command, {name} for parameters
   std::vector<std::string> into;   // names bound from the first result row
+  // Runs the step only when this holds (parameters and earlier bound names).
+  std::optional<Expr> when;
+  // After the step (and its into), rolls the transaction back on purpose
+  // when this holds: counted as aborted, not as an error (TPC-C's invalid item).
+  std::optional<Expr> rollback_if;
   Mark mark;
 };
+
+// Whether a value counts as true in `if:`: non-zero numbers and non-empty text.
+bool truthy(const Value& v) noexcept;
 
 struct Transaction {
   std::string name;

@@ -846,3 +846,62 @@ TEST(MakeDistribution, FactoryErrorsGainThePlaceOfTheDistribution) {
 
 }  // namespace
 }  // namespace oltap::workload
+
+namespace oltap::workload {
+namespace {
+
+TEST(ParseControlFlow, IfAndRollbackIfAreReadAsExpressions) {
+  Spec s = parse(
+      "name: w\n"
+      "parameters:\n"
+      "  x: {uniform: [1, 10]}\n"
+      "transactions:\n"
+      "  - name: t\n"
+      "    steps:\n"
+      "      - sql: SELECT :x\n"
+      "        into: [y]\n"
+      "        if: x > 5\n"
+      "        rollback_if: y = 7\n");
+  const Step& step = s.transactions[0].steps[0];
+  ASSERT_TRUE(step.when.has_value());
+  ASSERT_TRUE(step.rollback_if.has_value());
+  EXPECT_EQ(step.when->names(), std::vector<std::string>{"x"});
+  EXPECT_EQ(step.rollback_if->names(), std::vector<std::string>{"y"});
+}
+
+TEST(ParseControlFlow, IfCannotSeeWhatItsOwnStepBinds) {
+  // `if` decides whether the step runs, so the step's own into is not bound yet.
+  expect_error_at(
+      "name: w\n"
+      "transactions:\n"
+      "  - name: t\n"
+      "    steps:\n"
+      "      - sql: SELECT 1\n"
+      "        into: [y]\n"
+      "        if: y > 5\n",
+      7, 13, {"'y' in if of transaction 't'", "neither a parameter"});
+}
+
+TEST(ParseControlFlow, RollbackIfNamesAreCheckedWithADidYouMean) {
+  expect_error_at(
+      "name: w\n"
+      "transactions:\n"
+      "  - name: t\n"
+      "    steps:\n"
+      "      - sql: SELECT 1\n"
+      "        into: [flag]\n"
+      "        rollback_if: flga = 1\n",
+      7, 22, {"'flga' in rollback_if", "did you mean 'flag'?"});
+}
+
+TEST(Truthy, NumbersTextAndNull) {
+  EXPECT_TRUE(truthy(Value::of_int(2)));
+  EXPECT_FALSE(truthy(Value::of_int(0)));
+  EXPECT_TRUE(truthy(Value::of_double(0.5)));
+  EXPECT_FALSE(truthy(Value::of_text("")));
+  EXPECT_TRUE(truthy(Value::of_text("BC")));
+  EXPECT_FALSE(truthy(Value()));
+}
+
+}  // namespace
+}  // namespace oltap::workload
