@@ -21,6 +21,12 @@ struct StepPlan {
   std::vector<int> into_slots;                // slots bound from the first result row
   std::optional<workload::Expr> when;         // resolved to slots
   std::optional<workload::Expr> rollback_if;  // resolved to slots
+  // A loop instead of a statement: body runs `count` times.
+  bool is_loop = false;
+  std::optional<workload::Expr> count;  // resolved to slots
+  int index_slot = -1;                  // bound to 1, 2, ... (-1: none)
+  std::vector<int> redraw;              // parameters drawn anew each round
+  std::vector<StepPlan> body;
 };
 
 struct TxnPlan {

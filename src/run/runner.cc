@@ -3,6 +3,7 @@
 // run, and hand back the totals and the time series.
 #include <algorithm>
 #include <chrono>
+#include <functional>
 #include <set>
 #include <thread>
 
@@ -58,10 +59,26 @@ Plan compile_plan(const workload::Spec& spec, const std::string& dialect, engine
     }
     slot[p.name] = index;
   }
-  for (const auto& t : spec.transactions)
-    for (const auto& s : t.steps)
-      for (const auto& n : s.into)
-        if (!slot.count(n)) slot[n] = static_cast<int>(slot.size());
+  // Names that steps bind (into, loop indexes) get slots after the parameters.
+  std::function<void(const std::vector<workload::Step>&)> add_bound =
+      [&](const std::vector<workload::Step>& steps) {
+        for (const auto& s : steps) {
+          for (const auto& n : s.into)
+            if (!slot.count(n)) slot[n] = static_cast<int>(slot.size());
+          if (s.loop && !s.loop->index.empty() && !slot.count(s.loop->index))
+            slot[s.loop->index] = static_cast<int>(slot.size());
+          add_bound(s.body);
+        }
+      };
+  for (const auto& t : spec.transactions) add_bound(t.steps);
+  auto bind_slots = [&](std::optional<workload::Expr>& e, const std::optional<workload::Expr>& from) {
+    if (!from) return;
+    e = *from;
+    e->resolve([&](const std::string& n) {
+      auto it = slot.find(n);
+      return it == slot.end() ? -1 : it->second;
+    });
+  };
 
   // Statement ids follow the order connect_worker prepares them in: by group,
   // then transaction, then step; a transaction in two groups is compiled once
@@ -84,43 +101,63 @@ Plan compile_plan(const workload::Spec& spec, const std::string& dialect, engine
       std::set<int> draw;
       // A step runs on the targets it has a text for: `sql:` on SQL engines,
       // `redis:` on key-value ones; a transaction needs at least one.
-      for (const auto& s : t->steps) {
-        StepPlan sp;
-        if (kind == engine::Kind::kKeyValue) {
-          if (s.redis.empty()) continue;
-          sp.command = s.redis;
-          for (const auto& arg : sp.command)
-            for (const auto& part : split_template(arg))
-              if (!part.name.empty() && spec.find_parameter(part.name)) draw.insert(slot[part.name]);
-        } else {
-          if (s.sql.empty()) continue;
-          const std::string* text = s.sql.for_dialect(dialect);
-          if (!text)
-            throw workload::error_at(s.mark, "transaction '" + t->name + "' has no SQL for dialect '" +
-                                                 dialect + "' and no default");
-          sp.sql = *text;
-          for (const auto& ph : scan_placeholders(sp.sql))
-            if (spec.find_parameter(ph.name)) draw.insert(slot[ph.name]);
-        }
-        sp.statement = local_statement++;
-        for (const auto& n : s.into) sp.into_slots.push_back(slot[n]);
-        auto bind_slots = [&](std::optional<workload::Expr>& e, const std::optional<workload::Expr>& from) {
-          if (!from) return;
-          e = *from;
-          e->resolve([&](const std::string& n) {
-            auto it = slot.find(n);
-            return it == slot.end() ? -1 : it->second;
-          });
-        };
-        bind_slots(sp.when, s.when);
-        bind_slots(sp.rollback_if, s.rollback_if);
-        tp.steps.push_back(std::move(sp));
-      }
+      // Statement ids run depth-first through loops, as connect_worker prepares.
+      std::function<void(const std::vector<workload::Step>&, std::vector<StepPlan>&)> compile_steps =
+          [&](const std::vector<workload::Step>& steps, std::vector<StepPlan>& out) {
+            for (const auto& s : steps) {
+              StepPlan sp;
+              if (s.loop) {
+                sp.is_loop = true;
+                bind_slots(sp.count, std::optional<workload::Expr>(s.loop->count));
+                sp.index_slot = s.loop->index.empty() ? -1 : slot.at(s.loop->index);
+                for (const auto& n : s.loop->redraw) sp.redraw.push_back(slot.at(n));
+                bind_slots(sp.when, s.when);
+                compile_steps(s.body, sp.body);
+                if (!sp.body.empty()) out.push_back(std::move(sp));
+                continue;
+              }
+              if (kind == engine::Kind::kKeyValue) {
+                if (s.redis.empty()) continue;
+                sp.command = s.redis;
+                for (const auto& arg : sp.command)
+                  for (const auto& part : split_template(arg))
+                    if (!part.name.empty() && spec.find_parameter(part.name)) draw.insert(slot[part.name]);
+              } else {
+                if (s.sql.empty()) continue;
+                const std::string* text = s.sql.for_dialect(dialect);
+                if (!text)
+                  throw workload::error_at(s.mark, "transaction '" + t->name + "' has no SQL for dialect '" +
+                                                       dialect + "' and no default");
+                sp.sql = *text;
+                for (const auto& ph : scan_placeholders(sp.sql))
+                  if (spec.find_parameter(ph.name)) draw.insert(slot[ph.name]);
+              }
+              sp.statement = local_statement++;
+              for (const auto& n : s.into) sp.into_slots.push_back(slot[n]);
+              bind_slots(sp.when, s.when);
+              bind_slots(sp.rollback_if, s.rollback_if);
+              out.push_back(std::move(sp));
+            }
+          };
+      compile_steps(t->steps, tp.steps);
+      // Parameters an `if`, `rollback_if` or loop count uses are drawn too.
+      std::function<void(const std::vector<workload::Step>&)> draw_expr_params =
+          [&](const std::vector<workload::Step>& steps) {
+            for (const auto& s : steps) {
+              for (const auto* e : {s.when ? &*s.when : nullptr, s.rollback_if ? &*s.rollback_if : nullptr,
+                                    s.loop ? &s.loop->count : nullptr})
+                if (e)
+                  for (const auto& n : e->names())
+                    if (spec.find_parameter(n)) draw.insert(slot[n]);
+              draw_expr_params(s.body);
+            }
+          };
+      draw_expr_params(t->steps);
       if (tp.steps.empty())
         throw workload::error_at(
             t->mark, "transaction '" + t->name + "' has no step for a " + dialect + " target (" +
                          (kind == engine::Kind::kKeyValue ? "add `redis:` commands" : "add `sql:`") + ")");
-      tp.wrapped = t->transaction.value_or(tp.steps.size() > 1);
+      tp.wrapped = t->transaction.value_or(tp.steps.size() > 1 || tp.steps[0].is_loop);
       tp.draw.assign(draw.begin(), draw.end());
       sum += weight;
       gp.txns.push_back(static_cast<int>(plan.txns.size()));
@@ -153,7 +190,7 @@ RunResult run_target(const workload::Spec& spec, const engine::Target& target, c
                   what + ": " + target.engine + " targets do not pipeline (Redis does)");
     for (const auto& t : plan.txns)
       if (t.steps.size() != 1 || !t.steps[0].into_slots.empty() || t.wrapped || t.steps[0].when ||
-          t.steps[0].rollback_if)
+          t.steps[0].rollback_if || t.steps[0].is_loop)
         throw Error(ErrorClass::kBadInput,
                     what + " needs transactions of one command without `into`, `if` or `rollback_if`; '" +
                         t.name + "' is not");

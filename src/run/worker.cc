@@ -4,6 +4,7 @@
 #include <poll.h>
 
 #include <cerrno>
+#include <functional>
 #include <thread>
 
 #include "plan.h"
@@ -23,27 +24,27 @@ void keep_error(Worker& w, const std::string& txn) {
     w.errors.push_back(txn + ": " + (w.conn ? w.conn->last_error() : std::string("no connection")));
 }
 
-// Runs one attempt of a transaction; returns how it ended.
-// Runs one attempt of a transaction; returns how it ended. A rollback_if
-// that holds ends it with kOk and w.aborted set.
-Status attempt(Worker& w, const TxnPlan& t) noexcept {
+// Runs a list of steps (a transaction's, or a loop's body); returns kOk, or
+// the first failure. A rollback_if that holds sets w.aborted and stops.
+Status run_steps(Worker& w, const std::vector<StepPlan>& steps) noexcept {
   engine::Connection& c = *w.conn;
-  const bool wrapped = t.wrapped;
-  w.aborted = false;
-  if (wrapped) {
-    Status s = c.begin();
-    if (s != Status::kOk) return s;
-  }
-  for (const StepPlan& step : t.steps) {
+  for (const StepPlan& step : steps) {
     if (step.when && !workload::truthy(step.when->eval(w.slots.data()))) continue;
+    if (step.is_loop) {
+      const int64_t rounds = step.count->eval(w.slots.data()).as_int();
+      for (int64_t i = 1; i <= rounds; ++i) {
+        if (step.index_slot >= 0) w.slots[step.index_slot].set_int(i);
+        for (int p : step.redraw) w.plan->params[p].draw(w.rng, w.cursors[w.plan->cursor_of[p]], w.slots[p]);
+        Status s = run_steps(w, step.body);
+        if (s != Status::kOk || w.aborted) return s;
+      }
+      continue;
+    }
     const std::vector<int>& params = w.param_slots[step.statement];
     for (size_t i = 0; i < params.size(); ++i) w.args[i] = &w.slots[params[i]];
     bool bind = !step.into_slots.empty();
     Status s = c.execute(step.statement, w.args.data(), bind ? &w.result : nullptr, bind ? 1 : 0);
-    if (s != Status::kOk) {
-      if (wrapped && s != Status::kConnectionLost) c.rollback();
-      return s;
-    }
+    if (s != Status::kOk) return s;
     if (bind) {
       for (size_t i = 0; i < step.into_slots.size(); ++i) {
         Value& dst = w.slots[step.into_slots[i]];
@@ -60,10 +61,28 @@ Status attempt(Worker& w, const TxnPlan& t) noexcept {
     }
     if (step.rollback_if && workload::truthy(step.rollback_if->eval(w.slots.data()))) {
       w.aborted = true;
-      return wrapped ? c.rollback() : Status::kOk;
+      return Status::kOk;
     }
   }
-  return wrapped ? c.commit() : Status::kOk;
+  return Status::kOk;
+}
+
+// Runs one attempt of a transaction; returns how it ended. A rollback_if
+// that holds ends it with kOk and w.aborted set.
+Status attempt(Worker& w, const TxnPlan& t) noexcept {
+  engine::Connection& c = *w.conn;
+  w.aborted = false;
+  if (t.wrapped) {
+    Status s = c.begin();
+    if (s != Status::kOk) return s;
+  }
+  Status s = run_steps(w, t.steps);
+  if (s != Status::kOk) {
+    if (t.wrapped && s != Status::kConnectionLost) c.rollback();
+    return s;
+  }
+  if (w.aborted) return t.wrapped ? c.rollback() : Status::kOk;
+  return t.wrapped ? c.commit() : Status::kOk;
 }
 
 bool reconnect(Worker& w) noexcept {
@@ -83,8 +102,12 @@ void connect_worker(Worker& w) {
   w.param_slots.clear();
   std::vector<std::string> names;
   size_t max_args = 0;
-  for (int ti : w.group->txns) {
-    for (const StepPlan& s : w.plan->txns[ti].steps) {
+  std::function<void(const std::vector<StepPlan>&)> prepare = [&](const std::vector<StepPlan>& steps) {
+    for (const StepPlan& s : steps) {
+      if (s.is_loop) {
+        prepare(s.body);
+        continue;
+      }
       int id = s.command.empty() ? w.conn->prepare(s.sql, names) : w.conn->prepare_command(s.command, names);
       if (id != s.statement)
         throw Error(ErrorClass::kFatal, "internal: statement ids differ between connections");
@@ -94,7 +117,8 @@ void connect_worker(Worker& w) {
       if (w.param_slots.size() <= static_cast<size_t>(id)) w.param_slots.resize(id + 1);
       w.param_slots[id] = std::move(slots);
     }
-  }
+  };
+  for (int ti : w.group->txns) prepare(w.plan->txns[ti].steps);
   w.args.resize(std::max<size_t>(max_args, 1));
 }
 

@@ -182,6 +182,29 @@ Column read_column(const YamlReader& r, const std::string& name, const YAML::Nod
 
 Step read_step(const YamlReader& r, const YAML::Node& n) {
   r.expect_map(n, "a step");
+  if (n["loop"]) {
+    r.check_keys(n, {"loop", "steps", "if"}, "a loop step");
+    const YAML::Node& l = n["loop"];
+    r.expect_map(l, "loop");
+    r.check_keys(l, {"count", "index", "redraw"}, "loop");
+    Step s;
+    s.mark = r.mark(n);
+    Step::Loop loop;
+    if (!l["count"]) r.fail(l, "loop needs 'count', e.g. count: ol_cnt");
+    loop.count = r.expr(l["count"], "count");
+    if (l["index"]) loop.index = r.str(l["index"], "index");
+    if (l["redraw"]) {
+      r.expect_seq(l["redraw"], "redraw");
+      for (const auto& e : l["redraw"]) loop.redraw.push_back(r.str(e, "a parameter in redraw"));
+    }
+    s.loop = std::move(loop);
+    if (n["if"]) s.when = r.expr(n["if"], "if");
+    if (!n["steps"]) r.fail(n, "a loop needs 'steps'");
+    r.expect_seq(n["steps"], "steps");
+    if (n["steps"].size() == 0) r.fail(n["steps"], "steps must not be empty");
+    for (const auto& b : n["steps"]) s.body.push_back(read_step(r, b));
+    return s;
+  }
   r.check_keys(n, {"sql", "redis", "into", "if", "rollback_if"}, "a step");
   Step s;
   s.mark = r.mark(n);
@@ -208,61 +231,72 @@ Step read_step(const YamlReader& r, const YAML::Node& n) {
   return s;
 }
 
-// Checks every :name of the transaction's statements is a parameter or bound
-// by an earlier step's `into`.
-void check_placeholders(const YamlReader& r, const Spec& spec, const Transaction& t,
-                        const YAML::Node& steps) {
-  std::set<std::string> bound;
+// Checks every name a step uses is a parameter or bound before it (by an
+// earlier step's `into` or an enclosing loop's index), recursing into loops.
+void check_steps(const YamlReader& r, const Spec& spec, const Transaction& t, const std::vector<Step>& list,
+                 const YAML::Node& steps, std::set<std::string>& bound) {
   std::vector<std::string> known;
   for (const auto& p : spec.parameters) known.push_back(p.name);
+  auto unknown = [&](const YAML::Node& at, const std::string& what, const std::string& name,
+                     const std::string& shown_near) {
+    std::vector<std::string> cands = known;
+    cands.insert(cands.end(), bound.begin(), bound.end());
+    std::string near = closest_match(name, cands);
+    r.fail(at,
+           what + " in transaction '" + t.name +
+               "' is neither a parameter nor bound by an earlier step's into" +
+               (near.empty() ? std::string()
+                             : "; did you mean " + shown_near + near + (shown_near == "'{" ? "}'?" : "'?")));
+  };
   size_t i = 0;
-  for (const auto& s : t.steps) {
-    for (const auto& [dialect, text] : s.sql.by_dialect) {
-      for (const auto& ph : scan_placeholders(text)) {
-        if (spec.find_parameter(ph.name) || bound.count(ph.name)) continue;
-        std::vector<std::string> cands = known;
-        cands.insert(cands.end(), bound.begin(), bound.end());
-        std::string near = closest_match(ph.name, cands);
-        r.fail(steps[i]["sql"], "':" + ph.name + "' in transaction '" + t.name +
-                                    "' is neither a parameter nor bound by an earlier step's into" +
-                                    (near.empty() ? std::string() : "; did you mean ':" + near + "'?"));
-      }
+  for (const auto& s : list) {
+    const YAML::Node node = steps[i];
+    auto check_expr = [&](const std::optional<Expr>& e, const char* key) {
+      if (!e) return;
+      for (const auto& name : e->names())
+        if (!spec.find_parameter(name) && !bound.count(name))
+          unknown(node[key], "'" + name + "' in " + key, name, "'");
+    };
+    if (s.loop) {
+      check_expr(s.when, "if");
+      for (const auto& name : s.loop->count.names())
+        if (!spec.find_parameter(name) && !bound.count(name))
+          unknown(node["loop"]["count"], "'" + name + "' in the count of a loop", name, "'");
+      for (const auto& name : s.loop->redraw)
+        if (!spec.find_parameter(name))
+          r.fail(node["loop"]["redraw"], "redraw names '" + name + "', which is not a parameter");
+      if (!s.loop->index.empty()) bound.insert(s.loop->index);
+      check_steps(r, spec, t, s.body, node["steps"], bound);
+      ++i;
+      continue;
     }
+    for (const auto& [dialect, text] : s.sql.by_dialect)
+      for (const auto& ph : scan_placeholders(text))
+        if (!spec.find_parameter(ph.name) && !bound.count(ph.name))
+          unknown(node["sql"], "':" + ph.name + "'", ph.name, "':");
     for (const auto& arg : s.redis) {
       std::vector<TemplatePart> parts;
       try {
         parts = split_template(arg);
       } catch (const Error& e) {
-        r.fail(steps[i]["redis"], e.what());
+        r.fail(node["redis"], e.what());
       }
-      for (const auto& part : parts) {
-        if (part.name.empty() || spec.find_parameter(part.name) || bound.count(part.name)) continue;
-        std::vector<std::string> cands = known;
-        cands.insert(cands.end(), bound.begin(), bound.end());
-        std::string near = closest_match(part.name, cands);
-        r.fail(steps[i]["redis"], "'{" + part.name + "}' in transaction '" + t.name +
-                                      "' is neither a parameter nor bound by an earlier step's into" +
-                                      (near.empty() ? std::string() : "; did you mean '{" + near + "}'?"));
-      }
+      for (const auto& part : parts)
+        if (!part.name.empty() && !spec.find_parameter(part.name) && !bound.count(part.name))
+          unknown(node["redis"], "'{" + part.name + "}'", part.name, "'{");
     }
     // `if` sees what earlier steps bound; `rollback_if` also this step's into.
-    auto check_expr = [&](const std::optional<Expr>& e, const char* key) {
-      if (!e) return;
-      for (const auto& name : e->names()) {
-        if (spec.find_parameter(name) || bound.count(name)) continue;
-        std::vector<std::string> cands = known;
-        cands.insert(cands.end(), bound.begin(), bound.end());
-        std::string near = closest_match(name, cands);
-        r.fail(steps[i][key], "'" + name + "' in " + key + " of transaction '" + t.name +
-                                  "' is neither a parameter nor bound by an earlier step's into" +
-                                  (near.empty() ? std::string() : "; did you mean '" + near + "'?"));
-      }
-    };
     check_expr(s.when, "if");
     for (const auto& n : s.into) bound.insert(n);
     check_expr(s.rollback_if, "rollback_if");
     ++i;
   }
+}
+
+void check_placeholders(const YamlReader& r, const Spec& spec, const Transaction& t,
+                        const YAML::Node& steps) {
+  std::set<std::string> bound;
+  check_steps(r, spec, t, t.steps, steps, bound);
 }
 
 }  // namespace

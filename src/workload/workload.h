@@ -226,6 +226,16 @@ struct Step {
   // After the step (and its into), rolls the transaction back on purpose
   // when this holds: counted as aborted, not as an error (TPC-C's invalid item).
   std::optional<Expr> rollback_if;
+  // A loop instead of a statement: `body` runs `count` times (an expression
+  // of parameters and bound names), with `index` bound to 1, 2, ... and the
+  // parameters in `redraw` drawn anew for each round (TPC-C's order lines).
+  struct Loop {
+    Expr count;
+    std::string index;
+    std::vector<std::string> redraw;
+  };
+  std::optional<Loop> loop;
+  std::vector<Step> body;
   Mark mark;
 };
 

@@ -69,5 +69,62 @@ TEST_F(ControlFlow, IfGuardsAStepAndRollbackIfAbortsWithoutAnError) {
   EXPECT_GT(sql_int(uri_, "SELECT count(*) FROM cf_log"), 0);
 }
 
+const char* kLoopWorkload = R"(name: loop
+schema: |
+  CREATE TABLE lp_orders (o_id bigint PRIMARY KEY, o_ol_cnt int);
+  CREATE TABLE lp_lines (o_id bigint, ol_number int, ol_i_id int, PRIMARY KEY (o_id, ol_number));
+parameters:
+  o_id: {seq: 1}
+  ol_cnt: {uniform: [5, 15]}
+  ol_i_id: {uniform: [1, 100000]}
+  rollback: {choice: [0, 1], weights: [95, 5]}
+transactions:
+  - name: new_order
+    steps:
+      - sql: INSERT INTO lp_orders (o_id, o_ol_cnt) VALUES (:o_id, :ol_cnt)
+      - loop: {count: ol_cnt, index: ol_number, redraw: [ol_i_id]}
+        steps:
+          - sql: INSERT INTO lp_lines (o_id, ol_number, ol_i_id) VALUES (:o_id, :ol_number, :ol_i_id)
+          - sql: SELECT :rollback::int * (:ol_number = :ol_cnt)::int
+            into: [last_and_bad]
+            rollback_if: last_and_bad = 1
+)";
+
+TEST_F(ControlFlow, LoopRunsItsBodyCountTimesWithAnIndexAndFreshDraws) {
+  TempDir dir;
+  fs::path file = dir / "loop.yaml";
+  {
+    std::ofstream out(file);
+    out << kLoopWorkload;
+  }
+  CmdResult load = oltap({"load", file.string(), "--target", uri_});
+  ASSERT_EQ(load.exit_code, 0) << load.describe();
+  CmdResult r = oltap({"run", file.string(), "--target", uri_, "--transactions", "200", "--clients", "2",
+                       "--out", (dir / "out").string()});
+  ASSERT_EQ(r.exit_code, 0) << r.describe();
+  auto all = summary_all_row(read_csv(dir / "out" / "summary.csv"));
+  const long long committed = std::stoll(all.at("committed"));
+  const long long aborted = std::stoll(all.at("aborted"));
+  EXPECT_EQ(committed + aborted, 400);
+  EXPECT_GT(aborted, 5);  // 5% roll back at their last line: 20 expected
+  EXPECT_EQ(sql_int(uri_, "SELECT count(*) FROM lp_orders"), committed);
+  // Every committed order has exactly o_ol_cnt lines numbered 1..o_ol_cnt; a
+  // rolled-back one left none.
+  EXPECT_EQ(sql_int(uri_, "SELECT count(*) FROM lp_lines"),
+            sql_int(uri_, "SELECT sum(o_ol_cnt) FROM lp_orders"));
+  EXPECT_EQ(sql_int(uri_,
+                    "SELECT count(*) FROM (SELECT o_id FROM lp_lines GROUP BY o_id "
+                    "HAVING min(ol_number) <> 1 OR max(ol_number) <> count(*)) x"),
+            0);
+  EXPECT_EQ(
+      sql_int(uri_,
+              "SELECT count(*) FROM lp_lines l LEFT JOIN lp_orders o USING (o_id) WHERE o.o_id IS NULL"),
+      0);
+  EXPECT_EQ(sql_int(uri_, "SELECT (min(o_ol_cnt) >= 5 AND max(o_ol_cnt) <= 15)::int FROM lp_orders"), 1);
+  // Items are drawn anew per line: nearly all lines of an order differ.
+  EXPECT_GT(sql_int(uri_, "SELECT count(DISTINCT (o_id, ol_i_id)) FROM lp_lines"),
+            sql_int(uri_, "SELECT count(*) FROM lp_lines") * 9 / 10);
+}
+
 }  // namespace
 }  // namespace oltap_it

@@ -879,7 +879,7 @@ TEST(ParseControlFlow, IfCannotSeeWhatItsOwnStepBinds) {
       "      - sql: SELECT 1\n"
       "        into: [y]\n"
       "        if: y > 5\n",
-      7, 13, {"'y' in if of transaction 't'", "neither a parameter"});
+      7, 13, {"'y' in if", "transaction 't'", "neither a parameter"});
 }
 
 TEST(ParseControlFlow, RollbackIfNamesAreCheckedWithADidYouMean) {
@@ -901,6 +901,52 @@ TEST(Truthy, NumbersTextAndNull) {
   EXPECT_FALSE(truthy(Value::of_text("")));
   EXPECT_TRUE(truthy(Value::of_text("BC")));
   EXPECT_FALSE(truthy(Value()));
+}
+
+}  // namespace
+}  // namespace oltap::workload
+
+namespace oltap::workload {
+namespace {
+
+TEST(ParseLoop, BodyMaySeeTheIndexAndRedrawsMustBeParameters) {
+  Spec s = parse(
+      "name: w\n"
+      "parameters:\n"
+      "  n: {uniform: [5, 15]}\n"
+      "  item: {uniform: [1, 100]}\n"
+      "transactions:\n"
+      "  - name: t\n"
+      "    steps:\n"
+      "      - loop: {count: n, index: line, redraw: [item]}\n"
+      "        steps:\n"
+      "          - sql: SELECT :line, :item\n");
+  const Step& loop = s.transactions[0].steps[0];
+  ASSERT_TRUE(loop.loop.has_value());
+  EXPECT_EQ(loop.loop->index, "line");
+  EXPECT_EQ(loop.loop->redraw, std::vector<std::string>{"item"});
+  ASSERT_EQ(loop.body.size(), 1u);
+
+  expect_error_at(
+      "name: w\n"
+      "parameters:\n"
+      "  n: {uniform: [5, 15]}\n"
+      "transactions:\n"
+      "  - name: t\n"
+      "    steps:\n"
+      "      - loop: {count: n, redraw: [itme]}\n"
+      "        steps:\n"
+      "          - sql: SELECT 1\n",
+      7, 34, {"redraw names 'itme'", "not a parameter"});
+  expect_error_at(
+      "name: w\n"
+      "transactions:\n"
+      "  - name: t\n"
+      "    steps:\n"
+      "      - loop: {count: nn}\n"
+      "        steps:\n"
+      "          - sql: SELECT 1\n",
+      5, 23, {"'nn' in the count of a loop"});
 }
 
 }  // namespace
