@@ -18,7 +18,8 @@ struct StepPlan {
   std::string sql;                            // this dialect's text, with :name placeholders
   std::vector<std::string> command;           // or a key-value command, with {name} placeholders
   int statement = -1;                         // prepared id (the same on every connection of the group)
-  std::vector<int> into_slots;                // slots bound from the first result row
+  std::vector<int> into_slots;                // slots bound from a result row
+  bool into_middle = false;                   // bind the middle row (ceil(n / 2)), not the first
   std::optional<workload::Expr> when;         // resolved to slots
   std::optional<workload::Expr> rollback_if;  // resolved to slots
   // A loop instead of a statement: body runs `count` times.

@@ -134,6 +134,7 @@ Plan compile_plan(const workload::Spec& spec, const std::string& dialect, engine
               }
               sp.statement = local_statement++;
               for (const auto& n : s.into) sp.into_slots.push_back(slot[n]);
+              sp.into_middle = s.into_row == workload::Step::IntoRow::kMiddle;
               bind_slots(sp.when, s.when);
               bind_slots(sp.rollback_if, s.rollback_if);
               out.push_back(std::move(sp));

@@ -12,6 +12,9 @@
 namespace oltap::run {
 namespace {
 
+// Rows kept to pick the middle one for `into_row: middle`; TPC-C's customers
+// by last name are about 3 per name, so this is far above any real need.
+constexpr int kMaxKeptRows = 1000;
 // How long a multiplexing thread waits in poll() before looking at the stop flag.
 constexpr int kPollTimeoutMs = 50;
 // Pause before trying to reconnect after a lost connection.
@@ -43,13 +46,16 @@ Status run_steps(Worker& w, const std::vector<StepPlan>& steps) noexcept {
     const std::vector<int>& params = w.param_slots[step.statement];
     for (size_t i = 0; i < params.size(); ++i) w.args[i] = &w.slots[params[i]];
     bool bind = !step.into_slots.empty();
-    Status s = c.execute(step.statement, w.args.data(), bind ? &w.result : nullptr, bind ? 1 : 0);
+    const int keep = !bind ? 0 : step.into_middle ? kMaxKeptRows : 1;
+    Status s = c.execute(step.statement, w.args.data(), bind ? &w.result : nullptr, keep);
     if (s != Status::kOk) return s;
     if (bind) {
+      // The middle row is number ceil(n / 2), 1-based: index (n - 1) / 2.
+      const int row = step.into_middle ? std::min((w.result.rows - 1) / 2, keep - 1) : 0;
       for (size_t i = 0; i < step.into_slots.size(); ++i) {
         Value& dst = w.slots[step.into_slots[i]];
         if (w.result.rows > 0 && static_cast<int>(i) < w.result.columns) {
-          const Value& src = w.result.at(0, static_cast<int>(i));
+          const Value& src = w.result.at(row, static_cast<int>(i));
           dst.kind = src.kind;
           dst.i = src.i;
           dst.d = src.d;

@@ -205,7 +205,7 @@ Step read_step(const YamlReader& r, const YAML::Node& n) {
     for (const auto& b : n["steps"]) s.body.push_back(read_step(r, b));
     return s;
   }
-  r.check_keys(n, {"sql", "redis", "into", "if", "rollback_if"}, "a step");
+  r.check_keys(n, {"sql", "redis", "into", "into_row", "if", "rollback_if"}, "a step");
   Step s;
   s.mark = r.mark(n);
   if (!n["sql"] && !n["redis"])
@@ -228,6 +228,15 @@ Step read_step(const YamlReader& r, const YAML::Node& n) {
   }
   if (n["if"]) s.when = r.expr(n["if"], "if");
   if (n["rollback_if"]) s.rollback_if = r.expr(n["rollback_if"], "rollback_if");
+  if (n["into_row"]) {
+    std::string row = r.str(n["into_row"], "into_row");
+    if (row == "middle") {
+      s.into_row = Step::IntoRow::kMiddle;
+    } else if (row != "first") {
+      r.fail(n["into_row"], "into_row is first or middle, not '" + row + "'");
+    }
+    if (s.into.empty()) r.fail(n["into_row"], "into_row needs into");
+  }
   return s;
 }
 

@@ -220,7 +220,10 @@ struct TableData {
 struct Step {
   Dialected sql;                   // for SQL targets
   std::vector<std::string> redis;  // for key-value targets: a command, {name} for parameters
-  std::vector<std::string> into;   // names bound from the first result row
+  std::vector<std::string> into;   // names bound from a result row
+  // Which row `into` binds: the first, or the middle one of all the rows
+  // (TPC-C clause 2.5.2.2: the customer at position ceil(n / 2) by first name).
+  enum class IntoRow { kFirst, kMiddle } into_row = IntoRow::kFirst;
   // Runs the step only when this holds (parameters and earlier bound names).
   std::optional<Expr> when;
   // After the step (and its into), rolls the transaction back on purpose

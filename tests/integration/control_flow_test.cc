@@ -126,5 +126,45 @@ TEST_F(ControlFlow, LoopRunsItsBodyCountTimesWithAnIndexAndFreshDraws) {
             sql_int(uri_, "SELECT count(*) FROM lp_lines") * 9 / 10);
 }
 
+const char* kMiddleWorkload = R"(name: middle
+schema: |
+  CREATE TABLE md_people (grp int, v int);
+  CREATE TABLE md_picks (grp int, v int);
+data:
+  - table: md_people
+    rows: 9
+    columns:
+      grp: {expr: 1 + row / 5}
+      v: {expr: row % 5}
+parameters:
+  g: {choice: [1, 2]}
+transactions:
+  - name: pick
+    steps:
+      - sql: SELECT v FROM md_people WHERE grp = :g ORDER BY v
+        into: [picked]
+        into_row: middle
+      - sql: INSERT INTO md_picks (grp, v) VALUES (:g, :picked)
+)";
+
+TEST_F(ControlFlow, IntoRowMiddleBindsRowCeilOfHalf) {
+  TempDir dir;
+  fs::path file = dir / "middle.yaml";
+  {
+    std::ofstream out(file);
+    out << kMiddleWorkload;
+  }
+  CmdResult load = oltap({"load", file.string(), "--target", uri_});
+  ASSERT_EQ(load.exit_code, 0) << load.describe();
+  CmdResult r = oltap({"run", file.string(), "--target", uri_, "--transactions", "100", "--clients", "1",
+                       "--out", (dir / "out").string()});
+  ASSERT_EQ(r.exit_code, 0) << r.describe();
+  // Group 1 holds v = 0..4 (5 rows: the 3rd, v = 2); group 2 holds 0..3 (4 rows: the 2nd, v = 1).
+  EXPECT_EQ(sql_int(uri_, "SELECT count(*) FROM md_picks"), 100);
+  EXPECT_EQ(sql_int(uri_, "SELECT count(*) FROM md_picks WHERE grp = 1 AND v <> 2"), 0);
+  EXPECT_EQ(sql_int(uri_, "SELECT count(*) FROM md_picks WHERE grp = 2 AND v <> 1"), 0);
+  EXPECT_GT(sql_int(uri_, "SELECT count(DISTINCT grp) FROM md_picks"), 1);
+}
+
 }  // namespace
 }  // namespace oltap_it
