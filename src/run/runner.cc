@@ -53,8 +53,11 @@ Plan compile_plan(const workload::Spec& spec, const std::string& dialect, engine
       plan.cursor_of.back() = slot.at(p.dist.source);
     } else {
       int64_t c = 0;
-      if (p.dist.kind == workload::Distribution::Kind::kNURand)
-        c = nurand_constant(o.seed, workload::eval_with(p.dist.args[0], names).as_int());
+      // NURand's C is per run and per A (clause 2.1.6), also for the number of a syllables name.
+      const workload::DistSpec& nurand =
+          p.dist.kind == workload::Distribution::Kind::kSyllables ? p.dist.inner.at(0) : p.dist;
+      if (nurand.kind == workload::Distribution::Kind::kNURand)
+        c = nurand_constant(o.seed, workload::eval_with(nurand.args[0], names).as_int());
       plan.params.push_back(workload::make_distribution(p.dist, names, c));
     }
     slot[p.name] = index;

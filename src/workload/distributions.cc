@@ -165,6 +165,20 @@ Distribution Distribution::zipfian(int64_t lo, int64_t hi, double theta) {
   return d;
 }
 
+Distribution Distribution::syllables(const Distribution& number, std::vector<std::string> syllables,
+                                     int digits) {
+  if (syllables.size() != 10)
+    bad_input("syllables: needs ten syllables, one per digit, got " + std::to_string(syllables.size()));
+  if (digits < 1 || digits > 18)
+    bad_input("syllables: digits must be 1 to 18, got " + std::to_string(digits));
+  Distribution d;
+  d.kind_ = Kind::kSyllables;
+  d.inner_.push_back(number);
+  d.syllables_ = std::move(syllables);
+  d.min_len_ = digits;
+  return d;
+}
+
 Distribution Distribution::scrambled_zipfian(int64_t lo, int64_t hi, double theta) {
   Distribution d = zipfian(lo, hi, theta);
   d.scrambled_ = true;
@@ -349,6 +363,19 @@ void Distribution::draw(Rng& rng, SequenceCursor& seq, Value& out) const noexcep
       out.kind = Value::Kind::kText;
       out.s.resize(len);  // within capacity once grown: no allocation
       for (char& ch : out.s) ch = charset_[static_cast<size_t>(rng.uniform(0, last))];
+      return;
+    }
+    case Kind::kSyllables: {
+      Value number;
+      inner_[0].draw(rng, seq, number);
+      int64_t n = number.as_int();
+      if (n < 0) n = -n;
+      // Digits from the most significant; the text is rebuilt in place.
+      int64_t scale = 1;
+      for (int i = 1; i < min_len_; ++i) scale *= 10;
+      out.kind = Value::Kind::kText;
+      out.s.clear();
+      for (int64_t p = scale; p > 0; p /= 10) out.s += syllables_[static_cast<size_t>((n / p) % 10)];
       return;
     }
     case Kind::kChoice: {

@@ -33,8 +33,8 @@ Dialected read_dialected(const YamlReader& r, const YAML::Node& n, const char* w
 }
 
 // Distribution keys, one of which makes a mapping a distribution.
-const std::vector<std::string> kDistKeys = {"const", "uniform", "zipfian", "nurand",
-                                            "seq",   "string",  "choice",  "latest"};
+const std::vector<std::string> kDistKeys = {"const",  "uniform", "zipfian", "nurand",   "seq",
+                                            "string", "choice",  "latest",  "syllables"};
 
 std::vector<Expr> read_bounds(const YamlReader& r, const YAML::Node& n, size_t count, const char* what) {
   std::vector<Expr> out;
@@ -66,10 +66,10 @@ DistSpec read_dist(const YamlReader& r, const YAML::Node& n, const std::string& 
   if (kind.empty()) {
     std::string first = n.begin() != n.end() ? n.begin()->first.Scalar() : "";
     std::string near = closest_match(first, kDistKeys);
-    r.fail(n,
-           owner +
-               " needs a distribution: one of const, uniform, zipfian, nurand, seq, string, choice, latest" +
-               (near.empty() ? std::string() : "; did you mean '" + near + "'?"));
+    r.fail(n, owner +
+                  " needs a distribution: one of const, uniform, zipfian, nurand, seq, string, choice, "
+                  "latest, syllables" +
+                  (near.empty() ? std::string() : "; did you mean '" + near + "'?"));
   }
   YAML::Node v = n[kind];
   using K = Distribution::Kind;
@@ -121,6 +121,20 @@ DistSpec read_dist(const YamlReader& r, const YAML::Node& n, const std::string& 
     }
     d.charset = n["charset"] ? r.str(n["charset"], "charset") : std::string(kAlphaNumeric);
     if (d.charset.empty()) r.fail(n["charset"], "charset must not be empty");
+  } else if (kind == "syllables") {
+    r.check_keys(n, {"syllables", "from", "digits"}, owner.c_str());
+    d.kind = K::kSyllables;
+    r.expect_map(v, "syllables (the distribution of the number, e.g. {nurand: [255, 0, 999]})");
+    d.inner.push_back(read_dist(r, v, owner + "'s syllables number"));
+    if (n["from"]) {
+      r.expect_seq(n["from"], "from");
+      for (const auto& e : n["from"]) d.syllables.push_back(r.str(e, "a syllable"));
+      if (d.syllables.size() != 10) r.fail(n["from"], "from needs ten syllables, one per digit");
+    } else {
+      // TPC-C clause 4.3.2.3.
+      d.syllables = {"BAR", "OUGHT", "ABLE", "PRI", "PRES", "ESE", "ANTI", "CALLY", "ATION", "EING"};
+    }
+    if (n["digits"]) d.digits = static_cast<int>(r.integer(n["digits"], "digits"));
   } else if (kind == "choice") {
     r.check_keys(n, {"choice", "weights"}, owner.c_str());
     d.kind = K::kChoice;
@@ -378,6 +392,8 @@ Spec parse_spec(const std::string& text, const std::string& file) {
         };
         if (c.kind == Column::Kind::kExpr) c.expr.resolve(slot_of);
         for (auto& a : c.dist.args) a.resolve(slot_of);
+        for (auto& in : c.dist.inner)
+          for (auto& a : in.args) a.resolve(slot_of);
         earlier.push_back(c.name);
         td.columns.push_back(std::move(c));
       }
@@ -420,6 +436,8 @@ Spec parse_spec(const std::string& text, const std::string& file) {
                  "latest follows a seq parameter defined before it; '" + p.dist.source + "' is not one");
       }
       for (auto& a : p.dist.args) a.resolve([](const std::string& n) { return n == "scale" ? 0 : -1; });
+      for (auto& in : p.dist.inner)
+        for (auto& a : in.args) a.resolve([](const std::string& n) { return n == "scale" ? 0 : -1; });
       spec.parameters.push_back(std::move(p));
     }
   }

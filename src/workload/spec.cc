@@ -118,6 +118,10 @@ Distribution make_distribution(const DistSpec& d, const std::map<std::string, Va
                                            d.charset);
       case K::kChoice:
         return Distribution::choice(d.options, d.weights);
+      case K::kSyllables: {
+        const DistSpec& in = d.inner.at(0);
+        return Distribution::syllables(make_distribution(in, names, nurand_c), d.syllables, d.digits);
+      }
       case K::kLatest:
         throw error_at(d.mark, "a latest distribution is built with its sequence (make_latest)");
     }

@@ -50,7 +50,18 @@ struct SequenceCursor {
 // One parameter's distribution, with its bounds already evaluated.
 class Distribution {
  public:
-  enum class Kind { kConst, kUniform, kUniformReal, kZipfian, kNURand, kSequence, kString, kChoice, kLatest };
+  enum class Kind {
+    kConst,
+    kUniform,
+    kUniformReal,
+    kZipfian,
+    kNURand,
+    kSequence,
+    kString,
+    kChoice,
+    kLatest,
+    kSyllables
+  };
 
   static Distribution constant(Value v);
   static Distribution uniform(int64_t lo, int64_t hi);
@@ -74,6 +85,10 @@ class Distribution {
   static Distribution random_string(int min_len, int max_len, std::string charset);
   // One of options, with probability proportional to its weight.
   static Distribution choice(std::vector<Value> options, std::vector<double> weights);
+  // Text made of syllables: a number drawn from `number`, written with
+  // `digits` decimal digits, each digit naming one of the ten syllables
+  // (TPC-C clause 4.3.2.3's C_LAST: 371 is PRICALLYOUGHT).
+  static Distribution syllables(const Distribution& number, std::vector<std::string> syllables, int digits);
 
   // Draws the next value into out. Allocates nothing once out's text buffer
   // has grown to the longest string drawn.
@@ -98,6 +113,8 @@ class Distribution {
   std::vector<Value> options_;
   std::vector<double> cumulative_;  // choice: running sums of weights, last = total
   Value const_;
+  std::vector<Distribution> inner_;  // syllables: the distribution of the number
+  std::vector<std::string> syllables_;
 
   double zipf_h(double x) const noexcept;
   double zipf_h_inv(double x) const noexcept;
@@ -185,8 +202,11 @@ struct DistSpec {
   std::string charset;     // string
   std::vector<Value> options;
   std::vector<double> weights;
-  bool scrambled = false;  // zipfian
-  std::string source;      // latest: the sequence parameter it follows
+  bool scrambled = false;              // zipfian
+  std::string source;                  // latest: the sequence parameter it follows
+  std::vector<DistSpec> inner;         // syllables: the number's distribution
+  std::vector<std::string> syllables;  // syllables: the ten syllables
+  int digits = 3;                      // syllables
   Mark mark;
 };
 

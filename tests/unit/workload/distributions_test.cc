@@ -655,3 +655,53 @@ TEST(Distribution, LatestBeforeAnyInsertCentresOnTheLastLoadedValue) {
 
 }  // namespace
 }  // namespace oltap::workload
+
+namespace oltap::workload {
+namespace {
+
+const std::vector<std::string> kTpccSyllables = {"BAR", "OUGHT", "ABLE",  "PRI",   "PRES",
+                                                 "ESE", "ANTI",  "CALLY", "ATION", "EING"};
+
+std::string syllables_of(int64_t number, int digits = 3) {
+  Distribution d =
+      Distribution::syllables(Distribution::constant(Value::of_int(number)), kTpccSyllables, digits);
+  Rng rng(kSeed);
+  SequenceCursor seq;
+  Value v;
+  d.draw(rng, seq, v);
+  EXPECT_EQ(v.kind, Value::Kind::kText);
+  return v.s;
+}
+
+TEST(Syllables, SpellEachDigitOfTheNumberAsTpccDoes) {
+  EXPECT_EQ(syllables_of(371), "PRICALLYOUGHT");  // TPC-C clause 4.3.2.3's own example
+  EXPECT_EQ(syllables_of(0), "BARBARBAR");
+  EXPECT_EQ(syllables_of(999), "EINGEINGEING");
+  EXPECT_EQ(syllables_of(5), "BARBARESE");
+  EXPECT_EQ(syllables_of(42, 2), "PRESABLE");
+}
+
+TEST(Syllables, DrawTheNumberFromTheInnerDistributionAndReuseTheBuffer) {
+  Distribution d = Distribution::syllables(Distribution::nurand(255, 0, 999, 123), kTpccSyllables, 3);
+  Rng rng(kSeed);
+  SequenceCursor seq;
+  Value v;
+  d.draw(rng, seq, v);
+  v.s.reserve(64);
+  const char* buffer = v.s.data();
+  std::set<std::string> seen;
+  for (int i = 0; i < 2000; ++i) {
+    d.draw(rng, seq, v);
+    EXPECT_EQ(v.s.data(), buffer) << "the text must be rebuilt in place";
+    seen.insert(v.s);
+  }
+  EXPECT_GT(seen.size(), 200u);  // NURand over 1000 numbers: many distinct names
+}
+
+TEST(Syllables, NeedTenSyllablesAndSaneDigits) {
+  EXPECT_THROW(Distribution::syllables(Distribution::constant(Value::of_int(1)), {"A", "B"}, 3), Error);
+  EXPECT_THROW(Distribution::syllables(Distribution::constant(Value::of_int(1)), kTpccSyllables, 0), Error);
+}
+
+}  // namespace
+}  // namespace oltap::workload

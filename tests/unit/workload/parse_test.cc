@@ -951,3 +951,35 @@ TEST(ParseLoop, BodyMaySeeTheIndexAndRedrawsMustBeParameters) {
 
 }  // namespace
 }  // namespace oltap::workload
+
+namespace oltap::workload {
+namespace {
+
+TEST(ParseSyllables, NestedNumberDistributionAndTheTpccSyllablesByDefault) {
+  Spec s = parse(
+      "name: w\n"
+      "parameters:\n"
+      "  c_last: {syllables: {nurand: [255, 0, 999]}}\n"
+      "transactions:\n"
+      "  - name: t\n"
+      "    steps:\n"
+      "      - sql: SELECT :c_last\n");
+  const DistSpec& d = s.parameters[0].dist;
+  EXPECT_EQ(d.kind, Distribution::Kind::kSyllables);
+  ASSERT_EQ(d.inner.size(), 1u);
+  EXPECT_EQ(d.inner[0].kind, Distribution::Kind::kNURand);
+  ASSERT_EQ(d.syllables.size(), 10u);
+  EXPECT_EQ(d.syllables[3], "PRI");
+  expect_error_at(
+      "name: w\n"
+      "parameters:\n"
+      "  c_last: {syllables: {nurand: [255, 0, 999]}, from: [A, B]}\n"
+      "transactions:\n"
+      "  - name: t\n"
+      "    steps:\n"
+      "      - sql: SELECT :c_last\n",
+      3, 54, {"ten syllables"});
+}
+
+}  // namespace
+}  // namespace oltap::workload
