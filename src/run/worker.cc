@@ -135,6 +135,7 @@ void bump(std::atomic<int64_t>& a, int64_t by) noexcept {
 }
 
 void draw_params(Worker& w, const TxnPlan& t) noexcept {
+  for (int p : t.draw) w.cursors[w.plan->cursor_of[p]].drawn_count = 0;  // `distinct` starts afresh
   for (int p : t.draw) w.plan->params[p].draw(w.rng, w.cursors[w.plan->cursor_of[p]], w.slots[p]);
 }
 

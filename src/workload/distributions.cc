@@ -306,6 +306,20 @@ uint64_t Distribution::zipf_rank(Rng& rng, double n, double h_n) const noexcept 
 // ---------------------------------------------------------------- draw
 
 void Distribution::draw(Rng& rng, SequenceCursor& seq, Value& out) const noexcept {
+  if (!distinct_) return draw_once(rng, seq, out);
+  // Redraw a value already handed out in this transaction. The attempts are
+  // bounded so a range smaller than the draws degrades to repeats, not a hang.
+  constexpr int kMaxAttempts = 1000;
+  for (int attempt = 0;; ++attempt) {
+    draw_once(rng, seq, out);
+    bool repeat = false;
+    for (int i = 0; i < seq.drawn_count && !repeat; ++i) repeat = seq.drawn[i] == out.i;
+    if (!repeat || attempt == kMaxAttempts) break;
+  }
+  if (seq.drawn_count < SequenceCursor::kDistinctMemory) seq.drawn[seq.drawn_count++] = out.i;
+}
+
+void Distribution::draw_once(Rng& rng, SequenceCursor& seq, Value& out) const noexcept {
   switch (kind_) {
     case Kind::kConst:
       copy_value(const_, out);

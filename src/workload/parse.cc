@@ -82,13 +82,13 @@ DistSpec read_dist(const YamlReader& r, const YAML::Node& n, const std::string& 
       d.args.push_back(Expr::constant(r.value(v)));
     }
   } else if (kind == "uniform") {
-    r.check_keys(n, {"uniform"}, owner.c_str());
+    r.check_keys(n, {"uniform", "distinct"}, owner.c_str());
     d.kind = K::kUniform;
     d.args = read_bounds(r, v, 2, "uniform");
     for (const auto& e : v)
       if (e.Scalar().find('.') != std::string::npos) d.kind = K::kUniformReal;
   } else if (kind == "zipfian") {
-    r.check_keys(n, {"zipfian", "theta", "scrambled"}, owner.c_str());
+    r.check_keys(n, {"zipfian", "theta", "scrambled", "distinct"}, owner.c_str());
     d.kind = K::kZipfian;
     d.args = read_bounds(r, v, 2, "zipfian");
     if (n["theta"]) d.theta = r.number(n["theta"], "theta");
@@ -102,7 +102,7 @@ DistSpec read_dist(const YamlReader& r, const YAML::Node& n, const std::string& 
     if (n["theta"]) d.theta = r.number(n["theta"], "theta");
     if (d.theta <= 0) r.fail(n["theta"], "theta must be above 0");
   } else if (kind == "nurand") {
-    r.check_keys(n, {"nurand"}, owner.c_str());
+    r.check_keys(n, {"nurand", "distinct"}, owner.c_str());
     d.kind = K::kNURand;
     d.args = read_bounds(r, v, 3, "nurand ([A, min, max])");
   } else if (kind == "seq") {
@@ -154,6 +154,11 @@ DistSpec read_dist(const YamlReader& r, const YAML::Node& n, const std::string& 
     } else {
       d.weights.assign(v.size(), 1.0);
     }
+  }
+  if (n["distinct"]) {
+    if (d.kind != K::kUniform && d.kind != K::kZipfian && d.kind != K::kNURand)
+      r.fail(n["distinct"], "distinct applies to uniform, zipfian and nurand");
+    d.distinct = r.boolean(n["distinct"], "distinct");
   }
   return d;
 }

@@ -88,8 +88,8 @@ std::vector<std::string> Spec::tables(std::string_view dialect) const {
   return out;
 }
 
-Distribution make_distribution(const DistSpec& d, const std::map<std::string, Value>& names,
-                               int64_t nurand_c) {
+static Distribution build_distribution(const DistSpec& d, const std::map<std::string, Value>& names,
+                                       int64_t nurand_c) {
   auto arg = [&](size_t i) { return eval_with(d.args.at(i), names); };
   auto int_arg = [&](size_t i) {
     Value v = arg(i);
@@ -131,6 +131,13 @@ Distribution make_distribution(const DistSpec& d, const std::map<std::string, Va
     throw error_at(d.mark, e.what());
   }
   throw error_at(d.mark, "unknown distribution");
+}
+
+Distribution make_distribution(const DistSpec& d, const std::map<std::string, Value>& names,
+                               int64_t nurand_c) {
+  Distribution out = build_distribution(d, names, nurand_c);
+  out.set_distinct(d.distinct);
+  return out;
 }
 
 Spec load_spec(const std::string& path) {

@@ -45,6 +45,10 @@ uint64_t derive_seed(uint64_t seed, uint64_t a, uint64_t b = 0) noexcept;
 struct SequenceCursor {
   int64_t next = 0;    // index of the next value in the sequence
   int64_t stride = 1;  // number of clients sharing the sequence
+  // Values a `distinct` distribution has drawn since the transaction began.
+  static constexpr int kDistinctMemory = 64;
+  int64_t drawn[kDistinctMemory] = {};
+  int drawn_count = 0;
 };
 
 // One parameter's distribution, with its bounds already evaluated.
@@ -93,6 +97,9 @@ class Distribution {
   // Draws the next value into out. Allocates nothing once out's text buffer
   // has grown to the longest string drawn.
   void draw(Rng& rng, SequenceCursor& seq, Value& out) const noexcept;
+  // Makes an integer distribution draw no value twice until seq.drawn_count
+  // is reset (the runner does at each transaction): TPC-C's distinct items.
+  void set_distinct(bool on) noexcept { distinct_ = on; }
 
   Kind kind() const noexcept { return kind_; }
   // Inclusive integer bounds of integer kinds (the value range of a sequence
@@ -108,6 +115,8 @@ class Distribution {
   // Zipfian (rejection-inversion) constants.
   double theta_ = 0, h_x1_ = 0, h_n_ = 0, s_ = 0;
   bool scrambled_ = false;
+  bool distinct_ = false;
+  void draw_once(Rng& rng, SequenceCursor& seq, Value& out) const noexcept;
   int min_len_ = 0, max_len_ = 0;
   std::string charset_;
   std::vector<Value> options_;
@@ -207,6 +216,7 @@ struct DistSpec {
   std::vector<DistSpec> inner;         // syllables: the number's distribution
   std::vector<std::string> syllables;  // syllables: the ten syllables
   int digits = 3;                      // syllables
+  bool distinct = false;               // no repeats within a transaction (uniform, zipfian, nurand)
   Mark mark;
 };
 

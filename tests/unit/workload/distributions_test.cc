@@ -705,3 +705,41 @@ TEST(Syllables, NeedTenSyllablesAndSaneDigits) {
 
 }  // namespace
 }  // namespace oltap::workload
+
+namespace oltap::workload {
+namespace {
+
+TEST(Distinct, NoValueTwiceUntilTheCursorIsReset) {
+  Distribution d = Distribution::uniform(1, 20);
+  d.set_distinct(true);
+  Rng rng(kSeed);
+  SequenceCursor seq;
+  Value v;
+  std::set<int64_t> seen;
+  for (int i = 0; i < 15; ++i) {
+    d.draw(rng, seq, v);
+    EXPECT_TRUE(seen.insert(v.i).second) << "repeated " << v.i;
+  }
+  // A new transaction starts afresh: over many, every value comes back.
+  std::set<int64_t> again;
+  for (int t = 0; t < 50; ++t) {
+    seq.drawn_count = 0;
+    d.draw(rng, seq, v);
+    again.insert(v.i);
+  }
+  EXPECT_GT(again.size(), 15u);
+}
+
+TEST(Distinct, ARangeSmallerThanTheDrawsRepeatsInsteadOfHanging) {
+  Distribution d = Distribution::uniform(1, 3);
+  d.set_distinct(true);
+  Rng rng(kSeed);
+  SequenceCursor seq;
+  Value v;
+  for (int i = 0; i < 5; ++i) d.draw(rng, seq, v);
+  EXPECT_GE(v.i, 1);
+  EXPECT_LE(v.i, 3);
+}
+
+}  // namespace
+}  // namespace oltap::workload
