@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <map>
 
 #include "harness.h"
 
@@ -36,22 +37,31 @@ class ControlFlow : public ::testing::Test {
     static const std::string uri = make_scratch_db("oltap_it_control_flow");
     uri_ = uri;
   }
+  // Writes text as a workload in dir, loads it, and runs it with `--transactions
+  // per_client --clients clients`; fails the test if either exits non-zero.
+  // Returns the ALL row of the run's summary.csv.
+  std::map<std::string, std::string> load_and_run(const TempDir& dir, const char* text, int per_client,
+                                                  int clients) {
+    fs::path file = dir / "workload.yaml";
+    {
+      std::ofstream out(file);
+      out << text;
+    }
+    CmdResult load = oltap({"load", file.string(), "--target", uri_});
+    EXPECT_EQ(load.exit_code, 0) << load.describe();
+    CmdResult r = oltap({"run", file.string(), "--target", uri_, "--transactions", std::to_string(per_client),
+                         "--clients", std::to_string(clients), "--out", (dir / "out").string()});
+    EXPECT_EQ(r.exit_code, 0) << r.describe();
+    if (load.exit_code != 0 || r.exit_code != 0) return {};
+    return summary_all_row(read_csv(dir / "out" / "summary.csv"));
+  }
   std::string uri_;
 };
 
 TEST_F(ControlFlow, IfGuardsAStepAndRollbackIfAbortsWithoutAnError) {
   TempDir dir;
-  fs::path file = dir / "cf.yaml";
-  {
-    std::ofstream out(file);
-    out << kWorkload;
-  }
-  CmdResult load = oltap({"load", file.string(), "--target", uri_});
-  ASSERT_EQ(load.exit_code, 0) << load.describe();
-  CmdResult r = oltap({"run", file.string(), "--target", uri_, "--transactions", "500", "--clients", "2",
-                       "--out", (dir / "out").string()});
-  ASSERT_EQ(r.exit_code, 0) << r.describe();
-  auto all = summary_all_row(read_csv(dir / "out" / "summary.csv"));
+  auto all = load_and_run(dir, kWorkload, 500, 2);
+  ASSERT_FALSE(all.empty());
   const long long committed = std::stoll(all.at("committed"));
   const long long aborted = std::stoll(all.at("aborted"));
   EXPECT_EQ(all.at("errors"), "0");
@@ -92,17 +102,8 @@ transactions:
 
 TEST_F(ControlFlow, LoopRunsItsBodyCountTimesWithAnIndexAndFreshDraws) {
   TempDir dir;
-  fs::path file = dir / "loop.yaml";
-  {
-    std::ofstream out(file);
-    out << kLoopWorkload;
-  }
-  CmdResult load = oltap({"load", file.string(), "--target", uri_});
-  ASSERT_EQ(load.exit_code, 0) << load.describe();
-  CmdResult r = oltap({"run", file.string(), "--target", uri_, "--transactions", "200", "--clients", "2",
-                       "--out", (dir / "out").string()});
-  ASSERT_EQ(r.exit_code, 0) << r.describe();
-  auto all = summary_all_row(read_csv(dir / "out" / "summary.csv"));
+  auto all = load_and_run(dir, kLoopWorkload, 200, 2);
+  ASSERT_FALSE(all.empty());
   const long long committed = std::stoll(all.at("committed"));
   const long long aborted = std::stoll(all.at("aborted"));
   EXPECT_EQ(committed + aborted, 400);
@@ -151,16 +152,8 @@ transactions:
 
 TEST_F(ControlFlow, IntoRowMiddleBindsRowCeilOfHalf) {
   TempDir dir;
-  fs::path file = dir / "middle.yaml";
-  {
-    std::ofstream out(file);
-    out << kMiddleWorkload;
-  }
-  CmdResult load = oltap({"load", file.string(), "--target", uri_});
-  ASSERT_EQ(load.exit_code, 0) << load.describe();
-  CmdResult r = oltap({"run", file.string(), "--target", uri_, "--transactions", "100", "--clients", "1",
-                       "--out", (dir / "out").string()});
-  ASSERT_EQ(r.exit_code, 0) << r.describe();
+  auto all = load_and_run(dir, kMiddleWorkload, 100, 1);
+  ASSERT_FALSE(all.empty());
   // Group 1 holds v = 0..4 (5 rows: the 3rd, v = 2); group 2 holds 0..3 (4 rows: the 2nd, v = 1).
   EXPECT_EQ(sql_int(uri_, "SELECT count(*) FROM md_picks"), 100);
   EXPECT_EQ(sql_int(uri_, "SELECT count(*) FROM md_picks WHERE grp = 1 AND v <> 2"), 0);
