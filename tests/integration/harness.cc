@@ -1,6 +1,7 @@
 #include "harness.h"
 
 #include <fcntl.h>
+#include <gtest/gtest.h>
 #include <poll.h>
 #include <signal.h>
 #include <sys/wait.h>
@@ -336,6 +337,24 @@ std::map<std::string, std::string> summary_all_row(const Csv& summary) {
   if (all.size() != 1)
     throw std::runtime_error("summary.csv has " + std::to_string(all.size()) + " ALL rows, expected 1");
   return all.front();
+}
+
+std::map<std::string, std::string> load_and_run_tpcb(const std::string& target) {
+  CmdResult load = oltap({"load", workload("pgbench-tpcb.yaml"), "--target", target});
+  EXPECT_EQ(load.exit_code, 0) << load.describe();
+  if (load.exit_code != 0) return {};
+  TempDir dir;
+  CmdResult r = oltap({"run", workload("pgbench-tpcb.yaml"), "--target", target, "--warmup", "0s",
+                       "--duration", "3s", "--clients", "4"},
+                      RunOptions().in(dir.str()));
+  EXPECT_EQ(r.exit_code, 0) << r.describe();
+  auto summaries = entries_named(dir.path() / "results", "summary.csv");
+  EXPECT_EQ(summaries.size(), 1u) << r.describe();
+  if (r.exit_code != 0 || summaries.size() != 1) return {};
+  auto all = summary_all_row(read_csv(summaries[0]));
+  EXPECT_GT(std::stoll(all.at("committed")), 100) << r.describe();
+  EXPECT_EQ(all.at("errors"), "0") << r.describe();
+  return all;
 }
 
 // ------------------------------------------------------------ PostgreSQL

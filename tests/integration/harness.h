@@ -108,6 +108,12 @@ std::string write_csv(const Csv& csv);
 // The row of summary.csv with txn == "ALL" (the only one: one target, one group).
 std::map<std::string, std::string> summary_all_row(const Csv& summary);
 
+// Loads workloads/pgbench-tpcb.yaml into target and runs it for 3 s with 4
+// clients and no warm-up, from a temporary folder. Fails the test (and
+// returns {}) unless both exit 0, the run commits over 100 transactions and
+// has no error; otherwise returns the ALL row of its summary.csv.
+std::map<std::string, std::string> load_and_run_tpcb(const std::string& target);
+
 // ------------------------------------------------------------ PostgreSQL
 
 // The parts of a postgresql:// URI.
