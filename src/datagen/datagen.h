@@ -23,19 +23,28 @@ inline constexpr int64_t kChunkRows = 10'000;
 class TableGenerator {
  public:
   TableGenerator(const workload::TableData& data, double scale, uint64_t seed, int table_index);
+  // Source rows: the table's rows, or with `repeat:` the rows each repeated.
   int64_t rows() const { return rows_; }
   const std::vector<std::string>& columns() const { return columns_; }
-  // Replaces batch with rows [first, first + count).
+  // Replaces batch with the rows made from source rows [first, first + count).
   void generate(int64_t first, int64_t count, engine::RowBatch& batch) const;
 
  private:
+  // A let or column, ready to make values.
+  struct Made {
+    const workload::Column* column = nullptr;
+    workload::Distribution dist;  // distribution columns
+    uint64_t key_stream = 0;      // keyed columns: the stream's name
+  };
   const workload::TableData* data_;
   Value scale_;
   uint64_t seed_;
   int table_index_;
   int64_t rows_ = 0;
   std::vector<std::string> columns_;
-  std::vector<workload::Distribution> dists_;  // per column (unused for non-distribution columns)
+  std::vector<Made> made_;  // the lets, then the columns
+
+  void make(const Made& m, workload::Rng& chunk_rng, int64_t row, Value* slots, Value& v) const;
 };
 
 struct LoadOptions {

@@ -1,8 +1,28 @@
-// Row generation: row i of a table is a function of (seed, table, i's chunk),
-// never of which job made it.
+// Row generation: the rows made from source row i of a data entry are a
+// function of (seed, table, i's chunk), never of which job made them.
 #include "datagen.h"
 
 namespace oltap::datagen {
+namespace {
+
+// Slots the expressions see, in the order parse.cc resolved them.
+constexpr int kScaleSlot = 0, kRowSlot = 1, kItemSlot = 2, kFirstNamed = 3;
+
+// FNV-1a: a keyed column's stream is named by its column name.
+uint64_t name_hash(const std::string& s) {
+  uint64_t h = 0xcbf29ce484222325ULL;
+  for (unsigned char c : s) h = (h ^ c) * 0x100000001b3ULL;
+  return h;
+}
+
+void copy_into(Value& to, const Value& from) {
+  to.kind = from.kind;
+  to.i = from.i;
+  to.d = from.d;
+  if (from.kind == Value::Kind::kText) to.s.assign(from.s);
+}
+
+}  // namespace
 
 Value scale_value(double scale) {
   if (scale == static_cast<double>(static_cast<int64_t>(scale)))
@@ -17,69 +37,93 @@ TableGenerator::TableGenerator(const workload::TableData& data, double scale, ui
     throw workload::error_at(data.rows.mark(), "rows of " + data.table + " must be 0 or more");
   rows_ = static_cast<int64_t>(n.as_double());
   std::map<std::string, Value> names = {{"scale", scale_}};
+  auto add = [&](const workload::Column& c) {
+    Made m;
+    m.column = &c;
+    if (c.kind == workload::Column::Kind::kDist) {
+      // Data is generated with the load's NURand C (clause 2.1.6), runs with their own.
+      const workload::DistSpec& nurand =
+          c.dist.kind == workload::Distribution::Kind::kSyllables && !c.dist.inner.empty() ? c.dist.inner[0]
+                                                                                           : c.dist;
+      int64_t nurand_c = 0;
+      if (nurand.kind == workload::Distribution::Kind::kNURand)
+        nurand_c = workload::nurand_load_constant(workload::eval_with(nurand.args[0], names).as_int());
+      m.dist = workload::make_distribution(c.dist, names, nurand_c);
+    }
+    if (c.key) m.key_stream = name_hash(c.name);
+    made_.push_back(std::move(m));
+  };
+  for (const auto& c : data.lets) add(c);
   for (const auto& c : data.columns) {
     columns_.push_back(c.name);
-    dists_.push_back(c.kind == workload::Column::Kind::kDist ? workload::make_distribution(c.dist, names)
-                                                             : workload::Distribution::constant(Value()));
+    add(c);
+  }
+}
+
+void TableGenerator::make(const Made& m, workload::Rng& chunk_rng, int64_t row, Value* slots,
+                          Value& v) const {
+  const workload::Column& col = *m.column;
+  switch (col.kind) {
+    case workload::Column::Kind::kSequence:
+      v.set_int(col.seq_start + row);
+      return;
+    case workload::Column::Kind::kNull:
+      v.set_null();
+      return;
+    case workload::Column::Kind::kExpr:
+      copy_into(v, col.expr.eval(slots));
+      return;
+    case workload::Column::Kind::kDist:
+      break;
+  }
+  if (col.dist.number) {
+    m.dist.spell(col.dist.number->eval(slots).as_int(), v);
+    return;
+  }
+  workload::SequenceCursor cur{row, 1};
+  if (col.key) {
+    workload::Rng keyed(
+        workload::derive_seed(seed_, m.key_stream, static_cast<uint64_t>(col.key->eval(slots).as_int())));
+    m.dist.draw(keyed, cur, v);
+  } else {
+    m.dist.draw(chunk_rng, cur, v);
   }
 }
 
 void TableGenerator::generate(int64_t first, int64_t count, engine::RowBatch& batch) const {
+  const int nlet = static_cast<int>(data_->lets.size());
   const int ncol = static_cast<int>(columns_.size());
   batch.columns = ncol;
-  batch.rows = static_cast<size_t>(count);
-  if (batch.cells.size() < batch.rows * ncol) batch.cells.resize(batch.rows * ncol);
-  // Slots the expressions see: scale, row, then the columns of this row.
-  std::vector<Value> slots(2 + ncol);
-  slots[0] = scale_;
-  int64_t chunk = -1;
-  workload::Rng rng;
-  for (int64_t r = 0; r < count; ++r) {
-    int64_t row = first + r;
-    if (row / kChunkRows != chunk) {
-      chunk = row / kChunkRows;
+  batch.rows = 0;
+  std::vector<Value> slots(kFirstNamed + nlet + ncol);
+  slots[kScaleSlot] = scale_;
+  slots[kItemSlot].set_int(1);
+  // Generation starts at the chunk's first row so that the chunk's random
+  // stream reaches `first` in the same state whatever the split.
+  const int64_t chunk = first / kChunkRows;
+  workload::Rng rng(
+      workload::derive_seed(seed_, static_cast<uint64_t>(table_index_) + 1, static_cast<uint64_t>(chunk)));
+  for (int64_t row = chunk * kChunkRows; row < first + count; ++row) {
+    if (row / kChunkRows != chunk && row % kChunkRows == 0)
       rng = workload::Rng(workload::derive_seed(seed_, static_cast<uint64_t>(table_index_) + 1,
-                                                static_cast<uint64_t>(chunk)));
-      // Skip to this row's place in its chunk so any split gives the same rows.
-      for (int64_t skip = chunk * kChunkRows; skip < row; ++skip) {
-        for (int c = 0; c < ncol; ++c) {
-          if (data_->columns[c].kind == workload::Column::Kind::kDist) {
-            workload::SequenceCursor cur{skip, 1};
-            dists_[c].draw(rng, cur, slots[2 + c]);
-          }
-        }
-      }
+                                                static_cast<uint64_t>(row / kChunkRows)));
+    slots[kRowSlot].set_int(row);
+    for (int l = 0; l < nlet; ++l) make(made_[l], rng, row, slots.data(), slots[kFirstNamed + l]);
+    int64_t items = 1;
+    if (data_->repeat) {
+      Value n = data_->repeat->eval(slots.data());
+      items = n.kind == Value::Kind::kNull ? 0 : std::max<int64_t>(0, n.as_int());
     }
-    slots[1].set_int(row);
-    for (int c = 0; c < ncol; ++c) {
-      const workload::Column& col = data_->columns[c];
-      Value& v = slots[2 + c];
-      switch (col.kind) {
-        case workload::Column::Kind::kSequence:
-          v.set_int(col.seq_start + row);
-          break;
-        case workload::Column::Kind::kNull:
-          v.set_null();
-          break;
-        case workload::Column::Kind::kExpr: {
-          Value x = col.expr.eval(slots.data());
-          v.kind = x.kind;
-          v.i = x.i;
-          v.d = x.d;
-          if (x.kind == Value::Kind::kText) v.s.assign(x.s);
-          break;
-        }
-        case workload::Column::Kind::kDist: {
-          workload::SequenceCursor cur{row, 1};
-          dists_[c].draw(rng, cur, v);
-          break;
-        }
-      }
-      Value& cell = batch.cells[static_cast<size_t>(r) * ncol + c];
-      cell.kind = v.kind;
-      cell.i = v.i;
-      cell.d = v.d;
-      if (v.kind == Value::Kind::kText) cell.s.assign(v.s);
+    const bool keep = row >= first;
+    for (int64_t item = 1; item <= items; ++item) {
+      slots[kItemSlot].set_int(item);
+      for (int c = 0; c < ncol; ++c)
+        make(made_[nlet + c], rng, row, slots.data(), slots[kFirstNamed + nlet + c]);
+      if (!keep) continue;
+      size_t at = batch.rows * ncol;
+      if (batch.cells.size() < at + ncol) batch.cells.resize(at + ncol);
+      for (int c = 0; c < ncol; ++c) copy_into(batch.cells[at + c], slots[kFirstNamed + nlet + c]);
+      ++batch.rows;
     }
   }
 }

@@ -67,6 +67,7 @@ LoadReport load(const workload::Spec& spec, const engine::Target& target, const 
     const int64_t rows = gen.rows();
     const int64_t chunks = (rows + kChunkRows - 1) / kChunkRows;
     std::atomic<int64_t> next_chunk{0};
+    std::atomic<int64_t> made{0};  // rows written: more than the source rows with repeat
     std::vector<std::string> failures(jobs);
     auto job = [&](int j) {
       try {
@@ -75,6 +76,7 @@ LoadReport load(const workload::Spec& spec, const engine::Target& target, const 
           if (c >= chunks) return false;
           int64_t first = c * kChunkRows;
           gen.generate(first, std::min(kChunkRows, rows - first), batch);
+          made.fetch_add(static_cast<int64_t>(batch.rows));
           return true;
         });
       } catch (const std::exception& e) {
@@ -89,8 +91,8 @@ LoadReport load(const workload::Spec& spec, const engine::Target& target, const 
     for (auto& t : threads) t.join();
     for (const auto& f : failures)
       if (!f.empty()) throw Error(ErrorClass::kFatal, f);
-    report.tables.push_back({data.table, rows, seconds_since(tt)});
-    progress(fmt::format("loaded {}: {} rows in {:.2f} s", data.table, rows, seconds_since(tt)));
+    report.tables.push_back({data.table, made.load(), seconds_since(tt)});
+    progress(fmt::format("loaded {}: {} rows in {:.2f} s", data.table, made.load(), seconds_since(tt)));
   }
   const std::string* after = key_value ? nullptr : spec.after_load.for_dialect(dialect);
   if (after) {

@@ -98,7 +98,4 @@ bool stop_requested() noexcept;
 void request_stop() noexcept;
 void reset_stop() noexcept;
 
-// The NURand C constant a run uses for a given A (TPC-C 2.1.6), from its seed.
-int64_t nurand_constant(uint64_t seed, int64_t a);
-
 }  // namespace oltap::run

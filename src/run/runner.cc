@@ -23,11 +23,6 @@ int64_t unix_ms() {
 
 }  // namespace
 
-int64_t nurand_constant(uint64_t seed, int64_t a) {
-  workload::Rng rng(workload::derive_seed(seed, 0x4e55'5241'4e44ULL, static_cast<uint64_t>(a)));
-  return rng.uniform(0, a);
-}
-
 Plan compile_plan(const workload::Spec& spec, const std::string& dialect, engine::Kind kind,
                   const Options& o) {
   Plan plan;
@@ -57,7 +52,7 @@ Plan compile_plan(const workload::Spec& spec, const std::string& dialect, engine
       const workload::DistSpec& nurand =
           p.dist.kind == workload::Distribution::Kind::kSyllables ? p.dist.inner.at(0) : p.dist;
       if (nurand.kind == workload::Distribution::Kind::kNURand)
-        c = nurand_constant(o.seed, workload::eval_with(nurand.args[0], names).as_int());
+        c = workload::nurand_run_constant(o.seed, workload::eval_with(nurand.args[0], names).as_int());
       plan.params.push_back(workload::make_distribution(p.dist, names, c));
     }
     slot[p.name] = index;

@@ -179,6 +179,16 @@ Distribution Distribution::syllables(const Distribution& number, std::vector<std
   return d;
 }
 
+void Distribution::spell(int64_t n, Value& out) const noexcept {
+  if (n < 0) n = -n;
+  // Digits from the most significant; the text is rebuilt in place.
+  int64_t scale = 1;
+  for (int i = 1; i < min_len_; ++i) scale *= 10;
+  out.kind = Value::Kind::kText;
+  out.s.clear();
+  for (int64_t p = scale; p > 0; p /= 10) out.s += syllables_[static_cast<size_t>((n / p) % 10)];
+}
+
 Distribution Distribution::scrambled_zipfian(int64_t lo, int64_t hi, double theta) {
   Distribution d = zipfian(lo, hi, theta);
   d.scrambled_ = true;
@@ -195,6 +205,21 @@ Distribution Distribution::latest(int64_t lo, int64_t seq_start, int64_t seq_ste
   d.hi_ = seq_start - 1;  // the newest value before the sequence hands out any
   d.a_ = seq_step;
   return d;
+}
+
+int64_t nurand_load_constant(int64_t a) noexcept {
+  Rng rng(derive_seed(0x4c4f4144ULL, static_cast<uint64_t>(a)));
+  return a <= 0 ? 0 : rng.uniform(0, a);
+}
+
+int64_t nurand_run_constant(uint64_t seed, int64_t a) noexcept {
+  Rng rng(derive_seed(seed, 0x4e55'5241'4e44ULL, static_cast<uint64_t>(a)));
+  if (a != 255) return a <= 0 ? 0 : rng.uniform(0, a);
+  int64_t delta;
+  do delta = rng.uniform(65, 119);
+  while (delta == 96 || delta == 112);
+  int64_t load = nurand_load_constant(a);
+  return load + delta <= a ? load + delta : load - delta;
 }
 
 Distribution Distribution::nurand(int64_t a, int64_t lo, int64_t hi, int64_t c) {
@@ -382,14 +407,7 @@ void Distribution::draw_once(Rng& rng, SequenceCursor& seq, Value& out) const no
     case Kind::kSyllables: {
       Value number;
       inner_[0].draw(rng, seq, number);
-      int64_t n = number.as_int();
-      if (n < 0) n = -n;
-      // Digits from the most significant; the text is rebuilt in place.
-      int64_t scale = 1;
-      for (int i = 1; i < min_len_; ++i) scale *= 10;
-      out.kind = Value::Kind::kText;
-      out.s.clear();
-      for (int64_t p = scale; p > 0; p /= 10) out.s += syllables_[static_cast<size_t>((n / p) % 10)];
+      spell(number.as_int(), out);
       return;
     }
     case Kind::kChoice: {

@@ -37,7 +37,8 @@ enum class Op : uint8_t {
   kNot,
   kMin,
   kMax,
-  kAbs
+  kAbs,
+  kIf  // if(c, a, b): pops three
 };
 
 struct Instr {
@@ -158,6 +159,9 @@ class Parser {
       case Op::kNeg:
       case Op::kNot:
       case Op::kAbs:
+        break;
+      case Op::kIf:
+        depth_ -= 2;
         break;
       default:
         --depth_;
@@ -317,8 +321,10 @@ class Parser {
           op = Op::kMax, want = 2;
         else if (name == "abs")
           op = Op::kAbs, want = 1;
+        else if (name == "if")
+          op = Op::kIf, want = 3;
         else
-          fail("unknown function '" + name + "' (known: min, max, abs)");
+          fail("unknown function '" + name + "' (known: min, max, abs, if)");
         int got = 0;
         if (!eat(")")) {
           do {
@@ -422,6 +428,15 @@ Value Expr::eval(const Value* slots) const noexcept {
         Cell& a = stack[sp - 1];
         if (!a.is_null)
           a = a.is_int && !a.is_text ? int_cell(a.i < 0 ? -a.i : a.i) : real_cell(std::fabs(a.num()));
+        break;
+      }
+      case Op::kIf: {
+        // Both branches were evaluated; keep the one the condition picks.
+        sp -= 2;
+        if (!truthy(stack[sp - 1]))
+          stack[sp - 1] = stack[sp + 1];
+        else
+          stack[sp - 1] = stack[sp];
         break;
       }
       default: {

@@ -50,9 +50,16 @@ std::vector<Expr> read_bounds(const YamlReader& r, const YAML::Node& n, size_t c
 }
 
 // A distribution given as a one-key mapping ({uniform: [1, 10]}) plus its options.
-DistSpec read_dist(const YamlReader& r, const YAML::Node& n, const std::string& owner) {
+// allow_key: a data column, which may also say `key:` beside its distribution.
+DistSpec read_dist(const YamlReader& r, const YAML::Node& n, const std::string& owner,
+                   bool allow_key = false) {
   DistSpec d;
   d.mark = r.mark(n);
+  auto check_keys = [&](const YAML::Node& map, std::initializer_list<const char*> allowed, const char*) {
+    std::vector<std::string> names(allowed.begin(), allowed.end());
+    if (allow_key) names.push_back("key");
+    r.check_keys(map, names, owner.c_str());
+  };
   std::string kind;
   for (auto it = n.begin(); it != n.end(); ++it) {
     std::string k = r.str(it->first, "a distribution key");
@@ -74,7 +81,7 @@ DistSpec read_dist(const YamlReader& r, const YAML::Node& n, const std::string& 
   YAML::Node v = n[kind];
   using K = Distribution::Kind;
   if (kind == "const") {
-    r.check_keys(n, {"const"}, owner.c_str());
+    check_keys(n, {"const"}, owner.c_str());
     d.kind = K::kConst;
     if (v.IsScalar() && v.Tag() != "!") {
       d.args.push_back(r.expr(v, "const"));
@@ -82,36 +89,36 @@ DistSpec read_dist(const YamlReader& r, const YAML::Node& n, const std::string& 
       d.args.push_back(Expr::constant(r.value(v)));
     }
   } else if (kind == "uniform") {
-    r.check_keys(n, {"uniform", "distinct"}, owner.c_str());
+    check_keys(n, {"uniform", "distinct"}, owner.c_str());
     d.kind = K::kUniform;
     d.args = read_bounds(r, v, 2, "uniform");
     for (const auto& e : v)
       if (e.Scalar().find('.') != std::string::npos) d.kind = K::kUniformReal;
   } else if (kind == "zipfian") {
-    r.check_keys(n, {"zipfian", "theta", "scrambled", "distinct"}, owner.c_str());
+    check_keys(n, {"zipfian", "theta", "scrambled", "distinct"}, owner.c_str());
     d.kind = K::kZipfian;
     d.args = read_bounds(r, v, 2, "zipfian");
     if (n["theta"]) d.theta = r.number(n["theta"], "theta");
     if (d.theta <= 0) r.fail(n["theta"], "theta must be above 0");
     if (n["scrambled"]) d.scrambled = r.boolean(n["scrambled"], "scrambled");
   } else if (kind == "latest") {
-    r.check_keys(n, {"latest", "lo", "theta"}, owner.c_str());
+    check_keys(n, {"latest", "lo", "theta"}, owner.c_str());
     d.kind = K::kLatest;
     d.source = r.str(v, "latest (the name of a seq parameter)");
     d.args.push_back(n["lo"] ? r.expr(n["lo"], "lo") : Expr::constant(Value::of_int(1)));
     if (n["theta"]) d.theta = r.number(n["theta"], "theta");
     if (d.theta <= 0) r.fail(n["theta"], "theta must be above 0");
   } else if (kind == "nurand") {
-    r.check_keys(n, {"nurand", "distinct"}, owner.c_str());
+    check_keys(n, {"nurand", "distinct"}, owner.c_str());
     d.kind = K::kNURand;
     d.args = read_bounds(r, v, 3, "nurand ([A, min, max])");
   } else if (kind == "seq") {
-    r.check_keys(n, {"seq", "step"}, owner.c_str());
+    check_keys(n, {"seq", "step"}, owner.c_str());
     d.kind = K::kSequence;
     d.args.push_back(r.expr(v, "seq"));
     d.args.push_back(n["step"] ? r.expr(n["step"], "step") : Expr::constant(Value::of_int(1)));
   } else if (kind == "string") {
-    r.check_keys(n, {"string", "charset"}, owner.c_str());
+    check_keys(n, {"string", "charset"}, owner.c_str());
     d.kind = K::kString;
     if (v.IsScalar()) {
       Expr e = r.expr(v, "string length");
@@ -122,10 +129,16 @@ DistSpec read_dist(const YamlReader& r, const YAML::Node& n, const std::string& 
     d.charset = n["charset"] ? r.str(n["charset"], "charset") : std::string(kAlphaNumeric);
     if (d.charset.empty()) r.fail(n["charset"], "charset must not be empty");
   } else if (kind == "syllables") {
-    r.check_keys(n, {"syllables", "from", "digits"}, owner.c_str());
+    check_keys(n, {"syllables", "from", "digits"}, owner.c_str());
     d.kind = K::kSyllables;
     r.expect_map(v, "syllables (the distribution of the number, e.g. {nurand: [255, 0, 999]})");
-    d.inner.push_back(read_dist(r, v, owner + "'s syllables number"));
+    if (v["expr"]) {
+      // Only data columns evaluate it (parameters are checked where they are read).
+      r.check_keys(v, {"expr"}, (owner + "'s syllables number").c_str());
+      d.number = r.expr(v["expr"], "expr");
+    } else {
+      d.inner.push_back(read_dist(r, v, owner + "'s syllables number"));
+    }
     if (n["from"]) {
       r.expect_seq(n["from"], "from");
       for (const auto& e : n["from"]) d.syllables.push_back(r.str(e, "a syllable"));
@@ -136,7 +149,7 @@ DistSpec read_dist(const YamlReader& r, const YAML::Node& n, const std::string& 
     }
     if (n["digits"]) d.digits = static_cast<int>(r.integer(n["digits"], "digits"));
   } else if (kind == "choice") {
-    r.check_keys(n, {"choice", "weights"}, owner.c_str());
+    check_keys(n, {"choice", "weights"}, owner.c_str());
     d.kind = K::kChoice;
     r.expect_seq(v, "choice");
     if (v.size() == 0) r.fail(v, "choice needs at least one option");
@@ -195,7 +208,8 @@ Column read_column(const YamlReader& r, const std::string& name, const YAML::Nod
     return c;
   }
   c.kind = Column::Kind::kDist;
-  c.dist = read_dist(r, n, "column " + name);
+  c.dist = read_dist(r, n, "column " + name, true);
+  if (n["key"]) c.key = r.expr(n["key"], "key");
   return c;
 }
 
@@ -364,7 +378,7 @@ Spec parse_spec(const std::string& text, const std::string& file) {
     r.expect_seq(root["data"], "data");
     for (const auto& t : root["data"]) {
       r.expect_map(t, "a data entry");
-      r.check_keys(t, {"table", "rows", "columns", "redis"}, "a data entry");
+      r.check_keys(t, {"table", "rows", "repeat", "let", "columns", "redis"}, "a data entry");
       TableData td;
       td.mark = r.mark(t);
       if (!t["table"]) r.fail(t, "a data entry needs 'table'");
@@ -383,25 +397,43 @@ Spec parse_spec(const std::string& text, const std::string& file) {
       td.rows.resolve([](const std::string& n) { return n == "scale" ? 0 : -1; });
       if (!t["columns"]) r.fail(t, "data for " + td.table + " needs 'columns'");
       r.expect_map(t["columns"], "columns");
-      std::vector<std::string> earlier = {"scale", "row"};
-      for (auto it = t["columns"].begin(); it != t["columns"].end(); ++it) {
-        Column c = read_column(r, r.str(it->first, "a column name"), it->second);
-        for (const auto& other : td.columns)
-          if (other.name == c.name)
-            r.fail(it->first, "column '" + c.name + "' of " + td.table + " is defined twice");
-        // Expressions may use scale, row (0-based) and earlier columns.
-        auto slot_of = [&](const std::string& n) {
-          for (size_t k = 0; k < earlier.size(); ++k)
-            if (earlier[k] == n) return static_cast<int>(k);
-          return -1;
-        };
-        if (c.kind == Column::Kind::kExpr) c.expr.resolve(slot_of);
-        for (auto& a : c.dist.args) a.resolve(slot_of);
-        for (auto& in : c.dist.inner)
-          for (auto& a : in.args) a.resolve(slot_of);
-        earlier.push_back(c.name);
-        td.columns.push_back(std::move(c));
+      // The generator's slots: scale, row (0-based), item (1..repeat; only
+      // with repeat), the lets, then the columns, each seeing those before it.
+      std::vector<std::string> earlier = {"scale", "row", t["repeat"] ? "item" : ""};
+      auto slot_of = [&](const std::string& n) {
+        for (size_t k = 0; k < earlier.size(); ++k)
+          if (earlier[k] == n) return static_cast<int>(k);
+        return -1;
+      };
+      auto read_columns = [&](const YAML::Node& map, std::vector<Column>& out, const char* what) {
+        for (auto it = map.begin(); it != map.end(); ++it) {
+          Column c = read_column(r, r.str(it->first, "a column name"), it->second);
+          for (const auto& other : earlier)
+            if (other == c.name)
+              r.fail(it->first, std::string(what) + " '" + c.name + "' of " + td.table +
+                                    " is defined twice or hides a name");
+          if (c.kind == Column::Kind::kExpr) c.expr.resolve(slot_of);
+          if (c.key) c.key->resolve(slot_of);
+          if (c.dist.number) c.dist.number->resolve(slot_of);
+          for (auto& a : c.dist.args) a.resolve(slot_of);
+          for (auto& in : c.dist.inner)
+            for (auto& a : in.args) a.resolve(slot_of);
+          earlier.push_back(c.name);
+          out.push_back(std::move(c));
+        }
+      };
+      if (t["let"]) {
+        r.expect_map(t["let"], "let");
+        read_columns(t["let"], td.lets, "let");
       }
+      if (t["repeat"]) {
+        // Evaluated once per row, before item exists.
+        td.repeat = r.expr(t["repeat"], "repeat");
+        earlier[2] = "";
+        td.repeat->resolve(slot_of);
+        earlier[2] = "item";
+      }
+      read_columns(t["columns"], td.columns, "column");
       if (!td.redis_key.empty()) {
         auto is_column = [&](const std::string& n) {
           for (const auto& c : td.columns)
@@ -434,6 +466,10 @@ Spec parse_spec(const std::string& text, const std::string& file) {
       if (spec.find_parameter(p.name)) r.fail(it->first, "parameter '" + p.name + "' is defined twice");
       r.expect_map(it->second, ("parameter " + p.name).c_str());
       p.dist = read_dist(r, it->second, "parameter " + p.name);
+      if (p.dist.number)
+        r.fail(it->second["syllables"],
+               "a parameter's syllables number must be a distribution; {expr: ...} "
+               "is for data columns");
       if (p.dist.kind == Distribution::Kind::kLatest) {
         const Parameter* src = spec.find_parameter(p.dist.source);
         if (!src || src->dist.kind != Distribution::Kind::kSequence)

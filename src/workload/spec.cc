@@ -119,6 +119,9 @@ static Distribution build_distribution(const DistSpec& d, const std::map<std::st
       case K::kChoice:
         return Distribution::choice(d.options, d.weights);
       case K::kSyllables: {
+        // A number given as an expression is the generator's to evaluate and spell().
+        if (d.number)
+          return Distribution::syllables(Distribution::constant(Value::of_int(0)), d.syllables, d.digits);
         const DistSpec& in = d.inner.at(0);
         return Distribution::syllables(make_distribution(in, names, nurand_c), d.syllables, d.digits);
       }

@@ -51,6 +51,13 @@ struct SequenceCursor {
   int drawn_count = 0;
 };
 
+// NURand's C constants (TPC-C clause 2.1.6). Data is generated with a fixed
+// C per A; a run draws its own C from the run's seed, and for A = 255 keeps
+// |C_run - C_load| within [65, 119] and away from 96 and 112 (clause 2.1.6.1),
+// so the last names a run asks for differ from the loaded ones' skew.
+int64_t nurand_load_constant(int64_t a) noexcept;
+int64_t nurand_run_constant(uint64_t seed, int64_t a) noexcept;
+
 // One parameter's distribution, with its bounds already evaluated.
 class Distribution {
  public:
@@ -97,6 +104,9 @@ class Distribution {
   // Draws the next value into out. Allocates nothing once out's text buffer
   // has grown to the longest string drawn.
   void draw(Rng& rng, SequenceCursor& seq, Value& out) const noexcept;
+  // Syllables: writes the text of number n (the data generator's names
+  // spelled from an expression, such as TPC-C's first 1000 customers).
+  void spell(int64_t n, Value& out) const noexcept;
   // Makes an integer distribution draw no value twice until seq.drawn_count
   // is reset (the runner does at each transaction): TPC-C's distinct items.
   void set_distinct(bool on) noexcept { distinct_ = on; }
@@ -150,7 +160,7 @@ Error error_at(const Mark& m, const std::string& message);
 // An arithmetic expression over numbers and names (`100000 * scale`,
 // `(aid - 1) / 100000 + 1`): + - * / % with integer division when both
 // sides are integers, parentheses, unary minus, comparisons (= != < <= > >=),
-// `and`, `or`, `not`, and the functions min, max, abs.
+// `and`, `or`, `not`, and the functions min, max, abs and if(cond, a, b).
 class Expr {
  public:
   Expr();
@@ -214,6 +224,7 @@ struct DistSpec {
   bool scrambled = false;              // zipfian
   std::string source;                  // latest: the sequence parameter it follows
   std::vector<DistSpec> inner;         // syllables: the number's distribution
+  std::optional<Expr> number;          // syllables in data: the number as an expression instead
   std::vector<std::string> syllables;  // syllables: the ten syllables
   int digits = 3;                      // syllables
   bool distinct = false;               // no repeats within a transaction (uniform, zipfian, nurand)
@@ -232,6 +243,10 @@ struct Column {
   int64_t seq_start = 1;  // kSequence: row i (0-based) gets seq_start + i
   Expr expr;              // kExpr
   DistSpec dist;          // kDist
+  // kDist: draw from a stream of (load seed, column name, key's value) rather
+  // than the chunk's, so another table's column of the same name and key
+  // gets the same values (orders.o_ol_cnt and order_line's count of lines).
+  std::optional<Expr> key;
   Mark mark;
 };
 
@@ -243,6 +258,13 @@ struct TableData {
   std::string redis_value;
   std::string redis_index;  // a sorted set of the keys, scored by the first column
   Expr rows;
+  // Values computed once per row before the columns, used by them and not
+  // loaded (`let:`).
+  std::vector<Column> lets;
+  // Each of `rows` becomes this many rows (an expression of scale, row and
+  // the lets), whose columns see `item` = 1..n: order_line's 5 to 15 lines
+  // per order.
+  std::optional<Expr> repeat;
   std::vector<Column> columns;
   Mark mark;
 };

@@ -27,7 +27,11 @@ Mark YamlReader::key_mark(const YAML::Node& map, const std::string& key) const {
 
 void YamlReader::check_keys(const YAML::Node& map, std::initializer_list<const char*> allowed,
                             const char* what) const {
-  std::vector<std::string> names(allowed.begin(), allowed.end());
+  check_keys(map, std::vector<std::string>(allowed.begin(), allowed.end()), what);
+}
+
+void YamlReader::check_keys(const YAML::Node& map, const std::vector<std::string>& names,
+                            const char* what) const {
   std::vector<std::string> seen;
   for (auto it = map.begin(); it != map.end(); ++it) {
     if (!it->first.IsScalar()) fail(it->first, std::string("a key of ") + what + " must be a plain word");

@@ -20,6 +20,7 @@ class YamlReader {
 
   // Refuses keys of map that are not in allowed, suggesting the closest one.
   void check_keys(const YAML::Node& map, std::initializer_list<const char*> allowed, const char* what) const;
+  void check_keys(const YAML::Node& map, const std::vector<std::string>& allowed, const char* what) const;
   void expect_map(const YAML::Node& n, const char* what) const;
   void expect_seq(const YAML::Node& n, const char* what) const;
 

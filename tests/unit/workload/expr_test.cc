@@ -162,10 +162,19 @@ TEST(Expr, MinMaxAbs) {
   EXPECT_EQ(eval_int("max(min(10, 20), 5) * 2"), 20);
 }
 
+TEST(Expr, IfPicksABranchByTheCondition) {
+  EXPECT_EQ(eval_int("if(1 < 2, 10, 20)"), 10);
+  EXPECT_EQ(eval_int("if(1 > 2, 10, 20)"), 20);
+  EXPECT_EQ(eval_int("if(0, 1, if(1, 2, 3)) + 1"), 3);
+  EXPECT_EQ(eval("if('', 'a', 'b')").s, "b");
+  std::string msg = parse_error("if(1, 2)");
+  EXPECT_NE(msg.find("if takes 3 argument(s), got 2"), std::string::npos) << msg;
+}
+
 TEST(Expr, UnknownFunctionListsTheKnownOnes) {
   std::string msg = parse_error("sqrt(4)");
   EXPECT_NE(msg.find("unknown function 'sqrt'"), std::string::npos) << msg;
-  EXPECT_NE(msg.find("min, max, abs"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("min, max, abs, if"), std::string::npos) << msg;
 }
 
 TEST(Expr, FunctionWithWrongArgumentCount) {

@@ -258,8 +258,9 @@ TEST(ParseSpec, DataColumnsKeepTheirKindsInOrder) {
 TEST(ParseSpec, ColumnExpressionsSeeScaleRowAndEarlierColumns) {
   Spec s = parse(kFull);
   const Column& half = s.data[0].columns[2];
-  // Slots: scale, row, then the columns in order (id, price, ...).
-  std::vector<Value> slots = {Value::of_int(1), Value::of_int(0), Value::of_int(41), Value::of_int(7)};
+  // Slots: scale, row, item, then the columns in order (id, price, ...).
+  std::vector<Value> slots = {Value::of_int(1), Value::of_int(0), Value::of_int(1), Value::of_int(41),
+                              Value::of_int(7)};
   EXPECT_EQ(half.expr.eval(slots.data()).as_int(), 20);
 }
 

@@ -1,0 +1,148 @@
+// The data generator without a database: rows are a function of the seed and
+// the source row, whatever the split; lets, repeat, keyed columns and
+// syllables spelled from an expression.
+#include <gtest/gtest.h>
+
+#include <map>
+#include <set>
+
+#include "datagen/datagen.h"
+
+using oltap::Value;
+using oltap::datagen::kChunkRows;
+using oltap::datagen::TableGenerator;
+using oltap::engine::RowBatch;
+using oltap::workload::parse_spec;
+using oltap::workload::Spec;
+
+namespace {
+
+Spec parse(const std::string& data) {
+  return parse_spec(
+      "name: t\ndata:\n" + data + "transactions:\n  - name: x\n    steps:\n      - sql: SELECT 1\n",
+      "t.yaml");
+}
+
+// Rows [first, first + count) as text lines "a|b|c".
+std::vector<std::string> rows_of(const TableGenerator& g, int64_t first, int64_t count) {
+  RowBatch b;
+  g.generate(first, count, b);
+  std::vector<std::string> out;
+  for (size_t r = 0; r < b.rows; ++r) {
+    std::string line;
+    for (int c = 0; c < b.columns; ++c) {
+      const Value& v = b.cells[r * b.columns + c];
+      line += (c ? "|" : "") + (v.kind == Value::Kind::kText ? v.s : std::to_string(v.as_int()));
+    }
+    out.push_back(line);
+  }
+  return out;
+}
+
+const char* kOrders =
+    "  - table: orders\n"
+    "    rows: 3 * scale * 10000\n"
+    "    columns:\n"
+    "      o_id: {expr: row + 1}\n"
+    "      o_ol_cnt: {uniform: [5, 15], key: row}\n"
+    "      o_note: {string: 4}\n"
+    "  - table: order_line\n"
+    "    rows: 3 * scale * 10000\n"
+    "    let:\n"
+    "      o_ol_cnt: {uniform: [5, 15], key: row}\n"
+    "    repeat: o_ol_cnt\n"
+    "    columns:\n"
+    "      ol_o_id: {expr: row + 1}\n"
+    "      ol_number: {expr: item}\n"
+    "      ol_amount: {uniform: [1, 9999]}\n";
+
+}  // namespace
+
+TEST(Generator, RowsDoNotDependOnHowTheyAreSplit) {
+  Spec s = parse(kOrders);
+  TableGenerator g(s.data[1], 1, 42, 1);
+  auto whole = rows_of(g, kChunkRows, kChunkRows);
+  // Starting mid-chunk replays the chunk's stream up to that row.
+  auto tail = rows_of(g, kChunkRows + 7, kChunkRows - 7);
+  ASSERT_FALSE(tail.empty());
+  EXPECT_EQ(std::vector<std::string>(whole.end() - static_cast<long>(tail.size()), whole.end()), tail);
+  // Across a chunk boundary, the second chunk's rows are its own stream's.
+  TableGenerator orders(s.data[0], 1, 42, 0);
+  auto across = rows_of(orders, kChunkRows - 1, 2);
+  EXPECT_EQ(across.at(1), rows_of(orders, kChunkRows, 3).at(0));
+}
+
+TEST(Generator, RepeatMakesAsManyRowsAsTheKeyedColumnOfTheParentSays) {
+  Spec s = parse(kOrders);
+  TableGenerator orders(s.data[0], 1, 7, 0), lines(s.data[1], 1, 7, 1);
+  // Only the loaded columns are columns; the let is not.
+  EXPECT_EQ(lines.columns(), (std::vector<std::string>{"ol_o_id", "ol_number", "ol_amount"}));
+  RowBatch ob, lb;
+  orders.generate(0, 2000, ob);
+  lines.generate(0, 2000, lb);
+  std::map<int64_t, int64_t> count_of, max_number;
+  std::set<int64_t> seen;
+  for (size_t r = 0; r < lb.rows; ++r) {
+    int64_t o = lb.cells[r * 3].as_int(), n = lb.cells[r * 3 + 1].as_int();
+    ++count_of[o];
+    max_number[o] = std::max(max_number[o], n);
+  }
+  int64_t total = 0;
+  std::set<int64_t> counts;
+  for (size_t r = 0; r < ob.rows; ++r) {
+    int64_t o = ob.cells[r * 3].as_int(), cnt = ob.cells[r * 3 + 1].as_int();
+    EXPECT_EQ(count_of[o], cnt) << "order " << o;
+    EXPECT_EQ(max_number[o], cnt) << "order " << o;  // numbered 1..cnt
+    counts.insert(cnt);
+    total += cnt;
+  }
+  EXPECT_EQ(static_cast<int64_t>(lb.rows), total);
+  EXPECT_EQ(*counts.begin(), 5);
+  EXPECT_EQ(*counts.rbegin(), 15);
+}
+
+TEST(Generator, KeyedColumnsFollowTheSeed) {
+  Spec s = parse(kOrders);
+  TableGenerator a(s.data[0], 1, 1, 0), b(s.data[0], 1, 2, 0);
+  RowBatch x, y;
+  a.generate(0, 200, x);
+  b.generate(0, 200, y);
+  int same = 0;
+  for (size_t r = 0; r < 200; ++r) same += x.cells[r * 3 + 1].as_int() == y.cells[r * 3 + 1].as_int();
+  EXPECT_LT(same, 60);  // 1 in 11 expected by chance
+}
+
+TEST(Generator, SyllablesSpelledFromAnExpressionAndIfPicksABranch) {
+  Spec s = parse(
+      "  - table: customer\n"
+      "    rows: 3000\n"
+      "    let:\n"
+      "      drawn: {nurand: [255, 0, 999]}\n"
+      "    columns:\n"
+      "      c_id: {expr: row % 3000 + 1}\n"
+      "      c_last: {syllables: {expr: 'if(c_id <= 1000, c_id - 1, drawn)'}}\n");
+  TableGenerator g(s.data[0], 1, 3, 0);
+  auto rows = rows_of(g, 0, 3000);
+  ASSERT_EQ(rows.size(), 3000u);
+  EXPECT_EQ(rows[0], "1|BARBARBAR");
+  EXPECT_EQ(rows[371], "372|PRICALLYOUGHT");
+  EXPECT_EQ(rows[999], "1000|EINGEINGEING");
+  std::set<std::string> later;
+  for (size_t i = 1000; i < rows.size(); ++i) later.insert(rows[i].substr(rows[i].find('|') + 1));
+  EXPECT_GT(later.size(), 200u);  // drawn, not the c_id's spelling
+}
+
+TEST(Generator, NURandLoadAndRunConstantsKeepTheirDistance) {
+  using oltap::workload::nurand_load_constant;
+  using oltap::workload::nurand_run_constant;
+  for (uint64_t seed = 1; seed < 200; ++seed) {
+    int64_t d = std::abs(nurand_run_constant(seed, 255) - nurand_load_constant(255));
+    EXPECT_GE(d, 65);
+    EXPECT_LE(d, 119);
+    EXPECT_NE(d, 96);
+    EXPECT_NE(d, 112);
+    int64_t c = nurand_run_constant(seed, 1023);
+    EXPECT_GE(c, 0);
+    EXPECT_LE(c, 1023);
+  }
+}
