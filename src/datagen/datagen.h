@@ -35,11 +35,13 @@ class TableGenerator {
     const workload::Column* column = nullptr;
     workload::Distribution dist;  // distribution columns
     uint64_t key_stream = 0;      // keyed columns: the stream's name
+    int64_t lo = 0, count = 0;    // permutations: the values lo .. lo + count - 1
   };
   const workload::TableData* data_;
   Value scale_;
   uint64_t seed_;
   int table_index_;
+  std::string load_time_;  // `load_time`: UTC, "YYYY-MM-DD HH:MM:SS"
   int64_t rows_ = 0;
   std::vector<std::string> columns_;
   std::vector<Made> made_;  // the lets, then the columns

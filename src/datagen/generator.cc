@@ -1,18 +1,49 @@
 // Row generation: the rows made from source row i of a data entry are a
 // function of (seed, table, i's chunk), never of which job made them.
+#include <ctime>
+
 #include "datagen.h"
 
 namespace oltap::datagen {
 namespace {
 
 // Slots the expressions see, in the order parse.cc resolved them.
-constexpr int kScaleSlot = 0, kRowSlot = 1, kItemSlot = 2, kFirstNamed = 3;
+constexpr int kScaleSlot = 0, kRowSlot = 1, kItemSlot = 2, kLoadTimeSlot = 3, kFirstNamed = 4;
 
 // FNV-1a: a keyed column's stream is named by its column name.
 uint64_t name_hash(const std::string& s) {
   uint64_t h = 0xcbf29ce484222325ULL;
   for (unsigned char c : s) h = (h ^ c) * 0x100000001b3ULL;
   return h;
+}
+
+// Position x of a pseudo-random permutation of [0, n) chosen by key: a
+// four-round Feistel network on the smallest even number of bits that holds
+// n, walking the cycle until the value falls inside [0, n).
+uint64_t permute(uint64_t x, uint64_t n, uint64_t key) {
+  int half = 1;
+  while ((uint64_t{1} << (2 * half)) < n) ++half;
+  const uint64_t mask = (uint64_t{1} << half) - 1;
+  do {
+    uint64_t l = x >> half, r = x & mask;
+    for (uint64_t round = 0; round < 4; ++round) {
+      uint64_t f = oltap::workload::derive_seed(key, round, r) & mask;
+      uint64_t next = l ^ f;
+      l = r;
+      r = next;
+    }
+    x = (l << half) | r;
+  } while (x >= n);
+  return x;
+}
+
+std::string utc_now() {
+  std::time_t t = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S", &tm);
+  return buf;
 }
 
 void copy_into(Value& to, const Value& from) {
@@ -31,7 +62,11 @@ Value scale_value(double scale) {
 }
 
 TableGenerator::TableGenerator(const workload::TableData& data, double scale, uint64_t seed, int table_index)
-    : data_(&data), scale_(scale_value(scale)), seed_(seed), table_index_(table_index) {
+    : data_(&data),
+      scale_(scale_value(scale)),
+      seed_(seed),
+      table_index_(table_index),
+      load_time_(utc_now()) {
   Value n = data.rows.eval(&scale_);
   if (n.kind == Value::Kind::kNull || n.as_double() < 0)
     throw workload::error_at(data.rows.mark(), "rows of " + data.table + " must be 0 or more");
@@ -50,7 +85,12 @@ TableGenerator::TableGenerator(const workload::TableData& data, double scale, ui
         nurand_c = workload::nurand_load_constant(workload::eval_with(nurand.args[0], names).as_int());
       m.dist = workload::make_distribution(c.dist, names, nurand_c);
     }
-    if (c.key) m.key_stream = name_hash(c.name);
+    if (c.key || c.kind == workload::Column::Kind::kPermutation) m.key_stream = name_hash(c.name);
+    if (c.kind == workload::Column::Kind::kPermutation) {
+      m.lo = workload::eval_with(c.lo, names).as_int();
+      m.count = workload::eval_with(c.hi, names).as_int() - m.lo + 1;
+      if (m.count < 1) throw workload::error_at(c.mark, "permutation of " + c.name + " has no values");
+    }
     made_.push_back(std::move(m));
   };
   for (const auto& c : data.lets) add(c);
@@ -73,6 +113,14 @@ void TableGenerator::make(const Made& m, workload::Rng& chunk_rng, int64_t row, 
     case workload::Column::Kind::kExpr:
       copy_into(v, col.expr.eval(slots));
       return;
+    case workload::Column::Kind::kPermutation: {
+      const uint64_t key = col.key ? static_cast<uint64_t>(col.key->eval(slots).as_int()) : 0;
+      const int64_t at = col.expr.eval(slots).as_int() % m.count;
+      v.set_int(m.lo + static_cast<int64_t>(permute(static_cast<uint64_t>(at < 0 ? at + m.count : at),
+                                                    static_cast<uint64_t>(m.count),
+                                                    workload::derive_seed(seed_, m.key_stream, key))));
+      return;
+    }
     case workload::Column::Kind::kDist:
       break;
   }
@@ -98,6 +146,7 @@ void TableGenerator::generate(int64_t first, int64_t count, engine::RowBatch& ba
   std::vector<Value> slots(kFirstNamed + nlet + ncol);
   slots[kScaleSlot] = scale_;
   slots[kItemSlot].set_int(1);
+  slots[kLoadTimeSlot] = Value::of_text(load_time_);
   // Generation starts at the chunk's first row so that the chunk's random
   // stream reaches `first` in the same state whatever the split.
   const int64_t chunk = first / kChunkRows;

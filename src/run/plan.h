@@ -28,6 +28,8 @@ struct StepPlan {
   int index_slot = -1;                  // bound to 1, 2, ... (-1: none)
   std::vector<int> redraw;              // parameters drawn anew each round
   std::vector<StepPlan> body;
+  // A let step instead: slots set from expressions, in order.
+  std::vector<std::pair<int, workload::Expr>> let;
 };
 
 struct TxnPlan {

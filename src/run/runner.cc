@@ -65,6 +65,8 @@ Plan compile_plan(const workload::Spec& spec, const std::string& dialect, engine
             if (!slot.count(n)) slot[n] = static_cast<int>(slot.size());
           if (s.loop && !s.loop->index.empty() && !slot.count(s.loop->index))
             slot[s.loop->index] = static_cast<int>(slot.size());
+          for (const auto& l : s.let)
+            if (!slot.count(l.first)) slot[l.first] = static_cast<int>(slot.size());
           add_bound(s.body);
         }
       };
@@ -114,6 +116,17 @@ Plan compile_plan(const workload::Spec& spec, const std::string& dialect, engine
                 if (!sp.body.empty()) out.push_back(std::move(sp));
                 continue;
               }
+              if (!s.let.empty()) {
+                // Engine-neutral: kept on every target.
+                for (const auto& [name, e] : s.let) {
+                  std::optional<workload::Expr> resolved;
+                  bind_slots(resolved, std::optional<workload::Expr>(e));
+                  sp.let.emplace_back(slot.at(name), std::move(*resolved));
+                }
+                bind_slots(sp.when, s.when);
+                out.push_back(std::move(sp));
+                continue;
+              }
               if (kind == engine::Kind::kKeyValue) {
                 if (s.redis.empty()) continue;
                 sp.command = s.redis;
@@ -143,8 +156,11 @@ Plan compile_plan(const workload::Spec& spec, const std::string& dialect, engine
       std::function<void(const std::vector<workload::Step>&)> draw_expr_params =
           [&](const std::vector<workload::Step>& steps) {
             for (const auto& s : steps) {
-              for (const auto* e : {s.when ? &*s.when : nullptr, s.rollback_if ? &*s.rollback_if : nullptr,
-                                    s.loop ? &s.loop->count : nullptr})
+              std::vector<const workload::Expr*> exprs = {s.when ? &*s.when : nullptr,
+                                                          s.rollback_if ? &*s.rollback_if : nullptr,
+                                                          s.loop ? &s.loop->count : nullptr};
+              for (const auto& l : s.let) exprs.push_back(&l.second);
+              for (const auto* e : exprs)
                 if (e)
                   for (const auto& n : e->names())
                     if (spec.find_parameter(n)) draw.insert(slot[n]);
@@ -156,6 +172,9 @@ Plan compile_plan(const workload::Spec& spec, const std::string& dialect, engine
         throw workload::error_at(
             t->mark, "transaction '" + t->name + "' has no step for a " + dialect + " target (" +
                          (kind == engine::Kind::kKeyValue ? "add `redis:` commands" : "add `sql:`") + ")");
+      if (std::all_of(tp.steps.begin(), tp.steps.end(), [](const StepPlan& sp) { return !sp.let.empty(); }))
+        throw workload::error_at(t->mark, "transaction '" + t->name + "' has only let steps for a " +
+                                              dialect + " target; it needs a statement");
       tp.wrapped = t->transaction.value_or(tp.steps.size() > 1 || tp.steps[0].is_loop);
       tp.draw.assign(draw.begin(), draw.end());
       sum += weight;

@@ -33,6 +33,17 @@ Status run_steps(Worker& w, const std::vector<StepPlan>& steps) noexcept {
   engine::Connection& c = *w.conn;
   for (const StepPlan& step : steps) {
     if (step.when && !workload::truthy(step.when->eval(w.slots.data()))) continue;
+    if (!step.let.empty()) {
+      for (const auto& [slot, e] : step.let) {
+        Value v = e.eval(w.slots.data());
+        Value& dst = w.slots[slot];
+        dst.kind = v.kind;
+        dst.i = v.i;
+        dst.d = v.d;
+        if (v.kind == Value::Kind::kText) dst.s.assign(v.s);
+      }
+      continue;
+    }
     if (step.is_loop) {
       const int64_t rounds = step.count->eval(w.slots.data()).as_int();
       for (int64_t i = 1; i <= rounds; ++i) {
@@ -114,6 +125,7 @@ void connect_worker(Worker& w) {
         prepare(s.body);
         continue;
       }
+      if (!s.let.empty()) continue;
       int id = s.command.empty() ? w.conn->prepare(s.sql, names) : w.conn->prepare_command(s.command, names);
       if (id != s.statement)
         throw Error(ErrorClass::kFatal, "internal: statement ids differ between connections");

@@ -261,6 +261,16 @@ Distribution Distribution::random_string(int min_len, int max_len, std::string c
   return d;
 }
 
+void Distribution::set_string_extras(std::string embed, double share, std::string suffix) {
+  if (!embed.empty() && static_cast<size_t>(min_len_) < embed.size())
+    bad_input("string: embed '" + embed + "' is longer than the shortest string (" +
+              std::to_string(min_len_) + ")");
+  if (share < 0 || share > 1) bad_input("string: the embed share must be within [0, 1]");
+  embed_ = std::move(embed);
+  embed_share_ = share;
+  suffix_ = std::move(suffix);
+}
+
 Distribution Distribution::choice(std::vector<Value> options, std::vector<double> weights) {
   if (options.empty()) bad_input("choice: no options given");
   // No weights at all means every option is equally likely.
@@ -402,6 +412,11 @@ void Distribution::draw_once(Rng& rng, SequenceCursor& seq, Value& out) const no
       out.kind = Value::Kind::kText;
       out.s.resize(len);  // within capacity once grown: no allocation
       for (char& ch : out.s) ch = charset_[static_cast<size_t>(rng.uniform(0, last))];
+      if (!embed_.empty() && rng.next_double() < embed_share_) {
+        const auto at = static_cast<size_t>(rng.uniform(0, static_cast<int64_t>(len - embed_.size())));
+        out.s.replace(at, embed_.size(), embed_);
+      }
+      if (!suffix_.empty()) out.s += suffix_;
       return;
     }
     case Kind::kSyllables: {

@@ -340,6 +340,7 @@ class Parser {
       }
       if (name == "true") return push_const(Value::of_int(1));
       if (name == "false") return push_const(Value::of_int(0));
+      if (name == "null") return push_const(Value());
       int idx = -1;
       for (size_t k = 0; k < out_.names.size(); ++k)
         if (out_.names[k] == name) idx = static_cast<int>(k);

@@ -118,7 +118,7 @@ DistSpec read_dist(const YamlReader& r, const YAML::Node& n, const std::string& 
     d.args.push_back(r.expr(v, "seq"));
     d.args.push_back(n["step"] ? r.expr(n["step"], "step") : Expr::constant(Value::of_int(1)));
   } else if (kind == "string") {
-    check_keys(n, {"string", "charset"}, owner.c_str());
+    check_keys(n, {"string", "charset", "embed", "suffix"}, owner.c_str());
     d.kind = K::kString;
     if (v.IsScalar()) {
       Expr e = r.expr(v, "string length");
@@ -128,6 +128,17 @@ DistSpec read_dist(const YamlReader& r, const YAML::Node& n, const std::string& 
     }
     d.charset = n["charset"] ? r.str(n["charset"], "charset") : std::string(kAlphaNumeric);
     if (d.charset.empty()) r.fail(n["charset"], "charset must not be empty");
+    if (n["embed"]) {
+      const YAML::Node& e = n["embed"];
+      r.expect_map(e, "embed (e.g. {text: ORIGINAL, share: 0.1})");
+      r.check_keys(e, {"text", "share"}, "embed");
+      if (!e["text"] || !e["share"]) r.fail(e, "embed needs 'text' and 'share'");
+      d.embed = r.str(e["text"], "text");
+      d.embed_share = r.number(e["share"], "share");
+      if (d.embed.empty()) r.fail(e["text"], "embed's text must not be empty");
+      if (d.embed_share < 0 || d.embed_share > 1) r.fail(e["share"], "share must be within [0, 1]");
+    }
+    if (n["suffix"]) d.suffix = r.str(n["suffix"], "suffix");
   } else if (kind == "syllables") {
     check_keys(n, {"syllables", "from", "digits"}, owner.c_str());
     d.kind = K::kSyllables;
@@ -201,6 +212,19 @@ Column read_column(const YamlReader& r, const std::string& name, const YAML::Nod
     c.kind = Column::Kind::kNull;
     return c;
   }
+  if (n["permutation"]) {
+    // Position `index` of a random permutation of [lo, hi]: TPC-C's O_C_ID.
+    r.check_keys(n, {"permutation", "index", "key"}, ("column " + name).c_str());
+    c.kind = Column::Kind::kPermutation;
+    const YAML::Node& b = n["permutation"];
+    if (!b.IsSequence() || b.size() != 2) r.fail(b, "permutation takes [lo, hi], e.g. [1, 3000]");
+    c.lo = r.expr(b[0], "permutation");
+    c.hi = r.expr(b[1], "permutation");
+    if (!n["index"]) r.fail(n, "permutation needs 'index', the 0-based position, e.g. row % 3000");
+    c.expr = r.expr(n["index"], "index");
+    if (n["key"]) c.key = r.expr(n["key"], "key");
+    return c;
+  }
   if (n["seq"] && !n["step"]) {
     r.check_keys(n, {"seq"}, ("column " + name).c_str());
     c.kind = Column::Kind::kSequence;
@@ -236,6 +260,17 @@ Step read_step(const YamlReader& r, const YAML::Node& n) {
     r.expect_seq(n["steps"], "steps");
     if (n["steps"].size() == 0) r.fail(n["steps"], "steps must not be empty");
     for (const auto& b : n["steps"]) s.body.push_back(read_step(r, b));
+    return s;
+  }
+  if (n["let"]) {
+    r.check_keys(n, {"let", "if"}, "a let step");
+    r.expect_map(n["let"], "let (names and their expressions, e.g. {total: \"price * quantity\"})");
+    Step s;
+    s.mark = r.mark(n);
+    for (auto it = n["let"].begin(); it != n["let"].end(); ++it)
+      s.let.emplace_back(r.str(it->first, "a name in let"), r.expr(it->second, "a let expression"));
+    if (s.let.empty()) r.fail(n["let"], "let needs at least one name");
+    if (n["if"]) s.when = r.expr(n["if"], "if");
     return s;
   }
   r.check_keys(n, {"sql", "redis", "into", "into_row", "if", "rollback_if"}, "a step");
@@ -286,7 +321,7 @@ void check_steps(const YamlReader& r, const Spec& spec, const Transaction& t, co
     std::string near = closest_match(name, cands);
     r.fail(at,
            what + " in transaction '" + t.name +
-               "' is neither a parameter nor bound by an earlier step's into" +
+               "' is neither a parameter nor bound by an earlier step (into, let or a loop index)" +
                (near.empty() ? std::string()
                              : "; did you mean " + shown_near + near + (shown_near == "'{" ? "}'?" : "'?")));
   };
@@ -309,6 +344,20 @@ void check_steps(const YamlReader& r, const Spec& spec, const Transaction& t, co
           r.fail(node["loop"]["redraw"], "redraw names '" + name + "', which is not a parameter");
       if (!s.loop->index.empty()) bound.insert(s.loop->index);
       check_steps(r, spec, t, s.body, node["steps"], bound);
+      ++i;
+      continue;
+    }
+    if (!s.let.empty()) {
+      check_expr(s.when, "if");
+      // Each name is bound for the expressions after it (its own may read its earlier value).
+      for (const auto& [name, e] : s.let) {
+        for (const auto& used : e.names())
+          if (!spec.find_parameter(used) && !bound.count(used))
+            unknown(node["let"][name], "'" + used + "' in let " + name, used, "'");
+        if (spec.find_parameter(name))
+          r.fail(node["let"], "let sets '" + name + "', which is a parameter; pick another name");
+        bound.insert(name);
+      }
       ++i;
       continue;
     }
@@ -398,8 +447,9 @@ Spec parse_spec(const std::string& text, const std::string& file) {
       if (!t["columns"]) r.fail(t, "data for " + td.table + " needs 'columns'");
       r.expect_map(t["columns"], "columns");
       // The generator's slots: scale, row (0-based), item (1..repeat; only
-      // with repeat), the lets, then the columns, each seeing those before it.
-      std::vector<std::string> earlier = {"scale", "row", t["repeat"] ? "item" : ""};
+      // with repeat), load_time, the lets, then the columns, each seeing
+      // those before it.
+      std::vector<std::string> earlier = {"scale", "row", t["repeat"] ? "item" : "", "load_time"};
       auto slot_of = [&](const std::string& n) {
         for (size_t k = 0; k < earlier.size(); ++k)
           if (earlier[k] == n) return static_cast<int>(k);
@@ -412,7 +462,12 @@ Spec parse_spec(const std::string& text, const std::string& file) {
             if (other == c.name)
               r.fail(it->first, std::string(what) + " '" + c.name + "' of " + td.table +
                                     " is defined twice or hides a name");
-          if (c.kind == Column::Kind::kExpr) c.expr.resolve(slot_of);
+          if (c.kind == Column::Kind::kExpr || c.kind == Column::Kind::kPermutation) c.expr.resolve(slot_of);
+          if (c.kind == Column::Kind::kPermutation) {
+            auto scale_only = [](const std::string& x) { return x == "scale" ? 0 : -1; };
+            c.lo.resolve(scale_only);
+            c.hi.resolve(scale_only);
+          }
           if (c.key) c.key->resolve(slot_of);
           if (c.dist.number) c.dist.number->resolve(slot_of);
           for (auto& a : c.dist.args) a.resolve(slot_of);

@@ -113,9 +113,12 @@ static Distribution build_distribution(const DistSpec& d, const std::map<std::st
         return Distribution::nurand(int_arg(0), int_arg(1), int_arg(2), nurand_c);
       case K::kSequence:
         return Distribution::sequence(int_arg(0), int_arg(1));
-      case K::kString:
-        return Distribution::random_string(static_cast<int>(int_arg(0)), static_cast<int>(int_arg(1)),
-                                           d.charset);
+      case K::kString: {
+        Distribution out = Distribution::random_string(static_cast<int>(int_arg(0)),
+                                                       static_cast<int>(int_arg(1)), d.charset);
+        out.set_string_extras(d.embed, d.embed_share, d.suffix);
+        return out;
+      }
       case K::kChoice:
         return Distribution::choice(d.options, d.weights);
       case K::kSyllables: {

@@ -94,6 +94,10 @@ class Distribution {
   static Distribution sequence(int64_t start, int64_t step);
   // Random text of a length uniform in [min_len, max_len] drawn from charset.
   static Distribution random_string(int min_len, int max_len, std::string charset);
+  // String extras: in a `share` of the values, `embed` overwrites characters
+  // at a random position (TPC-C's 10% "ORIGINAL" in I_DATA and S_DATA);
+  // `suffix` follows the random part (W_ZIP's "11111").
+  void set_string_extras(std::string embed, double share, std::string suffix);
   // One of options, with probability proportional to its weight.
   static Distribution choice(std::vector<Value> options, std::vector<double> weights);
   // Text made of syllables: a number drawn from `number`, written with
@@ -129,6 +133,8 @@ class Distribution {
   void draw_once(Rng& rng, SequenceCursor& seq, Value& out) const noexcept;
   int min_len_ = 0, max_len_ = 0;
   std::string charset_;
+  std::string embed_, suffix_;
+  double embed_share_ = 0;
   std::vector<Value> options_;
   std::vector<double> cumulative_;  // choice: running sums of weights, last = total
   Value const_;
@@ -219,6 +225,9 @@ struct DistSpec {
   std::vector<Expr> args;  // bounds and the like, by kind
   double theta = 0.99;     // zipfian
   std::string charset;     // string
+  std::string embed;       // string: text written into a share of the values
+  double embed_share = 0;
+  std::string suffix;  // string: text after the random part
   std::vector<Value> options;
   std::vector<double> weights;
   bool scrambled = false;              // zipfian
@@ -239,10 +248,12 @@ struct Parameter {
 
 struct Column {
   std::string name;
-  enum class Kind { kSequence, kExpr, kDist, kNull } kind = Kind::kExpr;
+  enum class Kind { kSequence, kExpr, kDist, kNull, kPermutation } kind = Kind::kExpr;
   int64_t seq_start = 1;  // kSequence: row i (0-based) gets seq_start + i
-  Expr expr;              // kExpr
+  Expr expr;              // kExpr; kPermutation: the position (0-based)
+  Expr lo, hi;            // kPermutation: the values permuted, [lo, hi]
   DistSpec dist;          // kDist
+  // kPermutation: which permutation, with the load seed and column name.
   // kDist: draw from a stream of (load seed, column name, key's value) rather
   // than the chunk's, so another table's column of the same name and key
   // gets the same values (orders.o_ol_cnt and order_line's count of lines).
@@ -291,6 +302,10 @@ struct Step {
   };
   std::optional<Loop> loop;
   std::vector<Step> body;
+  // A computation instead of a statement: each name is set, in order, to its
+  // expression of parameters and bound names, in the client with no round
+  // trip (TPC-C's new stock quantity, an order's all-local flag).
+  std::vector<std::pair<std::string, Expr>> let;
   Mark mark;
 };
 

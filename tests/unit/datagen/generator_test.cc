@@ -146,3 +146,59 @@ TEST(Generator, NURandLoadAndRunConstantsKeepTheirDistance) {
     EXPECT_LE(c, 1023);
   }
 }
+
+TEST(Generator, PermutationColumnsHoldEachValueOncePerKey) {
+  Spec s = parse(
+      "  - table: orders\n"
+      "    rows: 3 * 3000\n"
+      "    columns:\n"
+      "      o_c_id: {permutation: [1, 3000], index: row % 3000, key: row / 3000}\n");
+  TableGenerator g(s.data[0], 1, 5, 0);
+  RowBatch b;
+  g.generate(0, 9000, b);
+  ASSERT_EQ(b.rows, 9000u);
+  for (int district = 0; district < 3; ++district) {
+    std::set<int64_t> seen;
+    int in_place = 0;
+    for (int i = 0; i < 3000; ++i) {
+      int64_t v = b.cells[district * 3000 + i].as_int();
+      seen.insert(v);
+      in_place += v == i + 1;
+    }
+    EXPECT_EQ(seen.size(), 3000u);
+    EXPECT_EQ(*seen.begin(), 1);
+    EXPECT_EQ(*seen.rbegin(), 3000);
+    EXPECT_LT(in_place, 20);  // shuffled: about one fixed point expected
+  }
+  // Another key gives another permutation.
+  EXPECT_NE(rows_of(g, 0, 20), rows_of(g, 3000, 20));
+}
+
+TEST(Generator, StringsEmbedATextInTheirShareAndEndWithTheSuffix) {
+  Spec s = parse(
+      "  - table: item\n"
+      "    rows: 10000\n"
+      "    columns:\n"
+      "      i_data: {string: [26, 50], embed: {text: ORIGINAL, share: 0.1}}\n"
+      "      zip: {string: 4, charset: '0123456789', suffix: '11111'}\n"
+      "      at: {expr: load_time}\n"
+      "      nothing: {expr: 'if(row < 0, 1, null)'}\n");
+  TableGenerator g(s.data[0], 1, 9, 0);
+  RowBatch b;
+  g.generate(0, 10000, b);
+  int original = 0;
+  for (size_t r = 0; r < b.rows; ++r) {
+    const std::string& d = b.cells[r * 4].s;
+    EXPECT_GE(d.size(), 26u);
+    EXPECT_LE(d.size(), 50u);
+    original += d.find("ORIGINAL") != std::string::npos;
+    const std::string& zip = b.cells[r * 4 + 1].s;
+    ASSERT_EQ(zip.size(), 9u);
+    EXPECT_EQ(zip.substr(4), "11111");
+    EXPECT_EQ(zip.find_first_not_of("0123456789"), std::string::npos);
+    EXPECT_EQ(b.cells[r * 4 + 2].s.size(), 19u);  // YYYY-MM-DD HH:MM:SS
+    EXPECT_EQ(b.cells[r * 4 + 3].kind, Value::Kind::kNull);
+  }
+  EXPECT_GT(original, 900);  // 1000 expected, sd 30
+  EXPECT_LT(original, 1100);
+}

@@ -258,9 +258,9 @@ TEST(ParseSpec, DataColumnsKeepTheirKindsInOrder) {
 TEST(ParseSpec, ColumnExpressionsSeeScaleRowAndEarlierColumns) {
   Spec s = parse(kFull);
   const Column& half = s.data[0].columns[2];
-  // Slots: scale, row, item, then the columns in order (id, price, ...).
-  std::vector<Value> slots = {Value::of_int(1), Value::of_int(0), Value::of_int(1), Value::of_int(41),
-                              Value::of_int(7)};
+  // Slots: scale, row, item, load_time, then the columns in order (id, price, ...).
+  std::vector<Value> slots = {Value::of_int(1),   Value::of_int(0),  Value::of_int(1),
+                              Value::of_text(""), Value::of_int(41), Value::of_int(7)};
   EXPECT_EQ(half.expr.eval(slots.data()).as_int(), 20);
 }
 
@@ -462,7 +462,8 @@ TEST(ParseSpecErrors, UnknownPlaceholderSuggestsAParameter) {
       "    steps:\n"
       "      - sql: SELECT * FROM items WHERE id = :iten\n",
       7, 14,
-      {"':iten' in transaction 't'", "neither a parameter nor bound by an earlier step's into",
+      {"':iten' in transaction 't'",
+       "neither a parameter nor bound by an earlier step (into, let or a loop index)",
        "did you mean ':item'?"});
 }
 
@@ -980,6 +981,40 @@ TEST(ParseSyllables, NestedNumberDistributionAndTheTpccSyllablesByDefault) {
       "    steps:\n"
       "      - sql: SELECT :c_last\n",
       3, 54, {"ten syllables"});
+}
+
+TEST(ParseSpec, LetStepBindsNamesForLaterStepsAndRefusesUnknownOnes) {
+  Spec s = parse(
+      "name: w\n"
+      "parameters:\n"
+      "  q: {uniform: [1, 10]}\n"
+      "transactions:\n"
+      "  - name: t\n"
+      "    steps:\n"
+      "      - let: {double_q: q * 2, total: double_q + 1}\n"
+      "      - sql: SELECT :total\n");
+  ASSERT_EQ(s.transactions[0].steps[0].let.size(), 2u);
+  EXPECT_EQ(s.transactions[0].steps[0].let[1].first, "total");
+  expect_error_at(
+      "name: w\n"
+      "parameters:\n"
+      "  q: {uniform: [1, 10]}\n"
+      "transactions:\n"
+      "  - name: t\n"
+      "    steps:\n"
+      "      - let: {x: q + later}\n"
+      "      - sql: SELECT :x\n",
+      7, 18, {"'later' in let x"});
+  expect_error_at(
+      "name: w\n"
+      "parameters:\n"
+      "  q: {uniform: [1, 10]}\n"
+      "transactions:\n"
+      "  - name: t\n"
+      "    steps:\n"
+      "      - let: {q: 1}\n"
+      "      - sql: SELECT :q\n",
+      7, 14, {"which is a parameter"});
 }
 
 }  // namespace
