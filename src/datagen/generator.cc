@@ -94,6 +94,7 @@ TableGenerator::TableGenerator(const workload::TableData& data, double scale, ui
     made_.push_back(std::move(m));
   };
   for (const auto& c : data.lets) add(c);
+  for (const auto& c : data.item_lets) add(c);
   for (const auto& c : data.columns) {
     columns_.push_back(c.name);
     add(c);
@@ -140,10 +141,13 @@ void TableGenerator::make(const Made& m, workload::Rng& chunk_rng, int64_t row, 
 
 void TableGenerator::generate(int64_t first, int64_t count, engine::RowBatch& batch) const {
   const int nlet = static_cast<int>(data_->lets.size());
+  const int nitem = static_cast<int>(data_->item_lets.size());
   const int ncol = static_cast<int>(columns_.size());
   batch.columns = ncol;
   batch.rows = 0;
-  std::vector<Value> slots(kFirstNamed + nlet + ncol);
+  // Slots: the fixed ones, the row's lets, each item's lets, the columns.
+  std::vector<Value> slots(kFirstNamed + nlet + nitem + ncol);
+  const int first_col = kFirstNamed + nlet + nitem;
   slots[kScaleSlot] = scale_;
   slots[kItemSlot].set_int(1);
   slots[kLoadTimeSlot] = Value::of_text(load_time_);
@@ -166,12 +170,12 @@ void TableGenerator::generate(int64_t first, int64_t count, engine::RowBatch& ba
     const bool keep = row >= first;
     for (int64_t item = 1; item <= items; ++item) {
       slots[kItemSlot].set_int(item);
-      for (int c = 0; c < ncol; ++c)
-        make(made_[nlet + c], rng, row, slots.data(), slots[kFirstNamed + nlet + c]);
+      for (int l = nlet; l < nlet + nitem; ++l) make(made_[l], rng, row, slots.data(), slots[kFirstNamed + l]);
+      for (int c = 0; c < ncol; ++c) make(made_[nlet + nitem + c], rng, row, slots.data(), slots[first_col + c]);
       if (!keep) continue;
       size_t at = batch.rows * ncol;
       if (batch.cells.size() < at + ncol) batch.cells.resize(at + ncol);
-      for (int c = 0; c < ncol; ++c) copy_into(batch.cells[at + c], slots[kFirstNamed + nlet + c]);
+      for (int c = 0; c < ncol; ++c) copy_into(batch.cells[at + c], slots[first_col + c]);
       ++batch.rows;
     }
   }

@@ -449,7 +449,7 @@ Spec parse_spec(const std::string& text, const std::string& file) {
       // The generator's slots: scale, row (0-based), item (1..repeat; only
       // with repeat), load_time, the lets, then the columns, each seeing
       // those before it.
-      std::vector<std::string> earlier = {"scale", "row", t["repeat"] ? "item" : "", "load_time"};
+      std::vector<std::string> earlier = {"scale", "row", "", "load_time"};  // "item" once repeat is read
       auto slot_of = [&](const std::string& n) {
         for (size_t k = 0; k < earlier.size(); ++k)
           if (earlier[k] == n) return static_cast<int>(k);
@@ -482,11 +482,22 @@ Spec parse_spec(const std::string& text, const std::string& file) {
         read_columns(t["let"], td.lets, "let");
       }
       if (t["repeat"]) {
-        // Evaluated once per row, before item exists.
-        td.repeat = r.expr(t["repeat"], "repeat");
-        earlier[2] = "";
+        // `repeat: EXPR`, or `repeat: {count: EXPR, let: {...}}` with values
+        // computed for each of the rows made. The count is evaluated once per
+        // row, before item exists.
+        const YAML::Node& rp = t["repeat"];
+        const YAML::Node count = rp.IsMap() ? rp["count"] : rp;
+        if (rp.IsMap()) {
+          r.check_keys(rp, {"count", "let"}, "repeat");
+          if (!count) r.fail(rp, "repeat needs 'count', e.g. count: o_ol_cnt");
+        }
+        td.repeat = r.expr(count, "repeat");
         td.repeat->resolve(slot_of);
         earlier[2] = "item";
+        if (rp.IsMap() && rp["let"]) {
+          r.expect_map(rp["let"], "let");
+          read_columns(rp["let"], td.item_lets, "let");
+        }
       }
       read_columns(t["columns"], td.columns, "column");
       if (!td.redis_key.empty()) {

@@ -276,6 +276,7 @@ struct TableData {
   // the lets), whose columns see `item` = 1..n: order_line's 5 to 15 lines
   // per order.
   std::optional<Expr> repeat;
+  std::vector<Column> item_lets;  // `repeat: {let: ...}`: computed for each row made, not loaded
   std::vector<Column> columns;
   Mark mark;
 };

@@ -50,11 +50,11 @@ const char* kOrders =
     "    rows: 3 * scale * 10000\n"
     "    let:\n"
     "      o_ol_cnt: {uniform: [5, 15], key: row}\n"
-    "    repeat: o_ol_cnt\n"
+    "    repeat: {count: o_ol_cnt, let: {cents: {uniform: [1, 9999]}}}\n"
     "    columns:\n"
     "      ol_o_id: {expr: row + 1}\n"
     "      ol_number: {expr: item}\n"
-    "      ol_amount: {uniform: [1, 9999]}\n";
+    "      ol_amount: {expr: cents}\n";
 
 }  // namespace
 
@@ -97,6 +97,10 @@ TEST(Generator, RepeatMakesAsManyRowsAsTheKeyedColumnOfTheParentSays) {
     total += cnt;
   }
   EXPECT_EQ(static_cast<int64_t>(lb.rows), total);
+  // The per-item let is drawn for each line, not once per order.
+  std::set<int64_t> amounts;
+  for (size_t r = 0; r < 15; ++r) amounts.insert(lb.cells[r * 3 + 2].as_int());
+  EXPECT_GT(amounts.size(), 10u);
   EXPECT_EQ(*counts.begin(), 5);
   EXPECT_EQ(*counts.rbegin(), 15);
 }
