@@ -467,3 +467,24 @@ long long sql_int(const std::string& uri, const std::string& sql) {
 }
 
 }  // namespace oltap_it
+
+namespace oltap_it {
+
+std::string mariadb_sql(const std::string& sql, const std::string& db) {
+  ServerAddress m = server_of(stack_env("OLTAP_MYSQL"));
+  std::vector<std::string> argv{"mariadb", "--no-defaults", "-h", m.host, "-P", m.port,
+                                "-u",      m.user,          "-N", "-B",   "-e", sql};
+  if (!db.empty()) argv.push_back(db);
+  CmdResult r = run_cmd(argv);
+  if (r.exit_code != 0) throw std::runtime_error("mariadb client failed: " + r.describe());
+  while (!r.out.empty() && r.out.back() == '\n') r.out.pop_back();
+  return r.out;
+}
+
+std::string make_scratch_mariadb(const std::string& name) {
+  mariadb_sql("DROP DATABASE IF EXISTS " + name + "; CREATE DATABASE " + name);
+  ServerAddress m = server_of(stack_env("OLTAP_MYSQL"));
+  return "mysql://" + m.user + "@" + m.host + ":" + m.port + "/" + name;
+}
+
+}  // namespace oltap_it

@@ -149,6 +149,13 @@ struct ServerAddress {
 };
 ServerAddress server_of(const std::string& uri);
 
+// Runs sql with the mariadb client on the server of OLTAP_MYSQL (in db when
+// given); returns its output, tab-separated without a header. Throws on failure.
+std::string mariadb_sql(const std::string& sql, const std::string& db = "");
+// Drops and recreates database `name` on OLTAP_MYSQL's server; returns its
+// mysql:// target URI.
+std::string make_scratch_mariadb(const std::string& name);
+
 // ------------------------------------------------------------ misc
 
 // Whether haystack contains needle.

@@ -14,29 +14,16 @@ namespace {
 
 const std::string kDb = "oltap_it_odbc_mariadb";
 
-// The parts of OLTAP_MYSQL (mysql://user@host:port/db).
-ServerAddress my_server() { return server_of(stack_env("OLTAP_MYSQL")); }
-
-// Runs sql with the mariadb client; returns its output (tab-separated, no header).
-std::string my_sql(const std::string& sql, const std::string& db = "") {
-  ServerAddress m = my_server();
-  std::vector<std::string> argv{"mariadb", "--no-defaults", "-h", m.host, "-P", m.port,
-                                "-u",      m.user,          "-N", "-B",   "-e", sql};
-  if (!db.empty()) argv.push_back(db);
-  CmdResult r = run_cmd(argv);
-  if (r.exit_code != 0) throw std::runtime_error("mariadb client failed: " + r.describe());
-  while (!r.out.empty() && r.out.back() == '\n') r.out.pop_back();
-  return r.out;
-}
+std::string my_sql(const std::string& sql, const std::string& db = "") { return mariadb_sql(sql, db); }
 
 std::string target() {
-  ServerAddress m = my_server();
+  ServerAddress m = server_of(stack_env("OLTAP_MYSQL"));
   return "mysql://" + m.user + "@" + m.host + ":" + m.port + "/" + kDb;
 }
 
 class OdbcMariaDb : public ::testing::Test {
  protected:
-  void SetUp() override { my_sql("DROP DATABASE IF EXISTS " + kDb + "; CREATE DATABASE " + kDb); }
+  void SetUp() override { make_scratch_mariadb(kDb); }
 };
 
 TEST_F(OdbcMariaDb, LoadFillsThePgbenchTables) {
