@@ -36,6 +36,11 @@ class TableGenerator {
     workload::Distribution dist;  // distribution columns
     uint64_t key_stream = 0;      // keyed columns: the stream's name
     int64_t lo = 0, count = 0;    // permutations: the values lo .. lo + count - 1
+    // Expression columns that need no evaluation: a constant, or a copy of a slot.
+    bool is_constant = false;
+    Value constant;
+    int copy_of = -1;
+    bool per_row = false;  // with repeat: made once per row, not per item
   };
   const workload::TableData* data_;
   Value scale_;

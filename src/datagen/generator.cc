@@ -1,6 +1,7 @@
 // Row generation: the rows made from source row i of a data entry are a
 // function of (seed, table, i's chunk), never of which job made them.
 #include <ctime>
+#include <set>
 
 #include "datagen.h"
 
@@ -85,6 +86,11 @@ TableGenerator::TableGenerator(const workload::TableData& data, double scale, ui
         nurand_c = workload::nurand_load_constant(workload::eval_with(nurand.args[0], names).as_int());
       m.dist = workload::make_distribution(c.dist, names, nurand_c);
     }
+    if (c.kind == workload::Column::Kind::kExpr) {
+      m.is_constant = c.expr.is_constant();
+      if (m.is_constant) m.constant = c.expr.eval(nullptr);
+      m.copy_of = c.expr.as_slot();
+    }
     if (c.key || c.kind == workload::Column::Kind::kPermutation) m.key_stream = name_hash(c.name);
     if (c.kind == workload::Column::Kind::kPermutation) {
       m.lo = workload::eval_with(c.lo, names).as_int();
@@ -95,9 +101,25 @@ TableGenerator::TableGenerator(const workload::TableData& data, double scale, ui
   };
   for (const auto& c : data.lets) add(c);
   for (const auto& c : data.item_lets) add(c);
+  // With repeat, a column that depends only on the row (not on item, a
+  // per-item let or draw) is the same for all the row's items: it is made
+  // once per row. Unkeyed draws are made per item, as their stream expects.
+  std::set<std::string> per_row = {"scale", "row", "load_time"};
+  for (const auto& c : data.lets) per_row.insert(c.name);
+  auto uses_only = [&](const workload::Expr& e) {
+    for (const auto& n : e.names())
+      if (!per_row.count(n)) return false;
+    return true;
+  };
   for (const auto& c : data.columns) {
     columns_.push_back(c.name);
     add(c);
+    using K = workload::Column::Kind;
+    bool once = data.repeat &&
+                (c.kind == K::kSequence || c.kind == K::kNull || (c.kind == K::kExpr && uses_only(c.expr)) ||
+                 (c.kind == K::kPermutation && uses_only(c.expr) && (!c.key || uses_only(*c.key))));
+    made_.back().per_row = once;
+    if (once) per_row.insert(c.name);
   }
 }
 
@@ -112,7 +134,13 @@ void TableGenerator::make(const Made& m, workload::Rng& chunk_rng, int64_t row, 
       v.set_null();
       return;
     case workload::Column::Kind::kExpr:
-      copy_into(v, col.expr.eval(slots));
+      if (m.is_constant) {
+        copy_into(v, m.constant);
+      } else if (m.copy_of >= 0) {
+        copy_into(v, slots[m.copy_of]);
+      } else {
+        col.expr.eval_into(slots, v);
+      }
       return;
     case workload::Column::Kind::kPermutation: {
       const uint64_t key = col.key ? static_cast<uint64_t>(col.key->eval(slots).as_int()) : 0;
@@ -162,6 +190,9 @@ void TableGenerator::generate(int64_t first, int64_t count, engine::RowBatch& ba
                                                 static_cast<uint64_t>(row / kChunkRows)));
     slots[kRowSlot].set_int(row);
     for (int l = 0; l < nlet; ++l) make(made_[l], rng, row, slots.data(), slots[kFirstNamed + l]);
+    for (int c = 0; c < ncol; ++c)
+      if (made_[nlet + nitem + c].per_row)
+        make(made_[nlet + nitem + c], rng, row, slots.data(), slots[first_col + c]);
     int64_t items = 1;
     if (data_->repeat) {
       Value n = data_->repeat->eval(slots.data());
@@ -170,8 +201,11 @@ void TableGenerator::generate(int64_t first, int64_t count, engine::RowBatch& ba
     const bool keep = row >= first;
     for (int64_t item = 1; item <= items; ++item) {
       slots[kItemSlot].set_int(item);
-      for (int l = nlet; l < nlet + nitem; ++l) make(made_[l], rng, row, slots.data(), slots[kFirstNamed + l]);
-      for (int c = 0; c < ncol; ++c) make(made_[nlet + nitem + c], rng, row, slots.data(), slots[first_col + c]);
+      for (int l = nlet; l < nlet + nitem; ++l)
+        make(made_[l], rng, row, slots.data(), slots[kFirstNamed + l]);
+      for (int c = 0; c < ncol; ++c)
+        if (!made_[nlet + nitem + c].per_row)
+          make(made_[nlet + nitem + c], rng, row, slots.data(), slots[first_col + c]);
       if (!keep) continue;
       size_t at = batch.rows * ncol;
       if (batch.cells.size() < at + ncol) batch.cells.resize(at + ncol);

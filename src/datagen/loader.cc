@@ -2,8 +2,10 @@
 // several connections at once, then run the after-load statements.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <mutex>
 #include <thread>
 
 #include "datagen.h"
@@ -56,43 +58,117 @@ LoadReport load(const workload::Spec& spec, const engine::Target& target, const 
   conns.push_back(std::move(conn));
   for (int j = 1; j < jobs; ++j) conns.push_back(engine::connect(target));
 
-  int table_index = 0;
-  for (const auto& data : spec.data) {
-    auto tt = std::chrono::steady_clock::now();
-    TableGenerator gen(data, o.scale, o.seed, table_index++);
-    if (key_value && data.redis_key.empty()) {
-      progress("skipped " + data.table + ": it has no `redis:` key template for a key-value target");
+  std::vector<TableGenerator> gens;
+  for (size_t i = 0; i < spec.data.size(); ++i)
+    gens.emplace_back(spec.data[i], o.scale, o.seed, static_cast<int>(i));
+  std::vector<size_t> todo;
+  for (size_t i = 0; i < spec.data.size(); ++i) {
+    if (key_value && spec.data[i].redis_key.empty()) {
+      progress("skipped " + spec.data[i].table + ": it has no `redis:` key template for a key-value target");
       continue;
     }
-    const int64_t rows = gen.rows();
-    const int64_t chunks = (rows + kChunkRows - 1) / kChunkRows;
-    std::atomic<int64_t> next_chunk{0};
-    std::atomic<int64_t> made{0};  // rows written: more than the source rows with repeat
+    todo.push_back(i);
+  }
+  std::mutex progress_mu;  // jobs report as they finish
+  auto report_table = [&](size_t i, int64_t made, double seconds) {
+    std::lock_guard<std::mutex> lock(progress_mu);
+    report.tables.push_back({spec.data[i].table, made, seconds});
+    progress(fmt::format("loaded {}: {} rows in {:.2f} s", spec.data[i].table, made, seconds));
+  };
+  // The table's own after_load, on the connection that loaded it.
+  auto after_table = [&](size_t i, engine::Connection& c) {
+    const std::string* sql = key_value ? nullptr : spec.data[i].after_load.for_dialect(dialect);
+    if (!sql) return;
+    auto ta = std::chrono::steady_clock::now();
+    for (const auto& stmt : split_statements(*sql)) c.run(stmt);
+    std::lock_guard<std::mutex> lock(progress_mu);
+    progress(fmt::format("ran after_load of {} in {:.2f} s", spec.data[i].table, seconds_since(ta)));
+  };
+
+  if (jobs > 1 && conns[0]->prefers_whole_tables()) {
+    // Each job loads whole tables, the biggest first, so each table is
+    // emptied and filled in one transaction (frozen, and WAL-free where the
+    // server allows). Sizes are estimated from a sample of each table.
+    std::vector<double> size(spec.data.size());
+    for (size_t i : todo) {
+      engine::RowBatch sample;
+      const int64_t n = std::min<int64_t>(gens[i].rows(), 200);
+      if (n > 0) gens[i].generate(0, n, sample);
+      double bytes = 0;
+      for (const auto& cell : sample.cells)
+        bytes += cell.kind == Value::Kind::kText ? static_cast<double>(cell.s.size()) + 1 : 8;
+      size[i] = n > 0 ? bytes / static_cast<double>(n) * static_cast<double>(gens[i].rows()) : 0;
+    }
+    std::stable_sort(todo.begin(), todo.end(), [&](size_t a, size_t b) { return size[a] > size[b]; });
+    std::atomic<size_t> next_table{0};
+    std::atomic<bool> failed{false};
     std::vector<std::string> failures(jobs);
     auto job = [&](int j) {
       try {
-        conns[j]->bulk_load(spec_of(data, gen.columns()), [&](engine::RowBatch& batch) {
-          int64_t c = next_chunk.fetch_add(1);
-          if (c >= chunks) return false;
-          int64_t first = c * kChunkRows;
-          gen.generate(first, std::min(kChunkRows, rows - first), batch);
-          made.fetch_add(static_cast<int64_t>(batch.rows));
-          return true;
-        });
+        for (size_t k; !failed.load() && (k = next_table.fetch_add(1)) < todo.size();) {
+          const size_t i = todo[k];
+          auto tt = std::chrono::steady_clock::now();
+          const TableGenerator& gen = gens[i];
+          engine::BulkSpec bs = spec_of(spec.data[i], gen.columns());
+          bs.whole_table = true;
+          int64_t first = 0, made = 0;
+          conns[j]->bulk_load(bs, [&](engine::RowBatch& batch) {
+            if (first >= gen.rows() || failed.load()) return false;
+            gen.generate(first, std::min(kChunkRows, gen.rows() - first), batch);
+            first += kChunkRows;
+            made += static_cast<int64_t>(batch.rows);
+            return true;
+          });
+          if (failed.load()) break;
+          report_table(i, made, seconds_since(tt));
+          after_table(i, *conns[j]);
+        }
       } catch (const std::exception& e) {
         failures[j] = e.what();
-        next_chunk.store(chunks);  // the others stop at their next chunk
+        failed.store(true);  // the others stop at their next chunk
       }
     };
-    int used = static_cast<int>(std::min<int64_t>(jobs, std::max<int64_t>(chunks, 1)));
     std::vector<std::thread> threads;
-    for (int j = 1; j < used; ++j) threads.emplace_back(job, j);
+    for (int j = 1; j < jobs; ++j) threads.emplace_back(job, j);
     job(0);
     for (auto& t : threads) t.join();
     for (const auto& f : failures)
       if (!f.empty()) throw Error(ErrorClass::kFatal, f);
-    report.tables.push_back({data.table, made.load(), seconds_since(tt)});
-    progress(fmt::format("loaded {}: {} rows in {:.2f} s", data.table, made.load(), seconds_since(tt)));
+  } else {
+    // Every job works on the same table, a chunk at a time.
+    for (size_t i : todo) {
+      auto tt = std::chrono::steady_clock::now();
+      const TableGenerator& gen = gens[i];
+      const int64_t rows = gen.rows();
+      const int64_t chunks = (rows + kChunkRows - 1) / kChunkRows;
+      std::atomic<int64_t> next_chunk{0};
+      std::atomic<int64_t> made{0};  // rows written: more than the source rows with repeat
+      std::vector<std::string> failures(jobs);
+      auto job = [&](int j) {
+        try {
+          conns[j]->bulk_load(spec_of(spec.data[i], gen.columns()), [&](engine::RowBatch& batch) {
+            int64_t c = next_chunk.fetch_add(1);
+            if (c >= chunks) return false;
+            int64_t first = c * kChunkRows;
+            gen.generate(first, std::min(kChunkRows, rows - first), batch);
+            made.fetch_add(static_cast<int64_t>(batch.rows));
+            return true;
+          });
+        } catch (const std::exception& e) {
+          failures[j] = e.what();
+          next_chunk.store(chunks);  // the others stop at their next chunk
+        }
+      };
+      int used = static_cast<int>(std::min<int64_t>(jobs, std::max<int64_t>(chunks, 1)));
+      std::vector<std::thread> threads;
+      for (int j = 1; j < used; ++j) threads.emplace_back(job, j);
+      job(0);
+      for (auto& t : threads) t.join();
+      for (const auto& f : failures)
+        if (!f.empty()) throw Error(ErrorClass::kFatal, f);
+      report_table(i, made.load(), seconds_since(tt));
+      after_table(i, *conns[0]);
+    }
   }
   const std::string* after = key_value ? nullptr : spec.after_load.for_dialect(dialect);
   if (after) {

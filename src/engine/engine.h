@@ -73,6 +73,10 @@ struct BulkSpec {
   // Key-value engines only: a sorted set that also gets every key, scored by
   // the row's first column, for ordered scans (YCSB's workload E).
   std::string index;
+  // This call loads the whole (empty) table alone: an engine may empty it in
+  // the same transaction and write the rows already frozen (PostgreSQL:
+  // TRUNCATE + COPY FREEZE, which with wal_level=minimal also skips the WAL).
+  bool whole_table = false;
 };
 
 // What kind of commands an engine takes.
@@ -141,6 +145,9 @@ class Connection {
   // arrays for ODBC, pipelined writes for Redis). next fills a batch and
   // returns false when no rows are left.
   virtual void bulk_load(const BulkSpec& spec, const std::function<bool(RowBatch&)>& next) = 0;
+  // Whether whole-table loads (BulkSpec::whole_table), one table per
+  // connection, beat loading each table with every connection at once.
+  virtual bool prefers_whole_tables() const noexcept { return false; }
   // Removes what a previous load of spec left (key-value engines: every key
   // the template can make; SQL engines drop tables through their schema
   // instead and do nothing here).

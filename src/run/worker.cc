@@ -34,14 +34,7 @@ Status run_steps(Worker& w, const std::vector<StepPlan>& steps) noexcept {
   for (const StepPlan& step : steps) {
     if (step.when && !workload::truthy(step.when->eval(w.slots.data()))) continue;
     if (!step.let.empty()) {
-      for (const auto& [slot, e] : step.let) {
-        Value v = e.eval(w.slots.data());
-        Value& dst = w.slots[slot];
-        dst.kind = v.kind;
-        dst.i = v.i;
-        dst.d = v.d;
-        if (v.kind == Value::Kind::kText) dst.s.assign(v.s);
-      }
+      for (const auto& [slot, e] : step.let) e.eval_into(w.slots.data(), w.slots[slot]);
       continue;
     }
     if (step.is_loop) {

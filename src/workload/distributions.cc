@@ -411,7 +411,27 @@ void Distribution::draw_once(Rng& rng, SequenceCursor& seq, Value& out) const no
       const auto last = static_cast<int64_t>(charset_.size()) - 1;
       out.kind = Value::Kind::kText;
       out.s.resize(len);  // within capacity once grown: no allocation
-      for (char& ch : out.s) ch = charset_[static_cast<size_t>(rng.uniform(0, last))];
+      // Several characters per 64-bit draw: `bits` bits each, values past the
+      // charset rejected, so every character stays exactly uniform.
+      const int bits = 64 - __builtin_clzll(static_cast<unsigned long long>(last | 1));
+      const uint64_t mask = (uint64_t{1} << bits) - 1;
+      uint64_t word = 0;
+      int left = 0;
+      for (char& ch : out.s) {
+        for (;;) {
+          if (left < bits) {
+            word = rng.next();
+            left = 64;
+          }
+          const uint64_t x = word & mask;
+          word >>= bits;
+          left -= bits;
+          if (x <= static_cast<uint64_t>(last)) {
+            ch = charset_[static_cast<size_t>(x)];
+            break;
+          }
+        }
+      }
       if (!embed_.empty() && rng.next_double() < embed_share_) {
         const auto at = static_cast<size_t>(rng.uniform(0, static_cast<int64_t>(len - embed_.size())));
         out.s.replace(at, embed_.size(), embed_);

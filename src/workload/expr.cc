@@ -47,18 +47,22 @@ struct Instr {
 };
 
 // A stack cell: a number, or a reference to text held by a constant or slot.
+// Trivial on purpose, so eval's stack costs nothing to set up: every cell is
+// written whole (by cell_of, int_cell, real_cell, null_cell) before it is read.
 struct Cell {
-  bool is_int = true;
-  bool is_text = false;
-  bool is_null = false;
-  int64_t i = 0;
-  double d = 0;
-  const std::string* s = nullptr;
+  bool is_int;
+  bool is_text;
+  bool is_null;
+  int64_t i;
+  double d;
+  const std::string* s;
   double num() const { return is_int ? static_cast<double>(i) : d; }
 };
 
+constexpr Cell kIntZero{true, false, false, 0, 0, nullptr};
+
 Cell cell_of(const Value& v) {
-  Cell c;
+  Cell c = kIntZero;
   switch (v.kind) {
     case Value::Kind::kInt:
       c.i = v.i;
@@ -79,18 +83,18 @@ Cell cell_of(const Value& v) {
 }
 
 Cell int_cell(int64_t v) {
-  Cell c;
+  Cell c = kIntZero;
   c.i = v;
   return c;
 }
 Cell real_cell(double v) {
-  Cell c;
+  Cell c = kIntZero;
   c.is_int = false;
   c.d = v;
   return c;
 }
 Cell null_cell() {
-  Cell c;
+  Cell c = kIntZero;
   c.is_null = true;
   return c;
 }
@@ -387,6 +391,12 @@ Expr Expr::constant(Value v) {
 
 std::vector<std::string> Expr::names() const { return impl_->names; }
 bool Expr::is_constant() const noexcept { return impl_->names.empty(); }
+
+int Expr::as_slot() const noexcept {
+  const Impl& im = *impl_;
+  if (!im.resolved || im.code.size() != 1 || im.code[0].op != Op::kPushSlot) return -1;
+  return im.slot_map[im.code[0].arg];
+}
 const std::string& Expr::text() const noexcept { return impl_->text; }
 const Mark& Expr::mark() const noexcept { return impl_->mark; }
 
@@ -403,10 +413,12 @@ void Expr::resolve_impl(const std::function<int(const std::string&)>& slot_of) {
   impl_->resolved = true;
 }
 
-Value Expr::eval(const Value* slots) const noexcept {
+namespace {
+
+// Runs the program; the result may point at text in slots or constants.
+Cell run_program(const Expr::Impl& im, const Value* slots) noexcept {
   Cell stack[kMaxStackDepth + 1];
   int sp = 0;
-  const Impl& im = *impl_;
   for (const Instr& ins : im.code) {
     switch (ins.op) {
       case Op::kPushConst:
@@ -512,10 +524,32 @@ Value Expr::eval(const Value* slots) const noexcept {
       }
     }
   }
-  const Cell& r = stack[0];
+  return stack[0];
+}
+
+}  // namespace
+
+Value Expr::eval(const Value* slots) const noexcept {
+  const Cell r = run_program(*impl_, slots);
   if (r.is_null) return Value();
   if (r.is_text) return Value::of_text(*r.s);
   return r.is_int ? Value::of_int(r.i) : Value::of_double(r.d);
+}
+
+void Expr::eval_into(const Value* slots, Value& out) const noexcept {
+  const Cell r = run_program(*impl_, slots);
+  if (r.is_null) {
+    out.set_null();
+  } else if (r.is_text) {
+    // The result may be out itself (`x: x`); assigning a string to itself is safe.
+    out.kind = Value::Kind::kText;
+    out.s.assign(*r.s);
+  } else if (r.is_int) {
+    out.set_int(r.i);
+  } else {
+    out.kind = Value::Kind::kDouble;
+    out.d = r.d;
+  }
 }
 
 Value eval_with(const Expr& e, const std::map<std::string, Value>& names) {

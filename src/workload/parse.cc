@@ -427,7 +427,7 @@ Spec parse_spec(const std::string& text, const std::string& file) {
     r.expect_seq(root["data"], "data");
     for (const auto& t : root["data"]) {
       r.expect_map(t, "a data entry");
-      r.check_keys(t, {"table", "rows", "repeat", "let", "columns", "redis"}, "a data entry");
+      r.check_keys(t, {"table", "rows", "repeat", "let", "columns", "redis", "after_load"}, "a data entry");
       TableData td;
       td.mark = r.mark(t);
       if (!t["table"]) r.fail(t, "a data entry needs 'table'");
@@ -441,6 +441,7 @@ Spec parse_spec(const std::string& text, const std::string& file) {
         if (rk["value"]) td.redis_value = r.str(rk["value"], "value");
         if (rk["index"]) td.redis_index = r.str(rk["index"], "index");
       }
+      if (t["after_load"]) td.after_load = read_dialected(r, t["after_load"], "after_load");
       if (!t["rows"]) r.fail(t, "data for " + td.table + " needs 'rows'");
       td.rows = r.expr(t["rows"], "rows");
       td.rows.resolve([](const std::string& n) { return n == "scale" ? 0 : -1; });

@@ -190,8 +190,13 @@ class Expr {
     resolve_impl([&](const std::string& n) { return slot_of(n); });
   }
   bool is_constant() const noexcept;
+  // The slot when the whole expression is one resolved name, else -1 (lets a
+  // caller copy the value instead of evaluating).
+  int as_slot() const noexcept;
   // Evaluates with the slot values; never allocates for numeric results.
   Value eval(const Value* slots) const noexcept;
+  // The same into out, reusing its text buffer: no allocation once it has grown.
+  void eval_into(const Value* slots, Value& out) const noexcept;
   const std::string& text() const noexcept;
   const Mark& mark() const noexcept;
 
@@ -277,6 +282,9 @@ struct TableData {
   // per order.
   std::optional<Expr> repeat;
   std::vector<Column> item_lets;  // `repeat: {let: ...}`: computed for each row made, not loaded
+  // Statements run on the loading connection as soon as this table is loaded
+  // (its keys, indexes, statistics), while other tables are still loading.
+  Dialected after_load;
   std::vector<Column> columns;
   Mark mark;
 };
