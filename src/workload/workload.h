@@ -293,6 +293,16 @@ struct Group {
   Mark mark;
 };
 
+// The figure a workload is quoted by, as TPC-C is by tpmC: the committed
+// transactions per minute of one transaction, and optionally how close that
+// comes to a most-possible figure per unit of scale (go-tpc's efficiency).
+struct Headline {
+  std::string name;          // what the figure is called, e.g. "tpmC"
+  std::string transaction;   // whose committed transactions per minute it is
+  double per_scale_max = 0;  // the figure's maximum per unit of scale; 0: no efficiency
+  Mark mark;
+};
+
 struct RunDefaults {
   int clients = 1;
   double duration_s = 30;
@@ -312,6 +322,7 @@ struct Spec {
   std::vector<Transaction> transactions;
   std::vector<Group> groups;  // at least one after parsing ("default" when the file has none)
   RunDefaults run;
+  std::optional<Headline> headline;
   std::string sha256;  // of the file's bytes, for meta.json
 
   const Transaction* find_transaction(std::string_view name) const;
