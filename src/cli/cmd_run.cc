@@ -141,6 +141,8 @@ void add_run(CLI::App& root, Action& action) {
       meta.duration_s = o.transactions ? 0 : o.duration_s;
       meta.warmup_s = o.warmup_s;
       meta.transactions_per_client = o.transactions;
+      if (spec.headline)
+        meta.headline = {spec.headline->name, spec.headline->transaction, spec.headline->per_scale_max};
       std::vector<results::SummaryRow> summary;
       std::vector<results::TimeseriesRow> series;
       int64_t errors = 0, attempted = 0;
@@ -201,6 +203,7 @@ void add_run(CLI::App& root, Action& action) {
       const auto written = results::read_summary(out);
       std::cout << results::summary_table(written);
       if (targets.size() > 1) std::cout << "\n" << results::side_by_side(written);
+      std::cout << results::headline_lines(results::read_headlines(out));
       std::cout << "results: " << out << "/ (summary.csv, timeseries.csv, meta.json)\n";
       if (meta.incomplete) {
         note("interrupted: the results above are partial and marked incomplete");

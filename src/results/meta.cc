@@ -45,7 +45,28 @@ std::string utc_iso(int64_t unix_ms) {
   return out;
 }
 
-std::string meta_json(const Meta& m) {
+namespace {
+
+// The headline figures of target, from the summary rows as summary.csv holds them.
+nlohmann::ordered_json headlines_json(const Meta& m, const std::vector<SummaryRow>& summary,
+                                      const std::string& target) {
+  nlohmann::ordered_json out = nlohmann::ordered_json::array();
+  for (const auto& h : headlines(summary, m.headline, m.scale)) {
+    if (h.target != target) continue;
+    nlohmann::ordered_json e = {{"group", h.group}, {"name", h.name},           {"transaction", h.txn},
+                                {"value", h.value}, {"tpm_total", h.tpm_total}, {"scale", h.scale}};
+    if (h.efficiency_pct) {
+      e["per_scale_max"] = h.per_scale_max;
+      e["efficiency_pct"] = *h.efficiency_pct;
+    }
+    out.push_back(std::move(e));
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string meta_json(const Meta& m, const std::vector<SummaryRow>& summary) {
   nlohmann::ordered_json j;
   j["run_id"] = m.run_id;
   j["incomplete"] = m.incomplete;
@@ -72,6 +93,7 @@ std::string meta_json(const Meta& m) {
                        {"warmup_committed", t.warmup_committed},
                        {"interrupted", t.interrupted},
                        {"sample_errors", t.sample_errors}});
+    if (!m.headline.name.empty()) targets.back()["headlines"] = headlines_json(m, summary, t.target);
   }
   j["targets"] = targets;
   utsname u{};
