@@ -328,6 +328,16 @@ void check_placeholders(const YamlReader& r, const Spec& spec, const Transaction
   check_steps(r, spec, t, t.steps, steps, bound);
 }
 
+// A duration ("18s", "500ms", or seconds), as `run: duration:` reads it.
+double read_duration(const YamlReader& r, const YAML::Node& n, const char* what) {
+  const std::string text = r.str(n, what);
+  try {
+    return parse_duration_s(text);
+  } catch (const Error& e) {
+    r.fail(n, std::string(what) + ": " + e.what());
+  }
+}
+
 // `headline:` names one transaction whose commits per minute the workload is
 // quoted by; read once transactions and groups are known.
 Headline read_headline(const YamlReader& r, const YAML::Node& n, const Spec& spec) {
@@ -487,7 +497,7 @@ Spec parse_spec(const std::string& text, const std::string& file) {
   if (root["transactions"].size() == 0) r.fail(root["transactions"], "transactions must not be empty");
   for (const auto& t : root["transactions"]) {
     r.expect_map(t, "a transaction");
-    r.check_keys(t, {"name", "weight", "steps", "transaction"}, "a transaction");
+    r.check_keys(t, {"name", "weight", "steps", "transaction", "keying_time", "think_time"}, "a transaction");
     Transaction tx;
     tx.mark = r.mark(t);
     if (!t["name"]) r.fail(t, "a transaction needs a 'name'");
@@ -499,6 +509,8 @@ Spec parse_spec(const std::string& text, const std::string& file) {
       if (tx.weight < 0) r.fail(t["weight"], "weight must not be negative");
     }
     if (t["transaction"]) tx.transaction = r.boolean(t["transaction"], "transaction");
+    if (t["keying_time"]) tx.keying_time_s = read_duration(r, t["keying_time"], "keying_time");
+    if (t["think_time"]) tx.think_time_s = read_duration(r, t["think_time"], "think_time");
     if (!t["steps"]) r.fail(t, "transaction '" + tx.name + "' needs 'steps'");
     r.expect_seq(t["steps"], "steps");
     if (t["steps"].size() == 0) r.fail(t["steps"], "steps must not be empty");

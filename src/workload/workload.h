@@ -36,6 +36,11 @@ class Rng {
   uint64_t s_[4];
 };
 
+// A draw from a negative exponential distribution of the given mean,
+// -ln(r) * mean with r uniform in (0, 1], truncated at max: TPC-C's think
+// time (clause 5.2.5.4, truncated at 10 times the mean).
+double negative_exponential(Rng& rng, double mean, double max) noexcept;
+
 // Mixes a seed with stream numbers (client index, table, chunk) into the seed
 // of an independent stream.
 uint64_t derive_seed(uint64_t seed, uint64_t a, uint64_t b = 0) noexcept;
@@ -282,6 +287,12 @@ struct Transaction {
   // Whether the steps run between BEGIN and COMMIT (MULTI/EXEC on Redis).
   // Unset: yes for several steps, no (autocommit) for one.
   std::optional<bool> transaction;
+  // An emulated user's waits, applied only when a run asks for them
+  // (`oltap run --think-times`): a fixed keying time before the transaction
+  // (TPC-C clause 5.2.5.2), and after it a think time drawn from a negative
+  // exponential of this mean (clause 5.2.5.4). 0: none.
+  double keying_time_s = 0;
+  double think_time_s = 0;
   Mark mark;
 };
 

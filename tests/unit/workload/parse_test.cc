@@ -803,6 +803,54 @@ TEST(ParseHeadline, TheTransactionMustBeRunByAGroup) {
                   12, 37, {"'u' is in no group's mix"});
 }
 
+// ---------------------------------------------------------------- keying and think times
+
+TEST(ParseThinkTimes, KeyingAndThinkTimesAreDurations) {
+  Spec s = parse(
+      "name: w\n"
+      "transactions:\n"
+      "  - name: new_order\n"
+      "    keying_time: 18s\n"
+      "    think_time: 12\n"
+      "    steps:\n"
+      "      - sql: SELECT 1\n"
+      "  - name: stock_level\n"
+      "    think_time: 500ms\n"
+      "    steps:\n"
+      "      - sql: SELECT 2\n");
+  EXPECT_DOUBLE_EQ(s.transactions[0].keying_time_s, 18);
+  EXPECT_DOUBLE_EQ(s.transactions[0].think_time_s, 12);
+  EXPECT_DOUBLE_EQ(s.transactions[1].keying_time_s, 0);  // none unless given
+  EXPECT_DOUBLE_EQ(s.transactions[1].think_time_s, 0.5);
+}
+
+TEST(ParseThinkTimes, AWrongDurationIsRefusedAtItsPlace) {
+  expect_error_at(
+      "name: w\n"
+      "transactions:\n"
+      "  - name: t\n"
+      "    keying_time: 18 secs\n"
+      "    steps:\n"
+      "      - sql: SELECT 1\n",
+      4, 18, {"keying_time", "'18 secs' is not a duration"});
+  expect_error_at(
+      "name: w\n"
+      "transactions:\n"
+      "  - name: t\n"
+      "    think_time: -12s\n"
+      "    steps:\n"
+      "      - sql: SELECT 1\n",
+      4, 17, {"think_time", "not a duration"});
+  expect_error_at(
+      "name: w\n"
+      "transactions:\n"
+      "  - name: t\n"
+      "    think_tme: 12s\n"
+      "    steps:\n"
+      "      - sql: SELECT 1\n",
+      4, 5, {"unknown key 'think_tme'", "did you mean 'think_time'?"});
+}
+
 // ---------------------------------------------------------------- Spec::tables
 
 Spec with_schema(const std::string& schema_yaml) { return parse("name: w\n" + schema_yaml + (kMinimal + 8)); }
