@@ -78,6 +78,7 @@ std::string meta_json(const Meta& m, const std::vector<SummaryRow>& summary) {
                    {"duration_s", m.duration_s},
                    {"warmup_s", m.warmup_s},
                    {"transactions_per_client", m.transactions_per_client},
+                   {"think_times", m.think_times},
                    {"warmup_excluded",
                     "transactions that ended during the first warmup_s seconds are not "
                     "in summary.csv or timeseries.csv; their count is warmup_committed"}};

@@ -81,6 +81,7 @@ struct Meta {
   double scale = 1;
   double duration_s = 0, warmup_s = 0;
   int64_t transactions_per_client = 0;
+  bool think_times = false;  // the transactions' keying and think times were waited (--think-times)
   struct TargetInfo {
     std::string target, engine, dialect, server_version;
     double measured_s = 0;
