@@ -18,6 +18,7 @@ void add_report(CLI::App& root, Action& action) {
       std::cout << "run " << rows.front().run_id << " of " << rows.front().workload
                 << (rows.front().incomplete ? " (incomplete: interrupted)" : "") << "\n\n";
       std::cout << results::summary_table(rows) << "\n" << results::side_by_side(rows);
+      if (auto h = results::read_headlines(*dir); !h.empty()) std::cout << "\n" << results::headline_lines(h);
       return kExitOk;
     };
   });

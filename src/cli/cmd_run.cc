@@ -29,6 +29,7 @@ struct RunArgs {
   std::string max_error_rate = "0%";
   int pipeline = 1;
   int threads = 0;
+  bool think_times = false;
 };
 
 std::string default_out_dir(const std::string& workload) {
@@ -90,6 +91,10 @@ void add_run(CLI::App& root, Action& action) {
                   "redis-benchmark do (Redis; default 0: a thread per client)");
   cmd->add_option("--pipeline", a->pipeline,
                   "Commands in flight per client, for Redis (default 1: one at a time)");
+  cmd->add_flag("--think-times", a->think_times,
+                "Wait each transaction's keying_time before it and a think time around its think_time "
+                "after it (negative exponential, at most 10x), as TPC-C's emulated users do; not part of "
+                "the latency (default: off, throughput mode as HammerDB and BenchBase run)");
   cmd->callback([&action, a] {
     action = [a] {
       workload::Spec spec = workload::load_spec(a->file);
@@ -124,6 +129,12 @@ void add_run(CLI::App& root, Action& action) {
       o.pipeline = a->pipeline;
       if (a->threads < 0) throw Error(ErrorClass::kBadInput, "--threads must be 0 (one per client) or more");
       o.threads = a->threads;
+      o.think_times = a->think_times;
+      if (o.think_times) {
+        bool any = false;
+        for (const auto& t : spec.transactions) any = any || t.keying_time_s > 0 || t.think_time_s > 0;
+        if (!any) note("--think-times: no transaction of " + spec.name + " has a keying_time or think_time");
+      }
       double max_error_rate = parse_percent(a->max_error_rate);
       std::vector<engine::Target> targets = parse_targets(a->targets);
 
@@ -141,6 +152,9 @@ void add_run(CLI::App& root, Action& action) {
       meta.duration_s = o.transactions ? 0 : o.duration_s;
       meta.warmup_s = o.warmup_s;
       meta.transactions_per_client = o.transactions;
+      meta.think_times = o.think_times;
+      if (spec.headline)
+        meta.headline = {spec.headline->name, spec.headline->transaction, spec.headline->per_scale_max};
       std::vector<results::SummaryRow> summary;
       std::vector<results::TimeseriesRow> series;
       int64_t errors = 0, attempted = 0;
@@ -150,7 +164,8 @@ void add_run(CLI::App& root, Action& action) {
         note("running " + spec.name + " on " + target.redacted() +
              (o.transactions ? " for " + std::to_string(o.transactions) + " transaction(s) per client"
                              : fmt::format(" for {:g} s", o.duration_s)) +
-             (o.warmup_s > 0 ? fmt::format(" after {:g} s of warm-up", o.warmup_s) : ""));
+             (o.warmup_s > 0 ? fmt::format(" after {:g} s of warm-up", o.warmup_s) : "") +
+             (o.think_times ? ", with keying and think times" : ""));
         ProgressLine progress(target.redacted());
         run::RunResult r = run::run_target(spec, target, o, [&](const run::Progress& p) {
           progress.update(p.elapsed_s, p.warming_up, p.tps, p.p99_ms, p.errors);
@@ -201,6 +216,7 @@ void add_run(CLI::App& root, Action& action) {
       const auto written = results::read_summary(out);
       std::cout << results::summary_table(written);
       if (targets.size() > 1) std::cout << "\n" << results::side_by_side(written);
+      std::cout << results::headline_lines(results::read_headlines(out));
       std::cout << "results: " << out << "/ (summary.csv, timeseries.csv, meta.json)\n";
       if (meta.incomplete) {
         note("interrupted: the results above are partial and marked incomplete");

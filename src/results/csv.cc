@@ -3,6 +3,8 @@
 
 #include <fmt/format.h>
 
+#include <charconv>
+
 namespace oltap::results {
 
 std::string csv_escape(const std::string& f) {
@@ -73,5 +75,12 @@ std::vector<std::vector<std::string>> csv_parse(const std::string& text) {
 }
 
 std::string fixed(double v, int decimals) { return fmt::format("{:.{}f}", v, decimals); }
+
+double rounded(double v, int decimals) {
+  std::string text = fixed(v, decimals);
+  double out = 0;
+  std::from_chars(text.data(), text.data() + text.size(), out);
+  return out;
+}
 
 }  // namespace oltap::results

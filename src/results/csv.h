@@ -12,5 +12,10 @@ std::string csv_line(const std::vector<std::string>& fields);
 std::vector<std::vector<std::string>> csv_parse(const std::string& text);
 // A number with a fixed count of decimals, "." as separator whatever the locale.
 std::string fixed(double v, int decimals);
+// v as fixed(v, decimals) writes it: the figure a file holds, read back.
+double rounded(double v, int decimals);
+
+// Decimals of summary.csv's tpm column (and of the headline figures made from it).
+inline constexpr int kTpmDecimals = 2;
 
 }  // namespace oltap::results

@@ -45,7 +45,28 @@ std::string utc_iso(int64_t unix_ms) {
   return out;
 }
 
-std::string meta_json(const Meta& m) {
+namespace {
+
+// The headline figures of target, from the summary rows as summary.csv holds them.
+nlohmann::ordered_json headlines_json(const Meta& m, const std::vector<SummaryRow>& summary,
+                                      const std::string& target) {
+  nlohmann::ordered_json out = nlohmann::ordered_json::array();
+  for (const auto& h : headlines(summary, m.headline, m.scale)) {
+    if (h.target != target) continue;
+    nlohmann::ordered_json e = {{"group", h.group}, {"name", h.name},           {"transaction", h.txn},
+                                {"value", h.value}, {"tpm_total", h.tpm_total}, {"scale", h.scale}};
+    if (h.efficiency_pct) {
+      e["per_scale_max"] = h.per_scale_max;
+      e["efficiency_pct"] = *h.efficiency_pct;
+    }
+    out.push_back(std::move(e));
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string meta_json(const Meta& m, const std::vector<SummaryRow>& summary) {
   nlohmann::ordered_json j;
   j["run_id"] = m.run_id;
   j["incomplete"] = m.incomplete;
@@ -57,6 +78,7 @@ std::string meta_json(const Meta& m) {
                    {"duration_s", m.duration_s},
                    {"warmup_s", m.warmup_s},
                    {"transactions_per_client", m.transactions_per_client},
+                   {"think_times", m.think_times},
                    {"warmup_excluded",
                     "transactions that ended during the first warmup_s seconds are not "
                     "in summary.csv or timeseries.csv; their count is warmup_committed"}};
@@ -72,6 +94,7 @@ std::string meta_json(const Meta& m) {
                        {"warmup_committed", t.warmup_committed},
                        {"interrupted", t.interrupted},
                        {"sample_errors", t.sample_errors}});
+    if (!m.headline.name.empty()) targets.back()["headlines"] = headlines_json(m, summary, t.target);
   }
   j["targets"] = targets;
   utsname u{};

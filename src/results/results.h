@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -29,9 +30,12 @@ struct SummaryRow {
   // Beyond the contract columns.
   int64_t retries = 0;
   bool incomplete = false;
+  // Committed per minute, committed * 60 / duration_s: the unit TPC-C's tpmC
+  // and HammerDB's TPM are quoted in (of the ALL row: every transaction).
+  double tpm = 0;
 };
 
-// Fills the latency and throughput columns from a histogram of ns latencies.
+// Fills the latency and throughput (tps, tpm) columns from a histogram of ns latencies.
 void fill_latency(SummaryRow& row, const metrics::Histogram& h);
 
 struct TimeseriesRow {
@@ -41,6 +45,34 @@ struct TimeseriesRow {
   double tps = 0, lat_p50_ms = 0, lat_p95_ms = 0, lat_p99_ms = 0;
 };
 
+// What a workload's `headline:` asks for: the figure it is quoted by.
+struct HeadlineSpec {
+  std::string name;          // what the figure is called ("tpmC"); empty: no headline
+  std::string txn;           // the transaction whose tpm the figure is
+  double per_scale_max = 0;  // the figure's maximum per unit of scale; 0: no efficiency
+};
+
+// The headline figure of one (target, group).
+struct Headline {
+  std::string target, group, name, txn;
+  double value = 0;      // tpm of txn's row
+  double tpm_total = 0;  // tpm of the group's ALL row: every transaction
+  double scale = 1;
+  double per_scale_max = 0;
+  // value / (per_scale_max * scale) * 100, as go-tpc's efficiency; only with per_scale_max.
+  std::optional<double> efficiency_pct;
+};
+
+// One headline per (target, group) whose rows hold spec.txn, from rows'
+// tpm rounded as summary.csv keeps it; none when spec.name is empty.
+std::vector<Headline> headlines(const std::vector<SummaryRow>& rows, const HeadlineSpec& spec, double scale);
+// The headlines meta.json records, from a result folder (or its summary.csv);
+// none when the folder has no meta.json or its workload no headline.
+std::vector<Headline> read_headlines(const std::string& path);
+// One line per headline for people ("tpmC 1234.56 (new_order commits per
+// minute) · ..."), the target and group named when there are several.
+std::string headline_lines(const std::vector<Headline>& list);
+
 // What meta.json records: every figure traces back to these.
 struct Meta {
   std::string run_id, workload, workload_file, workload_sha256;
@@ -49,6 +81,7 @@ struct Meta {
   double scale = 1;
   double duration_s = 0, warmup_s = 0;
   int64_t transactions_per_client = 0;
+  bool think_times = false;  // the transactions' keying and think times were waited (--think-times)
   struct TargetInfo {
     std::string target, engine, dialect, server_version;
     double measured_s = 0;
@@ -59,6 +92,7 @@ struct Meta {
   };
   std::vector<TargetInfo> targets;
   bool incomplete = false;
+  HeadlineSpec headline;  // written per target and group with the figures from the summary
 };
 
 // Writes the three files into dir (created if needed). Throws Error on I/O failure.

@@ -15,9 +15,14 @@ const std::vector<std::string> kSummaryColumns = {
     "duration_s", "committed",  "aborted",    "errors",      "tps",       "lat_mean_ms", "lat_p50_ms",
     "lat_p90_ms", "lat_p95_ms", "lat_p99_ms", "lat_p999_ms", "lat_max_ms"};
 
+namespace {
+constexpr double kSecondsPerMinute = 60;
+}
+
 void fill_latency(SummaryRow& row, const metrics::Histogram& h) {
   constexpr double kNsPerMs = 1e6;
   row.tps = row.duration_s > 0 ? row.committed / row.duration_s : 0;
+  row.tpm = row.duration_s > 0 ? row.committed * kSecondsPerMinute / row.duration_s : 0;
   row.lat_mean_ms = h.mean() / kNsPerMs;
   row.lat_p50_ms = h.value_at_quantile(0.50) / kNsPerMs;
   row.lat_p90_ms = h.value_at_quantile(0.90) / kNsPerMs;
@@ -88,6 +93,10 @@ std::vector<SummaryRow> read_summary(const std::string& path_in) {
     s.lat_max_ms = num("lat_max_ms");
     if (col.count("retries")) s.retries = integer("retries");
     if (col.count("incomplete")) s.incomplete = get("incomplete") == "true";
+    // Files written before the tpm column get it from what it is made of.
+    s.tpm = col.count("tpm")   ? num("tpm")
+            : s.duration_s > 0 ? s.committed * kSecondsPerMinute / s.duration_s
+                               : 0;
     rows.push_back(std::move(s));
   }
   return rows;

@@ -21,7 +21,7 @@ void write_file_atomic(const std::string& path, const std::string& text) {
   if (std::rename(tmp.c_str(), path.c_str()) != 0) throw Error(ErrorClass::kBadInput, "cannot rename " + tmp);
 }
 
-std::string meta_json(const Meta& meta);  // meta.cc
+std::string meta_json(const Meta& meta, const std::vector<SummaryRow>& summary);  // meta.cc
 
 void write_run(const std::string& dir, const std::vector<SummaryRow>& summary,
                const std::vector<TimeseriesRow>& series, const Meta& meta) {
@@ -32,6 +32,7 @@ void write_run(const std::string& dir, const std::vector<SummaryRow>& summary,
   std::vector<std::string> header = kSummaryColumns;
   header.push_back("retries");
   header.push_back("incomplete");
+  header.push_back("tpm");
   std::string s = csv_line(header);
   for (const auto& r : summary) {
     s += csv_line({r.run_id,
@@ -54,7 +55,8 @@ void write_run(const std::string& dir, const std::vector<SummaryRow>& summary,
                    fixed(r.lat_p999_ms, 3),
                    fixed(r.lat_max_ms, 3),
                    std::to_string(r.retries),
-                   r.incomplete ? "true" : "false"});
+                   r.incomplete ? "true" : "false",
+                   fixed(r.tpm, kTpmDecimals)});
   }
   std::string t = csv_line({"target", "group", "txn", "t_s", "committed", "errors", "tps", "lat_p50_ms",
                             "lat_p95_ms", "lat_p99_ms"});
@@ -66,7 +68,7 @@ void write_run(const std::string& dir, const std::vector<SummaryRow>& summary,
   namespace fs = std::filesystem;
   // Time series and meta first: summary.csv appearing means the run is written.
   write_file_atomic((fs::path(dir) / "timeseries.csv").string(), t);
-  write_file_atomic((fs::path(dir) / "meta.json").string(), meta_json(meta));
+  write_file_atomic((fs::path(dir) / "meta.json").string(), meta_json(meta, summary));
   write_file_atomic((fs::path(dir) / "summary.csv").string(), s);
 }
 

@@ -37,6 +37,10 @@ struct TxnPlan {
   std::vector<int> draw;  // parameter indexes to draw before the transaction
   std::vector<StepPlan> steps;
   bool wrapped = false;  // BEGIN/COMMIT around the steps
+  // An emulated user's waits (only with Options::think_times): before the
+  // transaction, and the mean of the one after it. 0: none.
+  int64_t keying_ns = 0;
+  double think_mean_ns = 0;
 };
 
 struct GroupPlan {
@@ -87,6 +91,7 @@ struct Worker {
   std::vector<std::string> errors;         // the first few messages
 
   const std::atomic<bool>* stop = nullptr;
+  int stop_fd = -1;             // readable once stop is set: wakes a client waiting out a think time
   int64_t measure_from_ns = 0;  // transactions ending before this are warm-up
   int64_t transactions = 0;     // per-client limit, 0 = none
   int max_retries = 0;

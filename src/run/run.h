@@ -35,6 +35,8 @@ struct Options {
   int pipeline = 1;     // commands in flight per client (engines that pipeline; one-command transactions)
   int threads = 0;  // threads the clients share, each polling its connections (engines that pipeline); 0: one
                     // per client
+  // Wait the transactions' keying and think times, as emulated users do; off: throughput mode.
+  bool think_times = false;
 };
 
 // Once per interval, for the progress line.

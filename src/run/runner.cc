@@ -1,8 +1,13 @@
 // Running a workload on one target: compile the plan, connect every client,
 // start them together, merge their histograms once per interval while they
 // run, and hand back the totals and the time series.
+#include <sys/eventfd.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
 #include <chrono>
+#include <cstring>
 #include <functional>
 #include <set>
 #include <thread>
@@ -20,6 +25,28 @@ constexpr int64_t kFinishPollNs = 20'000'000;
 int64_t unix_ms() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now().time_since_epoch()).count();
 }
+
+// An eventfd that turns readable when the run stops, so a client waiting
+// out a keying or think time wakes at once rather than at the end of its
+// wait: the run ends on time however long the waits are.
+class StopEvent {
+ public:
+  StopEvent() : fd_(eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)) {
+    if (fd_ < 0) throw Error(ErrorClass::kFatal, std::string("eventfd: ") + std::strerror(errno));
+  }
+  ~StopEvent() { close(fd_); }
+  StopEvent(const StopEvent&) = delete;
+  StopEvent& operator=(const StopEvent&) = delete;
+  int fd() const noexcept { return fd_; }
+  // Never drained: it stays readable for every waiting client.
+  void fire() noexcept {
+    const uint64_t one = 1;
+    [[maybe_unused]] ssize_t n = write(fd_, &one, sizeof one);
+  }
+
+ private:
+  int fd_;
+};
 
 }  // namespace
 
@@ -176,6 +203,10 @@ Plan compile_plan(const workload::Spec& spec, const std::string& dialect, engine
         throw workload::error_at(t->mark, "transaction '" + t->name + "' has only let steps for a " +
                                               dialect + " target; it needs a statement");
       tp.wrapped = t->transaction.value_or(tp.steps.size() > 1 || tp.steps[0].is_loop);
+      if (o.think_times) {
+        tp.keying_ns = static_cast<int64_t>(t->keying_time_s * 1e9);
+        tp.think_mean_ns = t->think_time_s * 1e9;
+      }
       tp.draw.assign(draw.begin(), draw.end());
       sum += weight;
       gp.txns.push_back(static_cast<int>(plan.txns.size()));
@@ -213,11 +244,16 @@ RunResult run_target(const workload::Spec& spec, const engine::Target& target, c
                     what + " needs transactions of one command without `into`, `if` or `rollback_if`; '" +
                         t.name + "' is not");
   }
+  if (o.think_times && (o.pipeline > 1 || shared_threads))
+    throw Error(ErrorClass::kBadInput,
+                "--think-times: each client waits on its own, which clients that pipeline or share a thread "
+                "(--pipeline, --threads) cannot; run without those");
   res.warmup_s = o.warmup_s;
 
   // Workers are created, connected and prepared before any starts, so
   // connection set-up is not part of the measurement.
   std::atomic<bool> stop{false};
+  StopEvent stop_event;
   std::vector<std::unique_ptr<Worker>> workers;
   int index = 0;
   for (const auto& g : plan.groups) {
@@ -233,6 +269,7 @@ RunResult run_target(const workload::Spec& spec, const engine::Target& target, c
       for (auto& cur : w->cursors) cur = {index, 0};
       w->stats = std::make_unique<TxnStats[]>(g.txns.size());
       w->stop = &stop;
+      w->stop_fd = stop_event.fd();
       w->transactions = o.transactions;
       w->max_retries = o.max_retries;
       w->pipeline = std::max(1, o.pipeline);
@@ -333,7 +370,10 @@ RunResult run_target(const workload::Spec& spec, const engine::Target& target, c
   while (true) {
     int64_t now = metrics::now_ns();
     bool time_up = o.transactions == 0 && now >= end;
-    if (stop_requested() || time_up) stop.store(true);
+    if ((stop_requested() || time_up) && !stop.load()) {
+      stop.store(true);
+      stop_event.fire();
+    }
     if (all_finished()) break;
     if (now < next_tick && !stop.load()) {
       // Short naps, so the end of a count-limited run is noticed promptly.

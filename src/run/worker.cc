@@ -19,6 +19,8 @@ constexpr int kMaxKeptRows = 1000;
 constexpr int kPollTimeoutMs = 50;
 // Pause before trying to reconnect after a lost connection.
 constexpr auto kReconnectPause = std::chrono::milliseconds(100);
+// The longest think time, in means: TPC-C clause 5.2.5.4 truncates at 10.
+constexpr double kThinkTimeTruncation = 10;
 
 using engine::Status;
 
@@ -144,6 +146,20 @@ void draw_params(Worker& w, const TxnPlan& t) noexcept {
   for (int p : t.draw) w.plan->params[p].draw(w.rng, w.cursors[w.plan->cursor_of[p]], w.slots[p]);
 }
 
+// Waits ns, or less when the run stops meanwhile (its stop event wakes the
+// wait at once); false when the run stopped.
+bool wait_unless_stopped(Worker& w, int64_t ns) noexcept {
+  const int64_t until = metrics::now_ns() + ns;
+  pollfd stop_event{w.stop_fd, POLLIN, 0};
+  while (!w.stop->load(std::memory_order_relaxed)) {
+    const int64_t left = until - metrics::now_ns();
+    if (left <= 0) return true;
+    const timespec ts{static_cast<time_t>(left / 1'000'000'000), static_cast<long>(left % 1'000'000'000)};
+    ppoll(&stop_event, 1, &ts, nullptr);  // woken by the stop event, a signal or the time: look again
+  }
+  return false;
+}
+
 // Picks a transaction of the group's mix by weight; returns its index in the mix.
 size_t pick(Worker& w) noexcept {
   const GroupPlan& g = *w.group;
@@ -176,6 +192,10 @@ void account(Worker& w, size_t k, Status s, int64_t start, int64_t end, int retr
 void run_one(Worker& w) noexcept {
   size_t k = pick(w);
   const TxnPlan& t = w.plan->txns[w.group->txns[k]];
+  // An emulated user keys the transaction in before it is sent (TPC-C
+  // clause 5.2.5.2); the wait is not part of its latency. Stopped meanwhile,
+  // the transaction is not sent.
+  if (t.keying_ns > 0 && !wait_unless_stopped(w, t.keying_ns)) return;
   draw_params(w, t);
   const int64_t start = metrics::now_ns();
   Status s = Status::kFatal;
@@ -194,6 +214,11 @@ void run_one(Worker& w) noexcept {
     w.conn.reset();
     if (!reconnect(w)) std::this_thread::sleep_for(kReconnectPause);
   }
+  // ...and thinks before the next one: a negative exponential wait,
+  // truncated at kThinkTimeTruncation times its mean (clause 5.2.5.4).
+  if (t.think_mean_ns > 0)
+    wait_unless_stopped(w, static_cast<int64_t>(workload::negative_exponential(
+                               w.rng, t.think_mean_ns, kThinkTimeTruncation * t.think_mean_ns)));
 }
 
 // Pipelining: a batch of single-command transactions is sent back to back,

@@ -98,6 +98,12 @@ int64_t Rng::uniform(int64_t lo, int64_t hi) noexcept {
   return static_cast<int64_t>(static_cast<uint64_t>(lo) + static_cast<uint64_t>(m >> 64));
 }
 
+double negative_exponential(Rng& rng, double mean, double max) noexcept {
+  // 1 - [0, 1) is (0, 1]: never log(0).
+  const double r = 1.0 - rng.next_double();
+  return std::min(-std::log(r) * mean, max);
+}
+
 uint64_t derive_seed(uint64_t seed, uint64_t a, uint64_t b) noexcept {
   // Each step is a bijection of its input, so for a fixed seed and b distinct
   // a give distinct seeds (and likewise for b); the mixes keep nearby inputs

@@ -1,5 +1,6 @@
 // The YAML workload format, read into a Spec. Every check here reports the
 // place in the file; docs/workload-format.md describes each key.
+#include <cmath>
 #include <set>
 
 #include "yaml_util.h"
@@ -390,6 +391,50 @@ void check_placeholders(const YamlReader& r, const Spec& spec, const Transaction
   check_steps(r, spec, t, t.steps, steps, bound);
 }
 
+// A duration ("18s", "500ms", or seconds), as `run: duration:` reads it.
+double read_duration(const YamlReader& r, const YAML::Node& n, const char* what) {
+  const std::string text = r.str(n, what);
+  try {
+    return parse_duration_s(text);
+  } catch (const Error& e) {
+    r.fail(n, std::string(what) + ": " + e.what());
+  }
+}
+
+// `headline:` names one transaction whose commits per minute the workload is
+// quoted by; read once transactions and groups are known.
+Headline read_headline(const YamlReader& r, const YAML::Node& n, const Spec& spec) {
+  r.expect_map(n, "headline");
+  r.check_keys(n, {"name", "transaction", "per_scale_max"}, "headline");
+  Headline h;
+  h.mark = r.mark(n);
+  if (!n["name"]) r.fail(n, "headline needs 'name', what the figure is called (e.g. tpmC)");
+  h.name = trim(r.str(n["name"], "name"));
+  if (h.name.empty()) r.fail(n["name"], "the headline's name must not be empty");
+  if (!n["transaction"])
+    r.fail(n, "headline needs 'transaction', the one whose commits per minute it counts");
+  h.transaction = r.str(n["transaction"], "transaction");
+  if (!spec.find_transaction(h.transaction)) {
+    std::vector<std::string> names;
+    for (const auto& t : spec.transactions) names.push_back(t.name);
+    std::string near = closest_match(h.transaction, names);
+    r.fail(n["transaction"], "headline names an unknown transaction '" + h.transaction + "'" +
+                                 (near.empty() ? std::string() : "; did you mean '" + near + "'?"));
+  }
+  bool runs = false;
+  for (const auto& g : spec.groups) {
+    if (g.mix.empty()) runs = true;
+    for (const auto& [name, weight] : g.mix) runs = runs || name == h.transaction;
+  }
+  if (!runs) r.fail(n["transaction"], "headline transaction '" + h.transaction + "' is in no group's mix");
+  if (n["per_scale_max"]) {
+    h.per_scale_max = r.number(n["per_scale_max"], "per_scale_max");
+    if (!(h.per_scale_max > 0) || !std::isfinite(h.per_scale_max))
+      r.fail(n["per_scale_max"], "per_scale_max must be above 0 (the figure's maximum per unit of scale)");
+  }
+  return h;
+}
+
 }  // namespace
 
 Spec parse_spec(const std::string& text, const std::string& file) {
@@ -409,7 +454,7 @@ Spec parse_spec(const std::string& text, const std::string& file) {
   }
   r.check_keys(root,
                {"name", "description", "scale", "schema", "after_load", "data", "parameters", "transactions",
-                "groups", "run"},
+                "groups", "run", "headline"},
                "the workload");
   Spec spec;
   spec.file = file;
@@ -555,7 +600,7 @@ Spec parse_spec(const std::string& text, const std::string& file) {
   if (root["transactions"].size() == 0) r.fail(root["transactions"], "transactions must not be empty");
   for (const auto& t : root["transactions"]) {
     r.expect_map(t, "a transaction");
-    r.check_keys(t, {"name", "weight", "steps", "transaction"}, "a transaction");
+    r.check_keys(t, {"name", "weight", "steps", "transaction", "keying_time", "think_time"}, "a transaction");
     Transaction tx;
     tx.mark = r.mark(t);
     if (!t["name"]) r.fail(t, "a transaction needs a 'name'");
@@ -567,6 +612,8 @@ Spec parse_spec(const std::string& text, const std::string& file) {
       if (tx.weight < 0) r.fail(t["weight"], "weight must not be negative");
     }
     if (t["transaction"]) tx.transaction = r.boolean(t["transaction"], "transaction");
+    if (t["keying_time"]) tx.keying_time_s = read_duration(r, t["keying_time"], "keying_time");
+    if (t["think_time"]) tx.think_time_s = read_duration(r, t["think_time"], "think_time");
     if (!t["steps"]) r.fail(t, "transaction '" + tx.name + "' needs 'steps'");
     r.expect_seq(t["steps"], "steps");
     if (t["steps"].size() == 0) r.fail(t["steps"], "steps must not be empty");
@@ -654,6 +701,7 @@ Spec parse_spec(const std::string& text, const std::string& file) {
     for (const auto& [n, w] : g.mix) total += w;
     if (total <= 0) throw error_at(g.mark, "group '" + g.name + "' has no transaction with a weight above 0");
   }
+  if (root["headline"]) spec.headline = read_headline(r, root["headline"], spec);
   return spec;
 }
 

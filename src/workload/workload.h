@@ -36,6 +36,11 @@ class Rng {
   uint64_t s_[4];
 };
 
+// A draw from a negative exponential distribution of the given mean,
+// -ln(r) * mean with r uniform in (0, 1], truncated at max: TPC-C's think
+// time (clause 5.2.5.4, truncated at 10 times the mean).
+double negative_exponential(Rng& rng, double mean, double max) noexcept;
+
 // Mixes a seed with stream numbers (client index, table, chunk) into the seed
 // of an independent stream.
 uint64_t derive_seed(uint64_t seed, uint64_t a, uint64_t b = 0) noexcept;
@@ -328,6 +333,12 @@ struct Transaction {
   // Whether the steps run between BEGIN and COMMIT (MULTI/EXEC on Redis).
   // Unset: yes for several steps, no (autocommit) for one.
   std::optional<bool> transaction;
+  // An emulated user's waits, applied only when a run asks for them
+  // (`oltap run --think-times`): a fixed keying time before the transaction
+  // (TPC-C clause 5.2.5.2), and after it a think time drawn from a negative
+  // exponential of this mean (clause 5.2.5.4). 0: none.
+  double keying_time_s = 0;
+  double think_time_s = 0;
   Mark mark;
 };
 
@@ -336,6 +347,16 @@ struct Group {
   int clients = 0;  // 0: take the run's clients
   // Transaction name -> weight; empty: every transaction with its own weight.
   std::vector<std::pair<std::string, double>> mix;
+  Mark mark;
+};
+
+// The figure a workload is quoted by, as TPC-C is by tpmC: the committed
+// transactions per minute of one transaction, and optionally how close that
+// comes to a most-possible figure per unit of scale (go-tpc's efficiency).
+struct Headline {
+  std::string name;          // what the figure is called, e.g. "tpmC"
+  std::string transaction;   // whose committed transactions per minute it is
+  double per_scale_max = 0;  // the figure's maximum per unit of scale; 0: no efficiency
   Mark mark;
 };
 
@@ -358,6 +379,7 @@ struct Spec {
   std::vector<Transaction> transactions;
   std::vector<Group> groups;  // at least one after parsing ("default" when the file has none)
   RunDefaults run;
+  std::optional<Headline> headline;
   std::string sha256;  // of the file's bytes, for meta.json
 
   const Transaction* find_transaction(std::string_view name) const;

@@ -102,6 +102,8 @@ Error read_error(const std::string& path) {
 
 bool contains(const std::string& s, const std::string& part) { return s.find(part) != std::string::npos; }
 
+const std::string kTarget = "postgresql://oltap@127.0.0.1:5432/oltap";
+
 // ---------------------------------------------------------------- write_run / read_summary
 
 TEST(SummaryColumns, AreTheContractColumnsOfDesignMd) { EXPECT_EQ(kSummaryColumns, kDesignColumns); }
@@ -275,6 +277,153 @@ TEST_F(ResultFiles, ReadSummaryFindsColumnsByNameNotPosition) {
   EXPECT_EQ(rows[0].run_id, "r1");
   EXPECT_DOUBLE_EQ(rows[0].tps, 12.5);
   EXPECT_EQ(rows[0].retries, 0);  // absent extra columns keep their defaults
+}
+
+// ---------------------------------------------------------------- tpm and the headline
+
+TEST_F(ResultFiles, TpmIsTheLastColumnAfterTheExtraOnes) {
+  write_run(dir_.string(), {sample_row("tpcb")}, {}, sample_meta());
+  std::string header = header_of(read("summary.csv"));
+  const std::string tail = ",lat_max_ms,retries,incomplete,tpm";
+  ASSERT_GE(header.size(), tail.size());
+  EXPECT_EQ(header.substr(header.size() - tail.size()), tail) << header;
+}
+
+TEST(FillLatency, TpmIsCommittedPerMinuteOfTheMeasuredTime) {
+  SummaryRow r;
+  r.committed = 1234;
+  r.duration_s = 30.5;
+  fill_latency(r, metrics::Histogram());
+  EXPECT_DOUBLE_EQ(r.tpm, 1234 * 60.0 / 30.5);
+  EXPECT_DOUBLE_EQ(r.tps, 1234 / 30.5);
+  SummaryRow none;
+  fill_latency(none, metrics::Histogram());
+  EXPECT_EQ(none.tpm, 0);  // no measured time: no division by zero
+}
+
+TEST_F(ResultFiles, TpmIsReadBackAndComputedForOlderFilesWithoutIt) {
+  SummaryRow a = sample_row("tpcb");
+  a.tpm = 242867.21;
+  write_run(dir_.string(), {a}, {}, sample_meta());
+  ASSERT_EQ(read_summary(dir_.string()).size(), 1u);
+  EXPECT_DOUBLE_EQ(read_summary(dir_.string())[0].tpm, 242867.21);
+  // A summary written before the column existed: committed * 60 / duration_s.
+  std::string text = read("summary.csv");
+  std::string old;
+  for (const auto& line : {header_of(text), text.substr(text.find('\n') + 1)})
+    old += line.substr(0, line.rfind(',')) + "\n";
+  write("summary.csv", old);
+  auto rows = read_summary(path("summary.csv"));
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_NEAR(rows[0].tpm, 123456 * 60.0 / 30.5, 1e-6);
+}
+
+// The rows of one (target, group): new_order, payment and ALL over 60 s.
+std::vector<SummaryRow> tpcc_rows(const std::string& target, const std::string& group, int64_t new_orders) {
+  std::vector<SummaryRow> rows;
+  for (auto [txn, committed] : {std::pair<std::string, int64_t>{"new_order", new_orders},
+                                {"payment", new_orders + 100},
+                                {"ALL", 2 * new_orders + 100}}) {
+    SummaryRow r;
+    r.target = target;
+    r.group = group;
+    r.txn = txn;
+    r.committed = committed;
+    r.duration_s = 60;
+    fill_latency(r, metrics::Histogram());
+    rows.push_back(r);
+  }
+  return rows;
+}
+
+TEST(Headlines, AreTheTransactionsTpmBesideTheTotalWithEfficiency) {
+  auto rows = tpcc_rows(kTarget, "default", 1286);
+  auto h = headlines(rows, HeadlineSpec{"tpmC", "new_order", 12.86}, 10);
+  ASSERT_EQ(h.size(), 1u);
+  EXPECT_EQ(h[0].name, "tpmC");
+  EXPECT_EQ(h[0].txn, "new_order");
+  EXPECT_EQ(h[0].target, kTarget);
+  EXPECT_EQ(h[0].group, "default");
+  EXPECT_DOUBLE_EQ(h[0].value, 1286);      // committed in 60 s: per minute
+  EXPECT_DOUBLE_EQ(h[0].tpm_total, 2672);  // every transaction of the group
+  EXPECT_DOUBLE_EQ(h[0].scale, 10);
+  ASSERT_TRUE(h[0].efficiency_pct.has_value());
+  EXPECT_DOUBLE_EQ(*h[0].efficiency_pct, 1000);  // 1286 / (12.86 * 10) * 100
+}
+
+TEST(Headlines, AreRoundedAsSummaryCsvKeepsTpm) {
+  auto rows = tpcc_rows(kTarget, "default", 1000);
+  rows[0].tpm = 1234.5678;
+  auto h = headlines(rows, HeadlineSpec{"tpmC", "new_order", 0}, 1);
+  ASSERT_EQ(h.size(), 1u);
+  EXPECT_DOUBLE_EQ(h[0].value, 1234.57);
+  EXPECT_FALSE(h[0].efficiency_pct.has_value());  // no per_scale_max, no efficiency
+}
+
+TEST(Headlines, OnePerTargetAndGroupThatRunsTheTransaction) {
+  auto rows = tpcc_rows(kTarget, "a", 100);
+  for (auto& r : tpcc_rows("mysql://db", "a", 200)) rows.push_back(r);
+  SummaryRow other;  // a group without new_order gets no headline
+  other.target = kTarget;
+  other.group = "reporting";
+  other.txn = "ALL";
+  rows.push_back(other);
+  auto h = headlines(rows, HeadlineSpec{"tpmC", "new_order", 0}, 1);
+  ASSERT_EQ(h.size(), 2u);
+  EXPECT_EQ(h[0].target, kTarget);
+  EXPECT_DOUBLE_EQ(h[0].value, 100);
+  EXPECT_EQ(h[1].target, "mysql://db");
+  EXPECT_DOUBLE_EQ(h[1].value, 200);
+  EXPECT_DOUBLE_EQ(h[1].tpm_total, 500);
+  EXPECT_TRUE(headlines(rows, HeadlineSpec{}, 1).empty());  // no headline in the workload
+}
+
+TEST_F(ResultFiles, MetaJsonRecordsTheHeadlineAsSummaryCsvHoldsIt) {
+  auto rows = tpcc_rows(kTarget, "default", 0);
+  rows[0].committed = 777;
+  rows[0].duration_s = 7.123;
+  fill_latency(rows[0], metrics::Histogram());
+  Meta m = sample_meta();
+  m.scale = 2;
+  m.headline = {"tpmC", "new_order", 12.86};
+  m.targets.push_back({});
+  m.targets.back().target = kTarget;
+  write_run(dir_.string(), rows, {}, m);
+  auto h = read_headlines(dir_.string());
+  ASSERT_EQ(h.size(), 1u);
+  auto back = read_summary(dir_.string());
+  EXPECT_EQ(h[0].value, back[0].tpm);  // the same figure, to the last digit
+  EXPECT_EQ(h[0].tpm_total, back[2].tpm);
+  EXPECT_DOUBLE_EQ(h[0].scale, 2);
+  ASSERT_TRUE(h[0].efficiency_pct.has_value());
+  EXPECT_NEAR(*h[0].efficiency_pct, back[0].tpm / (12.86 * 2) * 100, 0.005);
+  EXPECT_TRUE(contains(read("meta.json"), "\"headlines\"")) << read("meta.json");
+}
+
+TEST_F(ResultFiles, NoHeadlineWithoutOneInTheWorkloadOrWithoutMetaJson) {
+  Meta m = sample_meta();
+  m.targets.push_back({});
+  m.targets.back().target = kTarget;
+  write_run(dir_.string(), tpcc_rows(kTarget, "default", 10), {}, m);
+  EXPECT_TRUE(read_headlines(dir_.string()).empty());
+  EXPECT_FALSE(contains(read("meta.json"), "headlines"));
+  fs::remove(dir_ / "meta.json");
+  EXPECT_TRUE(read_headlines(path("summary.csv")).empty());
+}
+
+TEST(HeadlineLines, NameTheFigureTheTotalAndTheEfficiency) {
+  auto h = headlines(tpcc_rows(kTarget, "default", 1286), HeadlineSpec{"tpmC", "new_order", 12.86}, 10);
+  std::string text = headline_lines(h);
+  EXPECT_EQ(text,
+            "tpmC 1286.00 (new_order commits per minute) · all transactions 2672.00 per minute · "
+            "efficiency 1000.00% (of 12.86 per unit of scale, at scale 10)\n");
+  auto two = headlines(tpcc_rows(kTarget, "default", 1), HeadlineSpec{"NOPM", "new_order", 0}, 1);
+  for (auto& x : headlines(tpcc_rows("mysql://db", "default", 2), HeadlineSpec{"NOPM", "new_order", 0}, 1))
+    two.push_back(x);
+  text = headline_lines(two);
+  EXPECT_TRUE(contains(text, kTarget + " default: NOPM 1.00 (new_order")) << text;
+  EXPECT_TRUE(contains(text, "mysql://db default: NOPM 2.00 (")) << text;
+  EXPECT_FALSE(contains(text, "efficiency")) << text;
 }
 
 // ---------------------------------------------------------------- gate

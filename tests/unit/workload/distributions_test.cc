@@ -321,6 +321,40 @@ TEST(Rng, UniformHasNoBiasOnAHugeRange) {
   EXPECT_NEAR(even, n / 2, tolerance);
 }
 
+// ---------------------------------------------------------------- negative_exponential
+
+TEST(NegativeExponential, KeepsItsMeanAndLawAndNeverExceedsTenTimesTheMean) {
+  // TPC-C's New-Order think time: mean 12 s, truncated at 10 times the mean.
+  constexpr double kMean = 12, kMax = 10 * kMean;
+  constexpr int kDraws = 200000;
+  Rng rng(kSeed);
+  double sum = 0;
+  int above_mean = 0, below_median = 0, at_cap = 0;
+  for (int i = 0; i < kDraws; ++i) {
+    const double x = negative_exponential(rng, kMean, kMax);
+    ASSERT_GE(x, 0);
+    ASSERT_LE(x, kMax);
+    sum += x;
+    above_mean += x > kMean;
+    below_median += x <= kMean * std::log(2.0);
+    at_cap += x == kMax;
+  }
+  // The truncated mean is kMean * (1 - e^-10); the sample mean's sd is kMean / sqrt(n) = 0.027.
+  EXPECT_NEAR(sum / kDraws, kMean * (1 - std::exp(-10.0)), 0.12);
+  // P(X > mean) = 1/e, P(X <= mean ln 2) = 1/2, each within 4 sigma.
+  const double sd_e = std::sqrt(kDraws * std::exp(-1.0) * (1 - std::exp(-1.0)));
+  EXPECT_NEAR(above_mean, kDraws * std::exp(-1.0), 4 * sd_e);
+  EXPECT_NEAR(below_median, kDraws / 2, 4 * std::sqrt(kDraws * 0.25));
+  // About e^-10 of the draws (9 of 200,000) would go beyond the cap; they are held at it.
+  EXPECT_GT(at_cap, 0);
+  EXPECT_LT(at_cap, 30);
+}
+
+TEST(NegativeExponential, SameSeedSameWaits) {
+  Rng a(kSeed), b(kSeed);
+  for (int i = 0; i < 100; ++i) EXPECT_EQ(negative_exponential(a, 0.5, 5), negative_exponential(b, 0.5, 5));
+}
+
 // ---------------------------------------------------------------- distributions
 
 TEST(Distribution, UniformFitsItsLaw) {

@@ -720,6 +720,139 @@ TEST(ParseSpecErrors, NegativeTransactionsPerClientIsRefused) {
                   {"transactions must not be negative"});
 }
 
+// ---------------------------------------------------------------- headline
+
+TEST(ParseHeadline, ReadsNameTransactionAndPerScaleMax) {
+  Spec s = parse(std::string(kMinimal) +
+                 "headline:\n"
+                 "  name: tpmC\n"
+                 "  transaction: t\n"
+                 "  per_scale_max: 12.86\n");
+  ASSERT_TRUE(s.headline.has_value());
+  EXPECT_EQ(s.headline->name, "tpmC");
+  EXPECT_EQ(s.headline->transaction, "t");
+  EXPECT_DOUBLE_EQ(s.headline->per_scale_max, 12.86);
+  EXPECT_EQ(s.headline->mark.line, 7);
+}
+
+TEST(ParseHeadline, IsOptionalAndPerScaleMaxDefaultsToNone) {
+  EXPECT_FALSE(parse(kMinimal).headline.has_value());
+  Spec s = parse(std::string(kMinimal) + "headline: {name: tpmC, transaction: t}\n");
+  ASSERT_TRUE(s.headline.has_value());
+  EXPECT_EQ(s.headline->per_scale_max, 0);
+}
+
+TEST(ParseHeadline, AMisspelledTopLevelKeyGetsADidYouMean) {
+  expect_error_at(std::string(kMinimal) + "headlin: {name: tpmC, transaction: t}\n", 6, 1,
+                  {"unknown key 'headlin'", "did you mean 'headline'?"});
+}
+
+TEST(ParseHeadline, UnknownKeyIsRefusedAtItsPlace) {
+  expect_error_at(std::string(kMinimal) +
+                      "headline:\n"
+                      "  name: tpmC\n"
+                      "  transaction: t\n"
+                      "  per_scale_mx: 12.86\n",
+                  9, 3, {"unknown key 'per_scale_mx' in headline", "did you mean 'per_scale_max'?"});
+}
+
+TEST(ParseHeadline, UnknownTransactionIsRefusedWithADidYouMean) {
+  expect_error_at(std::string(kMinimal) +
+                      "  - name: new_order\n"
+                      "    steps:\n"
+                      "      - sql: SELECT 2\n"
+                      "headline:\n"
+                      "  name: tpmC\n"
+                      "  transaction: new_ordr\n",
+                  11, 16, {"unknown transaction 'new_ordr'", "did you mean 'new_order'?"});
+}
+
+TEST(ParseHeadline, NonPositivePerScaleMaxIsRefused) {
+  for (const char* v : {"0", "-12.86"})
+    expect_error_at(std::string(kMinimal) +
+                        "headline:\n"
+                        "  name: tpmC\n"
+                        "  transaction: t\n"
+                        "  per_scale_max: " +
+                        v + "\n",
+                    9, 18, {"per_scale_max must be above 0"});
+  expect_error_at(std::string(kMinimal) +
+                      "headline:\n"
+                      "  name: tpmC\n"
+                      "  transaction: t\n"
+                      "  per_scale_max: lots\n",
+                  9, 18, {"per_scale_max must be a number"});
+}
+
+TEST(ParseHeadline, NameAndTransactionAreRequired) {
+  expect_error_at(std::string(kMinimal) + "headline:\n  transaction: t\n", 7, 3, {"headline needs 'name'"});
+  expect_error_at(std::string(kMinimal) + "headline:\n  name: tpmC\n", 7, 3,
+                  {"headline needs 'transaction'"});
+  expect_error_at(std::string(kMinimal) + "headline:\n  name: ' '\n  transaction: t\n", 7, 9,
+                  {"name must not be empty"});
+  expect_error_at(std::string(kMinimal) + "headline: tpmC\n", 6, 11, {"headline must be a mapping"});
+}
+
+TEST(ParseHeadline, TheTransactionMustBeRunByAGroup) {
+  expect_error_at(std::string(kMinimal) +
+                      "  - name: u\n"
+                      "    steps:\n"
+                      "      - sql: SELECT 2\n"
+                      "groups:\n"
+                      "  - name: g\n"
+                      "    mix: [t]\n"
+                      "headline: {name: tpmC, transaction: u}\n",
+                  12, 37, {"'u' is in no group's mix"});
+}
+
+// ---------------------------------------------------------------- keying and think times
+
+TEST(ParseThinkTimes, KeyingAndThinkTimesAreDurations) {
+  Spec s = parse(
+      "name: w\n"
+      "transactions:\n"
+      "  - name: new_order\n"
+      "    keying_time: 18s\n"
+      "    think_time: 12\n"
+      "    steps:\n"
+      "      - sql: SELECT 1\n"
+      "  - name: stock_level\n"
+      "    think_time: 500ms\n"
+      "    steps:\n"
+      "      - sql: SELECT 2\n");
+  EXPECT_DOUBLE_EQ(s.transactions[0].keying_time_s, 18);
+  EXPECT_DOUBLE_EQ(s.transactions[0].think_time_s, 12);
+  EXPECT_DOUBLE_EQ(s.transactions[1].keying_time_s, 0);  // none unless given
+  EXPECT_DOUBLE_EQ(s.transactions[1].think_time_s, 0.5);
+}
+
+TEST(ParseThinkTimes, AWrongDurationIsRefusedAtItsPlace) {
+  expect_error_at(
+      "name: w\n"
+      "transactions:\n"
+      "  - name: t\n"
+      "    keying_time: 18 secs\n"
+      "    steps:\n"
+      "      - sql: SELECT 1\n",
+      4, 18, {"keying_time", "'18 secs' is not a duration"});
+  expect_error_at(
+      "name: w\n"
+      "transactions:\n"
+      "  - name: t\n"
+      "    think_time: -12s\n"
+      "    steps:\n"
+      "      - sql: SELECT 1\n",
+      4, 17, {"think_time", "not a duration"});
+  expect_error_at(
+      "name: w\n"
+      "transactions:\n"
+      "  - name: t\n"
+      "    think_tme: 12s\n"
+      "    steps:\n"
+      "      - sql: SELECT 1\n",
+      4, 5, {"unknown key 'think_tme'", "did you mean 'think_time'?"});
+}
+
 // ---------------------------------------------------------------- Spec::tables
 
 Spec with_schema(const std::string& schema_yaml) { return parse("name: w\n" + schema_yaml + (kMinimal + 8)); }
