@@ -7,6 +7,7 @@
 #   scripts/peer-bench.sh pgbench [--scale N] [--duration S] [--pairs N]
 #   scripts/peer-bench.sh sysbench [--duration S] [--pairs N]
 #   scripts/peer-bench.sh redis [--pairs N]
+#   scripts/peer-bench.sh tpcc-load [--pairs N]
 #   scripts/peer-bench.sh all
 #
 # pgbench:  pgbench -S -M prepared -c 8 -j 2  vs  oltap pgbench-select.yaml, 8 clients.
@@ -17,6 +18,10 @@
 #           50 clients on one polling thread (--threads 1), as redis-benchmark
 #           runs its 50 on one event loop: tps >= 0.9 x; with -P 16 /
 #           --pipeline 16: >= 0.8 x.
+# tpcc-load: pgbench -i -s 100 (10 million accounts, its keys, vacuum)  vs
+#           oltap load tpcc.yaml --scale 10 --jobs 2 (10 warehouses, keys,
+#           indexes, statistics), wall time on the same PostgreSQL:
+#           oltap's time <= 1.0 x pgbench's.
 # Client CPU is user+sys time of the client process (bash's `time`).
 #
 # Exits 0 when every target is met, 1 when one is missed, 2 on bad usage.
@@ -127,6 +132,49 @@ bench_pgbench() {
   verdict "CPU per transaction ratio oltap/pgbench" "$(ratio "$OLTAP_CPU" "$PEER_CPU")" "<=" 1.2
 }
 
+# ---------------------------------------------------------------- tpcc-load
+
+bench_tpcc_load() {
+  command -v pgbench >/dev/null || { echo "peer-bench: pgbench not found" >&2; exit 2; }
+  local base="${OLTAP_POSTGRES%/*}" i tool t
+  local host port
+  host=$(sed -E 's#.*@([^:/]+):([0-9]+)/.*#\1#' <<<"$OLTAP_POSTGRES")
+  port=$(sed -E 's#.*@([^:/]+):([0-9]+)/.*#\2#' <<<"$OLTAP_POSTGRES")
+  psql "$base/oltap" -qc "DROP DATABASE IF EXISTS oltap_peer_pgbench WITH (FORCE)" \
+    -c "CREATE DATABASE oltap_peer_pgbench" -c "DROP DATABASE IF EXISTS oltap_peer_tpcc WITH (FORCE)" \
+    -c "CREATE DATABASE oltap_peer_tpcc" >/dev/null
+  echo
+  echo "== pgbench -i -s 100 vs oltap load tpcc.yaml --scale 10 --jobs 2 (wall seconds)"
+  printf '%-5s %-8s %10s\n' pair tool seconds
+  rm -f "$work"/load.*
+  for ((i = 1; i <= pairs; i++)); do
+    local order=(peer oltap)
+    ((i % 2 == 0)) && order=(oltap peer)
+    for tool in "${order[@]}"; do
+      local start end
+      start=$(date +%s.%N)
+      if [[ $tool == peer ]]; then
+        pgbench -i -s 100 -q -h "$host" -p "$port" -U oltap oltap_peer_pgbench >"$work/load.log" 2>&1 \
+          || { echo "peer-bench: pgbench -i failed" >&2; cat "$work/load.log" >&2; exit 1; }
+      else
+        build/oltap load workloads/tpcc.yaml --target "$base/oltap_peer_tpcc" --scale 10 --jobs 2 \
+          >"$work/load.log" 2>&1 || { echo "peer-bench: oltap load failed" >&2; cat "$work/load.log" >&2; exit 1; }
+      fi
+      end=$(date +%s.%N)
+      t=$(awk -v a="$start" -v b="$end" 'BEGIN {printf "%.2f", b - a}')
+      printf '%-5s %-8s %10s\n' "$i" "$tool" "$t"
+      echo "$t" >>"$work/load.$tool"
+    done
+  done
+  local peer_s oltap_s
+  peer_s=$(median <"$work/load.peer")
+  oltap_s=$(median <"$work/load.oltap")
+  echo "median seconds: pgbench -i $peer_s   oltap load $oltap_s"
+  verdict "load time ratio oltap/pgbench" "$(ratio "$oltap_s" "$peer_s")" "<=" 1.0
+  psql "$base/oltap" -qc "DROP DATABASE IF EXISTS oltap_peer_pgbench WITH (FORCE)" \
+    -c "DROP DATABASE IF EXISTS oltap_peer_tpcc WITH (FORCE)" >/dev/null
+}
+
 # ---------------------------------------------------------------- sysbench
 
 bench_sysbench() {
@@ -184,8 +232,8 @@ bench_redis() {
 }
 
 case "$peer" in
-  pgbench | sysbench | redis | all) ;;
-  *) sed -n '2,21s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"; exit 2 ;;
+  pgbench | sysbench | redis | tpcc-load | all) ;;
+  *) sed -n '2,26s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"; exit 2 ;;
 esac
 bash scripts/setup.sh >/dev/null
 bash scripts/stack.sh up >/dev/null
@@ -194,6 +242,7 @@ case "$peer" in
   pgbench) bench_pgbench ;;
   sysbench) bench_sysbench ;;
   redis) bench_redis ;;
-  all) bench_pgbench; bench_sysbench; bench_redis ;;
+  tpcc-load) bench_tpcc_load ;;
+  all) bench_pgbench; bench_sysbench; bench_redis; bench_tpcc_load ;;
 esac
 exit "$failed"

@@ -18,6 +18,8 @@ namespace oltap::datagen {
 // Rows generated per chunk; each chunk has its own random stream, which is
 // what makes the rows independent of how chunks are shared among jobs.
 inline constexpr int64_t kChunkRows = 10'000;
+// Source rows per batch handed to an engine.
+inline constexpr int64_t kBatchRows = 500;
 
 // Generates the rows of one data entry of a workload.
 class TableGenerator {
@@ -28,6 +30,19 @@ class TableGenerator {
   const std::vector<std::string>& columns() const { return columns_; }
   // Replaces batch with the rows made from source rows [first, first + count).
   void generate(int64_t first, int64_t count, engine::RowBatch& batch) const;
+
+  // Where generation stands: the next source row and the random stream there.
+  struct Cursor {
+    int64_t row = 0;
+    workload::Rng rng;
+    std::vector<Value> slots;
+  };
+  // A cursor at source row first (replaying its chunk's draws before it).
+  Cursor cursor_at(int64_t first) const;
+  // Replaces batch with the rows made from the next source rows, at most
+  // count of them and none from end on; advances the cursor. Small batches
+  // keep the rows in cache on their way to the engine.
+  void fill(Cursor& cursor, int64_t end, int64_t count, engine::RowBatch& batch) const;
 
  private:
   // A let or column, ready to make values.
@@ -52,6 +67,7 @@ class TableGenerator {
   std::vector<Made> made_;  // the lets, then the columns
 
   void make(const Made& m, workload::Rng& chunk_rng, int64_t row, Value* slots, Value& v) const;
+  workload::Rng chunk_rng(int64_t chunk) const;
 };
 
 struct LoadOptions {

@@ -167,52 +167,64 @@ void TableGenerator::make(const Made& m, workload::Rng& chunk_rng, int64_t row, 
   }
 }
 
-void TableGenerator::generate(int64_t first, int64_t count, engine::RowBatch& batch) const {
+workload::Rng TableGenerator::chunk_rng(int64_t chunk) const {
+  return workload::Rng(
+      workload::derive_seed(seed_, static_cast<uint64_t>(table_index_) + 1, static_cast<uint64_t>(chunk)));
+}
+
+TableGenerator::Cursor TableGenerator::cursor_at(int64_t first) const {
+  Cursor c;
+  // Slots: the fixed ones, the row's lets, each item's lets, the columns.
+  c.slots.resize(kFirstNamed + data_->lets.size() + data_->item_lets.size() + columns_.size());
+  c.slots[kScaleSlot] = scale_;
+  c.slots[kItemSlot].set_int(1);
+  c.slots[kLoadTimeSlot] = Value::of_text(load_time_);
+  // The chunk's random stream is replayed from the chunk's first row, so it
+  // reaches `first` in the same state whatever the split.
+  c.row = first - first % kChunkRows;
+  c.rng = chunk_rng(c.row / kChunkRows);
+  engine::RowBatch discard;
+  while (c.row < first) fill(c, first, first - c.row, discard);
+  return c;
+}
+
+void TableGenerator::fill(Cursor& cur, int64_t end, int64_t count, engine::RowBatch& batch) const {
   const int nlet = static_cast<int>(data_->lets.size());
   const int nitem = static_cast<int>(data_->item_lets.size());
   const int ncol = static_cast<int>(columns_.size());
+  const int first_col = kFirstNamed + nlet + nitem;
   batch.columns = ncol;
   batch.rows = 0;
-  // Slots: the fixed ones, the row's lets, each item's lets, the columns.
-  std::vector<Value> slots(kFirstNamed + nlet + nitem + ncol);
-  const int first_col = kFirstNamed + nlet + nitem;
-  slots[kScaleSlot] = scale_;
-  slots[kItemSlot].set_int(1);
-  slots[kLoadTimeSlot] = Value::of_text(load_time_);
-  // Generation starts at the chunk's first row so that the chunk's random
-  // stream reaches `first` in the same state whatever the split.
-  const int64_t chunk = first / kChunkRows;
-  workload::Rng rng(
-      workload::derive_seed(seed_, static_cast<uint64_t>(table_index_) + 1, static_cast<uint64_t>(chunk)));
-  for (int64_t row = chunk * kChunkRows; row < first + count; ++row) {
-    if (row / kChunkRows != chunk && row % kChunkRows == 0)
-      rng = workload::Rng(workload::derive_seed(seed_, static_cast<uint64_t>(table_index_) + 1,
-                                                static_cast<uint64_t>(row / kChunkRows)));
+  Value* slots = cur.slots.data();
+  const int64_t stop = std::min(end, cur.row + count);
+  for (; cur.row < stop; ++cur.row) {
+    const int64_t row = cur.row;
+    if (row % kChunkRows == 0) cur.rng = chunk_rng(row / kChunkRows);
     slots[kRowSlot].set_int(row);
-    for (int l = 0; l < nlet; ++l) make(made_[l], rng, row, slots.data(), slots[kFirstNamed + l]);
+    for (int l = 0; l < nlet; ++l) make(made_[l], cur.rng, row, slots, slots[kFirstNamed + l]);
     for (int c = 0; c < ncol; ++c)
-      if (made_[nlet + nitem + c].per_row)
-        make(made_[nlet + nitem + c], rng, row, slots.data(), slots[first_col + c]);
+      if (made_[nlet + nitem + c].per_row) make(made_[nlet + nitem + c], cur.rng, row, slots, slots[first_col + c]);
     int64_t items = 1;
     if (data_->repeat) {
-      Value n = data_->repeat->eval(slots.data());
+      Value n = data_->repeat->eval(slots);
       items = n.kind == Value::Kind::kNull ? 0 : std::max<int64_t>(0, n.as_int());
     }
-    const bool keep = row >= first;
     for (int64_t item = 1; item <= items; ++item) {
       slots[kItemSlot].set_int(item);
-      for (int l = nlet; l < nlet + nitem; ++l)
-        make(made_[l], rng, row, slots.data(), slots[kFirstNamed + l]);
+      for (int l = nlet; l < nlet + nitem; ++l) make(made_[l], cur.rng, row, slots, slots[kFirstNamed + l]);
       for (int c = 0; c < ncol; ++c)
-        if (!made_[nlet + nitem + c].per_row)
-          make(made_[nlet + nitem + c], rng, row, slots.data(), slots[first_col + c]);
-      if (!keep) continue;
+        if (!made_[nlet + nitem + c].per_row) make(made_[nlet + nitem + c], cur.rng, row, slots, slots[first_col + c]);
       size_t at = batch.rows * ncol;
       if (batch.cells.size() < at + ncol) batch.cells.resize(at + ncol);
       for (int c = 0; c < ncol; ++c) copy_into(batch.cells[at + c], slots[first_col + c]);
       ++batch.rows;
     }
   }
+}
+
+void TableGenerator::generate(int64_t first, int64_t count, engine::RowBatch& batch) const {
+  Cursor c = cursor_at(first);
+  fill(c, first + count, count, batch);
 }
 
 }  // namespace oltap::datagen

@@ -111,11 +111,11 @@ LoadReport load(const workload::Spec& spec, const engine::Target& target, const 
           const TableGenerator& gen = gens[i];
           engine::BulkSpec bs = spec_of(spec.data[i], gen.columns());
           bs.whole_table = true;
-          int64_t first = 0, made = 0;
+          int64_t made = 0;
+          TableGenerator::Cursor cursor = gen.cursor_at(0);
           conns[j]->bulk_load(bs, [&](engine::RowBatch& batch) {
-            if (first >= gen.rows() || failed.load()) return false;
-            gen.generate(first, std::min(kChunkRows, gen.rows() - first), batch);
-            first += kChunkRows;
+            if (cursor.row >= gen.rows() || failed.load()) return false;
+            gen.fill(cursor, gen.rows(), kBatchRows, batch);
             made += static_cast<int64_t>(batch.rows);
             return true;
           });
@@ -146,11 +146,18 @@ LoadReport load(const workload::Spec& spec, const engine::Target& target, const 
       std::vector<std::string> failures(jobs);
       auto job = [&](int j) {
         try {
+          // This job's next chunk.
+          TableGenerator::Cursor cursor;
+          int64_t chunk_end = 0;
           conns[j]->bulk_load(spec_of(spec.data[i], gen.columns()), [&](engine::RowBatch& batch) {
-            int64_t c = next_chunk.fetch_add(1);
-            if (c >= chunks) return false;
-            int64_t first = c * kChunkRows;
-            gen.generate(first, std::min(kChunkRows, rows - first), batch);
+            if (cursor.row >= chunk_end) {
+              int64_t c = next_chunk.fetch_add(1);
+              if (c >= chunks) return false;
+              cursor = gen.cursor_at(c * kChunkRows);
+              chunk_end = std::min(rows, (c + 1) * kChunkRows);
+            }
+            // Whole chunks: parameter arrays and pipelines favour big batches.
+            gen.fill(cursor, chunk_end, kChunkRows, batch);
             made.fetch_add(static_cast<int64_t>(batch.rows));
             return true;
           });
