@@ -20,13 +20,7 @@ const std::string kWrongPassword = "Wrong-Pass-0815";
 
 ServerAddress my_server() { return server_of(stack_env("OLTAP_MYSQL")); }
 
-std::string my_sql(const std::string& sql) {
-  ServerAddress m = my_server();
-  CmdResult r =
-      run_cmd({"mariadb", "--no-defaults", "-h", m.host, "-P", m.port, "-u", m.user, "-N", "-B", "-e", sql});
-  if (r.exit_code != 0) throw std::runtime_error("mariadb client failed: " + r.describe());
-  return r.out;
-}
+std::string my_sql(const std::string& sql) { return mariadb_sql(sql); }
 
 class OdbcErrors : public ::testing::Test {
  protected:

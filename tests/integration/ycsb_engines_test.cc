@@ -80,7 +80,7 @@ class Postgres : public Engine {
 class MariaDb : public Engine {
  public:
   std::string target() override {
-    ServerAddress m = server();
+    ServerAddress m = server_of(stack_env("OLTAP_MYSQL"));
     return "mysql://" + m.user + "@" + m.host + ":" + m.port + "/" + kDb;
   }
   std::string engine_column() override { return "odbc"; }
@@ -88,17 +88,8 @@ class MariaDb : public Engine {
   long long records() override { return std::stoll(sql("SELECT count(*) FROM usertable", kDb)); }
 
  private:
-  static ServerAddress server() { return server_of(stack_env("OLTAP_MYSQL")); }
-  // Runs sql with the mariadb client; its output (tab-separated, no header).
   static std::string sql(const std::string& text, const std::string& db = "") {
-    ServerAddress m = server();
-    std::vector<std::string> argv{"mariadb", "--no-defaults", "-h", m.host, "-P", m.port,
-                                  "-u",      m.user,          "-N", "-B",   "-e", text};
-    if (!db.empty()) argv.push_back(db);
-    CmdResult r = run_cmd(argv);
-    if (r.exit_code != 0) throw std::runtime_error("mariadb client failed: " + r.describe());
-    while (!r.out.empty() && r.out.back() == '\n') r.out.pop_back();
-    return r.out;
+    return mariadb_sql(text, db);
   }
 };
 
