@@ -28,6 +28,9 @@ struct StepPlan {
   int index_slot = -1;                  // bound to 1, 2, ... (-1: none)
   std::vector<int> redraw;              // parameters drawn anew each round
   std::vector<StepPlan> body;
+  // An if block instead: body when `when` holds, else_body otherwise.
+  bool is_block = false;
+  std::vector<StepPlan> else_body;
   // A let step instead: slots set from expressions, in order.
   std::vector<std::pair<int, workload::Expr>> let;
 };

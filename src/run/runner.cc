@@ -95,6 +95,7 @@ Plan compile_plan(const workload::Spec& spec, const std::string& dialect, engine
           for (const auto& l : s.let)
             if (!slot.count(l.first)) slot[l.first] = static_cast<int>(slot.size());
           add_bound(s.body);
+          add_bound(s.else_body);
         }
       };
   for (const auto& t : spec.transactions) add_bound(t.steps);
@@ -141,6 +142,14 @@ Plan compile_plan(const workload::Spec& spec, const std::string& dialect, engine
                 bind_slots(sp.when, s.when);
                 compile_steps(s.body, sp.body);
                 if (!sp.body.empty()) out.push_back(std::move(sp));
+                continue;
+              }
+              if (s.block) {
+                sp.is_block = true;
+                bind_slots(sp.when, s.when);
+                compile_steps(s.body, sp.body);
+                compile_steps(s.else_body, sp.else_body);
+                if (!sp.body.empty() || !sp.else_body.empty()) out.push_back(std::move(sp));
                 continue;
               }
               if (!s.let.empty()) {
@@ -192,6 +201,7 @@ Plan compile_plan(const workload::Spec& spec, const std::string& dialect, engine
                   for (const auto& n : e->names())
                     if (spec.find_parameter(n)) draw.insert(slot[n]);
               draw_expr_params(s.body);
+              draw_expr_params(s.else_body);
             }
           };
       draw_expr_params(t->steps);
@@ -202,7 +212,8 @@ Plan compile_plan(const workload::Spec& spec, const std::string& dialect, engine
       if (std::all_of(tp.steps.begin(), tp.steps.end(), [](const StepPlan& sp) { return !sp.let.empty(); }))
         throw workload::error_at(t->mark, "transaction '" + t->name + "' has only let steps for a " +
                                               dialect + " target; it needs a statement");
-      tp.wrapped = t->transaction.value_or(tp.steps.size() > 1 || tp.steps[0].is_loop);
+      tp.wrapped =
+          t->transaction.value_or(tp.steps.size() > 1 || tp.steps[0].is_loop || tp.steps[0].is_block);
       if (o.think_times) {
         tp.keying_ns = static_cast<int64_t>(t->keying_time_s * 1e9);
         tp.think_mean_ns = t->think_time_s * 1e9;
@@ -239,7 +250,7 @@ RunResult run_target(const workload::Spec& spec, const engine::Target& target, c
                   what + ": " + target.engine + " targets do not pipeline (Redis does)");
     for (const auto& t : plan.txns)
       if (t.steps.size() != 1 || !t.steps[0].into_slots.empty() || t.wrapped || t.steps[0].when ||
-          t.steps[0].rollback_if || t.steps[0].is_loop)
+          t.steps[0].rollback_if || t.steps[0].is_loop || t.steps[0].is_block)
         throw Error(ErrorClass::kBadInput,
                     what + " needs transactions of one command without `into`, `if` or `rollback_if`; '" +
                         t.name + "' is not");

@@ -34,6 +34,12 @@ void keep_error(Worker& w, const std::string& txn) {
 Status run_steps(Worker& w, const std::vector<StepPlan>& steps) noexcept {
   engine::Connection& c = *w.conn;
   for (const StepPlan& step : steps) {
+    if (step.is_block) {
+      const bool holds = workload::truthy(step.when->eval(w.slots.data()));
+      Status s = run_steps(w, holds ? step.body : step.else_body);
+      if (s != Status::kOk || w.aborted) return s;
+      continue;
+    }
     if (step.when && !workload::truthy(step.when->eval(w.slots.data()))) continue;
     if (!step.let.empty()) {
       for (const auto& [slot, e] : step.let) e.eval_into(w.slots.data(), w.slots[slot]);
@@ -116,8 +122,9 @@ void connect_worker(Worker& w) {
   size_t max_args = 0;
   std::function<void(const std::vector<StepPlan>&)> prepare = [&](const std::vector<StepPlan>& steps) {
     for (const StepPlan& s : steps) {
-      if (s.is_loop) {
+      if (s.is_loop || s.is_block) {
         prepare(s.body);
+        prepare(s.else_body);
         continue;
       }
       if (!s.let.empty()) continue;

@@ -263,6 +263,25 @@ Step read_step(const YamlReader& r, const YAML::Node& n) {
     for (const auto& b : n["steps"]) s.body.push_back(read_step(r, b));
     return s;
   }
+  if (n["steps"] || n["else"]) {
+    // A block: steps run when `if` holds, the `else` steps when it does not.
+    r.check_keys(n, {"if", "steps", "else"}, "an if block");
+    Step s;
+    s.mark = r.mark(n);
+    s.block = true;
+    if (!n["if"]) r.fail(n, "a block of steps needs 'if' (steps: and else: go with it)");
+    s.when = r.expr(n["if"], "if");
+    auto read_list = [&](const char* key, std::vector<Step>& out) {
+      if (!n[key]) return;
+      r.expect_seq(n[key], key);
+      if (n[key].size() == 0) r.fail(n[key], std::string(key) + " must not be empty");
+      for (const auto& b : n[key]) out.push_back(read_step(r, b));
+    };
+    if (!n["steps"]) r.fail(n, "an if block needs 'steps' (else: alone would be `if: not ...`)");
+    read_list("steps", s.body);
+    read_list("else", s.else_body);
+    return s;
+  }
   if (n["let"]) {
     r.check_keys(n, {"let", "if"}, "a let step");
     r.expect_map(n["let"], "let (names and their expressions, e.g. {total: \"price * quantity\"})");
@@ -345,6 +364,19 @@ void check_steps(const YamlReader& r, const Spec& spec, const Transaction& t, co
           r.fail(node["loop"]["redraw"], "redraw names '" + name + "', which is not a parameter");
       if (!s.loop->index.empty()) bound.insert(s.loop->index);
       check_steps(r, spec, t, s.body, node["steps"], bound);
+      ++i;
+      continue;
+    }
+    if (s.block) {
+      // Names either branch binds count as bound after the block (NULL when
+      // their branch did not run), as into's do when no row comes back.
+      check_expr(s.when, "if");
+      std::set<std::string> other = bound;
+      check_steps(r, spec, t, s.body, node["steps"], bound);
+      if (!s.else_body.empty()) {
+        check_steps(r, spec, t, s.else_body, node["else"], other);
+        bound.insert(other.begin(), other.end());
+      }
       ++i;
       continue;
     }

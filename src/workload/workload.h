@@ -315,7 +315,11 @@ struct Step {
     std::vector<std::string> redraw;
   };
   std::optional<Loop> loop;
+  // A loop's body, or a block's: `if: c` with `steps:` runs them when c
+  // holds and the `else:` steps when it does not.
   std::vector<Step> body;
+  std::vector<Step> else_body;
+  bool block = false;
   // A computation instead of a statement: each name is set, in order, to its
   // expression of parameters and bound names, in the client with no round
   // trip (TPC-C's new stock quantity, an order's all-local flag).

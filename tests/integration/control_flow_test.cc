@@ -161,5 +161,37 @@ TEST_F(ControlFlow, IntoRowMiddleBindsRowCeilOfHalf) {
   EXPECT_GT(sql_int(uri_, "SELECT count(DISTINCT grp) FROM md_picks"), 1);
 }
 
+const char* kBlockWorkload = R"(name: blocks
+schema: |
+  CREATE TABLE bk_log (id bigint PRIMARY KEY, x int, branch text, doubled int);
+parameters:
+  id: {seq: 1}
+  x: {uniform: [1, 10]}
+transactions:
+  - name: branch
+    steps:
+      - let: {doubled: x * 2}
+      - if: x > 5
+        steps:
+          - let: {label: "'high'"}
+          - sql: INSERT INTO bk_log (id, x, branch, doubled) VALUES (:id, :x, :label, :doubled)
+        else:
+          - sql: INSERT INTO bk_log (id, x, branch, doubled) VALUES (:id, :x, 'low', :doubled)
+      - sql: UPDATE bk_log SET doubled = doubled + 0 WHERE id = :id
+)";
+
+TEST_F(ControlFlow, IfBlockRunsItsStepsOrItsElseStepsAndLetComputesInTheClient) {
+  TempDir dir;
+  auto all = load_and_run(dir, kBlockWorkload, 300, 2);
+  ASSERT_FALSE(all.empty());
+  EXPECT_EQ(all.at("errors"), "0");
+  // Exactly one branch ran for each transaction, the one its x picks.
+  EXPECT_EQ(sql_int(uri_, "SELECT count(*) FROM bk_log"), 600);
+  EXPECT_EQ(sql_int(uri_, "SELECT count(*) FROM bk_log WHERE (x > 5) <> (branch = 'high')"), 0);
+  EXPECT_GT(sql_int(uri_, "SELECT count(*) FROM bk_log WHERE branch = 'high'"), 100);
+  EXPECT_GT(sql_int(uri_, "SELECT count(*) FROM bk_log WHERE branch = 'low'"), 100);
+  EXPECT_EQ(sql_int(uri_, "SELECT count(*) FROM bk_log WHERE doubled <> 2 * x"), 0);
+}
+
 }  // namespace
 }  // namespace oltap_it

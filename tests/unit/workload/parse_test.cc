@@ -1150,5 +1150,44 @@ TEST(ParseSpec, LetStepBindsNamesForLaterStepsAndRefusesUnknownOnes) {
       7, 14, {"which is a parameter"});
 }
 
+TEST(ParseSpec, IfBlockHasStepsAndElseAndNeedsItsCondition) {
+  Spec s = parse(
+      "name: w\n"
+      "parameters:\n"
+      "  q: {uniform: [1, 10]}\n"
+      "transactions:\n"
+      "  - name: t\n"
+      "    steps:\n"
+      "      - if: q > 5\n"
+      "        steps:\n"
+      "          - sql: SELECT 1\n"
+      "            into: [a]\n"
+      "        else:\n"
+      "          - sql: SELECT 2\n"
+      "            into: [b]\n"
+      "      - sql: SELECT :a, :b\n");
+  const Step& block = s.transactions[0].steps[0];
+  EXPECT_TRUE(block.block);
+  EXPECT_EQ(block.body.size(), 1u);
+  EXPECT_EQ(block.else_body.size(), 1u);
+  expect_error_at(
+      "name: w\n"
+      "transactions:\n"
+      "  - name: t\n"
+      "    steps:\n"
+      "      - steps:\n"
+      "          - sql: SELECT 1\n",
+      5, 9, {"needs 'if'"});
+  expect_error_at(
+      "name: w\n"
+      "transactions:\n"
+      "  - name: t\n"
+      "    steps:\n"
+      "      - if: 1\n"
+      "        steps:\n"
+      "          - sql: SELECT :nope\n",
+      7, 18, {"':nope'"});
+}
+
 }  // namespace
 }  // namespace oltap::workload
