@@ -203,7 +203,8 @@ void TableGenerator::fill(Cursor& cur, int64_t end, int64_t count, engine::RowBa
     slots[kRowSlot].set_int(row);
     for (int l = 0; l < nlet; ++l) make(made_[l], cur.rng, row, slots, slots[kFirstNamed + l]);
     for (int c = 0; c < ncol; ++c)
-      if (made_[nlet + nitem + c].per_row) make(made_[nlet + nitem + c], cur.rng, row, slots, slots[first_col + c]);
+      if (made_[nlet + nitem + c].per_row)
+        make(made_[nlet + nitem + c], cur.rng, row, slots, slots[first_col + c]);
     int64_t items = 1;
     if (data_->repeat) {
       Value n = data_->repeat->eval(slots);
@@ -213,10 +214,23 @@ void TableGenerator::fill(Cursor& cur, int64_t end, int64_t count, engine::RowBa
       slots[kItemSlot].set_int(item);
       for (int l = nlet; l < nlet + nitem; ++l) make(made_[l], cur.rng, row, slots, slots[kFirstNamed + l]);
       for (int c = 0; c < ncol; ++c)
-        if (!made_[nlet + nitem + c].per_row) make(made_[nlet + nitem + c], cur.rng, row, slots, slots[first_col + c]);
+        if (!made_[nlet + nitem + c].per_row)
+          make(made_[nlet + nitem + c], cur.rng, row, slots, slots[first_col + c]);
       size_t at = batch.rows * ncol;
       if (batch.cells.size() < at + ncol) batch.cells.resize(at + ncol);
-      for (int c = 0; c < ncol; ++c) copy_into(batch.cells[at + c], slots[first_col + c]);
+      for (int c = 0; c < ncol; ++c) {
+        Value& from = slots[first_col + c];
+        Value& to = batch.cells[at + c];
+        // Text made anew for each row moves into the batch (its buffer
+        // swapped, not copied); what is kept for the row's other items is copied.
+        if (from.kind == Value::Kind::kText && !made_[nlet + nitem + c].per_row &&
+            made_[nlet + nitem + c].copy_of < 0 && !made_[nlet + nitem + c].is_constant) {
+          to.kind = Value::Kind::kText;
+          to.s.swap(from.s);
+        } else {
+          copy_into(to, from);
+        }
+      }
       ++batch.rows;
     }
   }

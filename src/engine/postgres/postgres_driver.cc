@@ -9,6 +9,7 @@
 
 #include <libpq-fe.h>
 
+#include <array>
 #include <charconv>
 #include <cstring>
 #include <pqxx/pqxx>
@@ -55,6 +56,13 @@ Status status_of_sqlstate(const std::string& state) {
   return Status::kFatal;
 }
 
+// The bytes COPY's text format escapes.
+constexpr auto kCopySpecial = [] {
+  std::array<bool, 256> t{};
+  t['\\'] = t['\t'] = t['\n'] = t['\r'] = true;
+  return t;
+}();
+
 void append_copy_text(std::string& out, const Value& v) {
   char buf[kMaxNumberText];
   switch (v.kind) {
@@ -72,7 +80,7 @@ void append_copy_text(std::string& out, const Value& v) {
       const char* end = p + v.s.size();
       while (p < end) {
         const char* run = p;
-        while (p < end && *p != '\\' && *p != '\t' && *p != '\n' && *p != '\r') ++p;
+        while (p < end && !kCopySpecial[static_cast<unsigned char>(*p)]) ++p;
         out.append(run, static_cast<size_t>(p - run));
         if (p == end) break;
         out += '\\';
