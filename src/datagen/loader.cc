@@ -85,7 +85,7 @@ LoadReport load(const workload::Spec& spec, const engine::Target& target, const 
     progress(fmt::format("ran after_load of {} in {:.2f} s", spec.data[i].table, seconds_since(ta)));
   };
 
-  if (jobs > 1 && conns[0]->prefers_whole_tables()) {
+  if (conns[0]->prefers_whole_tables()) {
     // Each job loads whole tables, the biggest first, so each table is
     // emptied and filled in one transaction (frozen, and WAL-free where the
     // server allows). Sizes are estimated from a sample of each table.

@@ -1,6 +1,6 @@
 // `oltap load` on PostgreSQL: text that COPY must escape arrives unchanged,
-// the rows do not depend on --jobs (one job shares chunks; several load
-// whole tables with COPY FREEZE), and each table's own after_load runs.
+// the rows do not depend on --jobs (each job loads whole tables with COPY
+// FREEZE), and each table's own after_load runs.
 // Database: oltap_it_loader.
 #include <gtest/gtest.h>
 
