@@ -154,7 +154,8 @@ void add_run(CLI::App& root, Action& action) {
       meta.transactions_per_client = o.transactions;
       meta.think_times = o.think_times;
       if (spec.headline)
-        meta.headline = {spec.headline->name, spec.headline->transaction, spec.headline->per_scale_max};
+        meta.headline = {spec.headline->name, spec.headline->transaction, spec.headline->per_scale_max,
+                         spec.headline->include_aborted};
       std::vector<results::SummaryRow> summary;
       std::vector<results::TimeseriesRow> series;
       int64_t errors = 0, attempted = 0;

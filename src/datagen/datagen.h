@@ -24,7 +24,9 @@ inline constexpr int64_t kBatchRows = 500;
 // Generates the rows of one data entry of a workload.
 class TableGenerator {
  public:
-  TableGenerator(const workload::TableData& data, double scale, uint64_t seed, int table_index);
+  // load_time: what `load_time` holds (UTC "YYYY-MM-DD HH:MM:SS"); empty: now.
+  TableGenerator(const workload::TableData& data, double scale, uint64_t seed, int table_index,
+                 std::string load_time = "");
   // Source rows: the table's rows, or with `repeat:` the rows each repeated.
   int64_t rows() const { return rows_; }
   const std::vector<std::string>& columns() const { return columns_; }
@@ -93,6 +95,9 @@ struct LoadReport {
 // progress receives one line per finished step.
 LoadReport load(const workload::Spec& spec, const engine::Target& target, const LoadOptions& options,
                 const std::function<void(const std::string&)>& progress);
+
+// Now, UTC, as `load_time` is written.
+std::string utc_now();
 
 // The scale as the value expressions see it: an integer when it is whole.
 Value scale_value(double scale);

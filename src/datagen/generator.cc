@@ -38,15 +38,6 @@ uint64_t permute(uint64_t x, uint64_t n, uint64_t key) {
   return x;
 }
 
-std::string utc_now() {
-  std::time_t t = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S", &tm);
-  return buf;
-}
-
 void copy_into(Value& to, const Value& from) {
   to.kind = from.kind;
   to.i = from.i;
@@ -56,18 +47,28 @@ void copy_into(Value& to, const Value& from) {
 
 }  // namespace
 
+std::string utc_now() {
+  std::time_t t = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S", &tm);
+  return buf;
+}
+
 Value scale_value(double scale) {
   if (scale == static_cast<double>(static_cast<int64_t>(scale)))
     return Value::of_int(static_cast<int64_t>(scale));
   return Value::of_double(scale);
 }
 
-TableGenerator::TableGenerator(const workload::TableData& data, double scale, uint64_t seed, int table_index)
+TableGenerator::TableGenerator(const workload::TableData& data, double scale, uint64_t seed, int table_index,
+                               std::string load_time)
     : data_(&data),
       scale_(scale_value(scale)),
       seed_(seed),
       table_index_(table_index),
-      load_time_(utc_now()) {
+      load_time_(load_time.empty() ? utc_now() : std::move(load_time)) {
   Value n = data.rows.eval(&scale_);
   if (n.kind == Value::Kind::kNull || n.as_double() < 0)
     throw workload::error_at(data.rows.mark(), "rows of " + data.table + " must be 0 or more");

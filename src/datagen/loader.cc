@@ -59,8 +59,10 @@ LoadReport load(const workload::Spec& spec, const engine::Target& target, const 
   for (int j = 1; j < jobs; ++j) conns.push_back(engine::connect(target));
 
   std::vector<TableGenerator> gens;
+  // One load_time for every table, so that, say, an order's date and its lines' agree.
+  const std::string load_time = utc_now();
   for (size_t i = 0; i < spec.data.size(); ++i)
-    gens.emplace_back(spec.data[i], o.scale, o.seed, static_cast<int>(i));
+    gens.emplace_back(spec.data[i], o.scale, o.seed, static_cast<int>(i), load_time);
   std::vector<size_t> todo;
   for (size_t i = 0; i < spec.data.size(); ++i) {
     if (key_value && spec.data[i].redis_key.empty()) {

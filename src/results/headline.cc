@@ -25,7 +25,10 @@ std::vector<Headline> headlines(const std::vector<SummaryRow>& rows, const Headl
     h.group = r.group;
     h.name = spec.name;
     h.txn = spec.txn;
-    h.value = rounded(r.tpm, kTpmDecimals);
+    h.include_aborted = spec.include_aborted;
+    h.value = spec.include_aborted && r.duration_s > 0
+                  ? rounded(static_cast<double>(r.committed + r.aborted) * 60 / r.duration_s, kTpmDecimals)
+                  : rounded(r.tpm, kTpmDecimals);
     for (const auto& all : rows)
       if (all.txn == "ALL" && all.target == r.target && all.group == r.group)
         h.tpm_total = rounded(all.tpm, kTpmDecimals);
@@ -63,6 +66,7 @@ std::vector<Headline> read_headlines(const std::string& path) {
         h.tpm_total = e.at("tpm_total").get<double>();
         h.scale = e.at("scale").get<double>();
         h.per_scale_max = e.value("per_scale_max", 0.0);
+        h.include_aborted = e.value("include_aborted", false);
         if (e.contains("efficiency_pct")) h.efficiency_pct = e["efficiency_pct"].get<double>();
         out.push_back(std::move(h));
       }
@@ -79,8 +83,10 @@ std::string headline_lines(const std::vector<Headline>& list) {
   std::string out;
   for (const auto& h : list) {
     if (places.size() > 1) out += h.target + " " + h.group + ": ";
-    out += fmt::format("{} {} ({} commits per minute) · all transactions {} per minute", h.name,
-                       fixed(h.value, kTpmDecimals), h.txn, fixed(h.tpm_total, kTpmDecimals));
+    out += fmt::format("{} {} ({} {} per minute) · all transactions {} per minute", h.name,
+                       fixed(h.value, kTpmDecimals), h.txn,
+                       h.include_aborted ? "commits and intended rollbacks" : "commits",
+                       fixed(h.tpm_total, kTpmDecimals));
     if (h.efficiency_pct)
       out += fmt::format(" · efficiency {}% (of {:g} per unit of scale, at scale {:g})",
                          fixed(*h.efficiency_pct, kTpmDecimals), h.per_scale_max, h.scale);

@@ -57,6 +57,7 @@ nlohmann::ordered_json headlines_json(const Meta& m, const std::vector<SummaryRo
                                 {"value", h.value}, {"tpm_total", h.tpm_total}, {"scale", h.scale}};
     if (h.efficiency_pct) {
       e["per_scale_max"] = h.per_scale_max;
+      e["include_aborted"] = h.include_aborted;
       e["efficiency_pct"] = *h.efficiency_pct;
     }
     out.push_back(std::move(e));

@@ -47,15 +47,17 @@ struct TimeseriesRow {
 
 // What a workload's `headline:` asks for: the figure it is quoted by.
 struct HeadlineSpec {
-  std::string name;          // what the figure is called ("tpmC"); empty: no headline
-  std::string txn;           // the transaction whose tpm the figure is
-  double per_scale_max = 0;  // the figure's maximum per unit of scale; 0: no efficiency
+  std::string name;              // what the figure is called ("tpmC"); empty: no headline
+  std::string txn;               // the transaction whose tpm the figure is
+  double per_scale_max = 0;      // the figure's maximum per unit of scale; 0: no efficiency
+  bool include_aborted = false;  // count txn's intentional rollbacks too
 };
 
 // The headline figure of one (target, group).
 struct Headline {
   std::string target, group, name, txn;
-  double value = 0;      // tpm of txn's row
+  double value = 0;  // tpm of txn's row (with its aborted when include_aborted)
+  bool include_aborted = false;
   double tpm_total = 0;  // tpm of the group's ALL row: every transaction
   double scale = 1;
   double per_scale_max = 0;

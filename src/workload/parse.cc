@@ -437,7 +437,7 @@ double read_duration(const YamlReader& r, const YAML::Node& n, const char* what)
 // quoted by; read once transactions and groups are known.
 Headline read_headline(const YamlReader& r, const YAML::Node& n, const Spec& spec) {
   r.expect_map(n, "headline");
-  r.check_keys(n, {"name", "transaction", "per_scale_max"}, "headline");
+  r.check_keys(n, {"name", "transaction", "per_scale_max", "include_aborted"}, "headline");
   Headline h;
   h.mark = r.mark(n);
   if (!n["name"]) r.fail(n, "headline needs 'name', what the figure is called (e.g. tpmC)");
@@ -464,6 +464,7 @@ Headline read_headline(const YamlReader& r, const YAML::Node& n, const Spec& spe
     if (!(h.per_scale_max > 0) || !std::isfinite(h.per_scale_max))
       r.fail(n["per_scale_max"], "per_scale_max must be above 0 (the figure's maximum per unit of scale)");
   }
+  if (n["include_aborted"]) h.include_aborted = r.boolean(n["include_aborted"], "include_aborted");
   return h;
 }
 

@@ -361,6 +361,9 @@ struct Headline {
   std::string name;          // what the figure is called, e.g. "tpmC"
   std::string transaction;   // whose committed transactions per minute it is
   double per_scale_max = 0;  // the figure's maximum per unit of scale; 0: no efficiency
+  // Count the transaction's intentional rollbacks too (TPC-C clause 5.4.2:
+  // the New-Orders rolled back on purpose are part of tpmC).
+  bool include_aborted = false;
   Mark mark;
 };
 

@@ -351,6 +351,17 @@ TEST(Headlines, AreTheTransactionsTpmBesideTheTotalWithEfficiency) {
   EXPECT_DOUBLE_EQ(*h[0].efficiency_pct, 1000);  // 1286 / (12.86 * 10) * 100
 }
 
+TEST(Headlines, CountIntendedRollbacksWhenAsked) {
+  auto rows = tpcc_rows(kTarget, "default", 1286);
+  rows[0].aborted = 14;  // New-Orders rolled back on purpose in the 60 s
+  auto without = headlines(rows, HeadlineSpec{"tpmC", "new_order", 0, false}, 1);
+  auto with = headlines(rows, HeadlineSpec{"tpmC", "new_order", 0, true}, 1);
+  ASSERT_EQ(with.size(), 1u);
+  EXPECT_DOUBLE_EQ(without[0].value, 1286);
+  EXPECT_DOUBLE_EQ(with[0].value, 1300);  // TPC-C clause 5.4.2
+  EXPECT_TRUE(with[0].include_aborted);
+}
+
 TEST(Headlines, AreRoundedAsSummaryCsvKeepsTpm) {
   auto rows = tpcc_rows(kTarget, "default", 1000);
   rows[0].tpm = 1234.5678;
