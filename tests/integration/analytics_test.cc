@@ -368,6 +368,25 @@ TEST_F(Analytics, AFailingQueryIsAnErrorAndTheStreamGoesOn) {
       contains(meta["targets"][0]["queries"]["failures"][0]["message"].get<std::string>(), "no_such_table"));
 }
 
+TEST_F(Analytics, AnInterruptCancelsTheRunningQueriesAndKeepsWhatRan) {
+  TempDir dir;
+  std::string w = write_workload(dir,
+                                 "  - name: slow\n    sql: SELECT pg_sleep(10) AS oltap_it_olap_sigint\n"
+                                 "  - name: fast\n    sql: SELECT 1\n");
+  CmdResult r = oltap({"run", w, "--target", pg(), "--streams", "2", "--out", (dir / "out").string()},
+                      RunOptions().in(dir.str()).sigint_after(1.5).timeout(30));
+  EXPECT_EQ(r.exit_code, 130) << r.describe();
+  EXPECT_LT(r.exited_after_signal_s, 2) << r.describe();
+  EXPECT_EQ(pg_running(pg(), "oltap_it_olap_sigint"), 0);
+  auto rows = query_rows(read_csv(dir / "out" / "summary.csv"));
+  // Stream 0 was in its first query, slow; stream 1 (seed 1: fast, then slow) ran fast.
+  for (auto& [key, row] : rows) {
+    EXPECT_EQ(row.at("incomplete"), "true");
+    EXPECT_EQ(row.at("status"), std::get<2>(key) == "slow" ? "error" : "ok") << std::get<1>(key);
+  }
+  EXPECT_FALSE(rows.count({pg(), "stream0", "fast"})) << "not run: the run stopped";
+}
+
 // ---------------------------------------------------------------- refused
 
 TEST_F(Analytics, ARedisTargetAndOptionsOfTheOtherKindAreBadInput) {
