@@ -87,8 +87,10 @@ void add_run(CLI::App& root, Action& action) {
   cmd->add_option("-w,--warmup", a->warmup,
                   "Warm-up run first and excluded, e.g. 5s (default: the workload's)");
   cmd->add_option("-n,--transactions", a->transactions, "Transactions per client instead of a duration");
-  cmd->add_option("--seed", a->seed, "Seed of the clients' random streams, and of the query orders of a throughput run's streams "
-                  "(default 1)");
+  cmd->add_option(
+      "--seed", a->seed,
+      "Seed of the clients' random streams, and of the query orders of a throughput run's streams "
+      "(default 1)");
   cmd->add_option("-o,--out", a->out, "Result folder (default: results/<timestamp>-<workload>)");
   cmd->add_option("--max-retries", a->max_retries,
                   "Retries of a serialization failure or deadlock (default 3)");
