@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "engine/engine.h"
+#include "workload/workload.h"
 
 namespace oltap::cli {
 
@@ -20,6 +21,23 @@ void add_compare(CLI::App& root, Action& action);
 void add_gate(CLI::App& root, Action& action);
 void add_list(CLI::App& root, Action& action);
 void add_report(CLI::App& root, Action& action);
+
+// `oltap run` of a workload of queries (cmd_run_queries.cc): what it was
+// asked for, and the run; returns the exit code.
+struct QueryRunArgs {
+  std::string file;
+  std::vector<std::string> targets;
+  double scale = 0;
+  int streams = 0;            // 0: the workload's
+  std::string query_timeout;  // empty: the workload's
+  bool verify = false;
+  uint64_t seed = 1;
+  std::string out;
+  std::string max_error_rate = "0%";
+};
+int run_queries(const QueryRunArgs& args, const workload::Spec& spec);
+// A default result folder: results/<UTC timestamp>-<workload>.
+std::string default_out_dir(const std::string& workload);
 
 // The command line as given, with every password removed.
 std::string redacted_command_line();
@@ -40,6 +58,8 @@ class ProgressLine {
   explicit ProgressLine(std::string label);
   ~ProgressLine();
   void update(double elapsed_s, bool warming_up, double tps, double p99_ms, int64_t errors);
+  // An analytical run's: queries ended of all, and errors.
+  void update_queries(double elapsed_s, int64_t done, int64_t total, int64_t errors);
   void finish();
 
  private:

@@ -15,7 +15,7 @@ void add_compare(CLI::App& root, Action& action) {
     action = [files] {
       auto base = results::read_summary(files->first);
       auto cur = results::read_summary(files->second);
-      std::cout << results::compare_table(base, cur);
+      std::cout << results::compare_table(base, cur) << results::compare_answers(base, cur);
       return kExitOk;
     };
   });

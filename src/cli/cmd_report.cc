@@ -17,6 +17,10 @@ void add_report(CLI::App& root, Action& action) {
       if (rows.empty()) throw Error(ErrorClass::kBadInput, *dir + ": the summary has no rows");
       std::cout << "run " << rows.front().run_id << " of " << rows.front().workload
                 << (rows.front().incomplete ? " (incomplete: interrupted)" : "") << "\n\n";
+      if (results::is_analytical(rows)) {
+        std::cout << results::query_table(rows) << results::query_lines(rows);
+        return kExitOk;
+      }
       std::cout << results::summary_table(rows) << "\n" << results::side_by_side(rows);
       if (auto h = results::read_headlines(*dir); !h.empty()) std::cout << "\n" << results::headline_lines(h);
       return kExitOk;

@@ -13,6 +13,16 @@
 #include "run/run.h"
 
 namespace oltap::cli {
+
+std::string default_out_dir(const std::string& workload) {
+  std::time_t now = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&now, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y%m%d-%H%M%S", &tm);
+  return "results/" + std::string(buf) + "-" + workload;
+}
+
 namespace {
 
 struct RunArgs {
@@ -30,16 +40,13 @@ struct RunArgs {
   int pipeline = 1;
   int threads = 0;
   bool think_times = false;
+  // Workloads of queries.
+  int streams = 0;
+  std::string query_timeout;
+  bool verify = false;
+  // Options given on the command line, by kind of workload they apply to.
+  std::vector<CLI::Option*> transactional_only, analytical_only;
 };
-
-std::string default_out_dir(const std::string& workload) {
-  std::time_t now = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&now, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y%m%d-%H%M%S", &tm);
-  return "results/" + std::string(buf) + "-" + workload;
-}
 
 std::vector<results::SummaryRow> summary_rows(const run::RunResult& r, const std::string& run_id,
                                               const std::string& workload) {
@@ -80,12 +87,15 @@ void add_run(CLI::App& root, Action& action) {
   cmd->add_option("-w,--warmup", a->warmup,
                   "Warm-up run first and excluded, e.g. 5s (default: the workload's)");
   cmd->add_option("-n,--transactions", a->transactions, "Transactions per client instead of a duration");
-  cmd->add_option("--seed", a->seed, "Seed of the clients' random streams (default 1)");
+  cmd->add_option(
+      "--seed", a->seed,
+      "Seed of the clients' random streams, and of the query orders of a throughput run's streams "
+      "(default 1)");
   cmd->add_option("-o,--out", a->out, "Result folder (default: results/<timestamp>-<workload>)");
   cmd->add_option("--max-retries", a->max_retries,
                   "Retries of a serialization failure or deadlock (default 3)");
   cmd->add_option("--max-error-rate", a->max_error_rate,
-                  "Errors allowed, as a share of transactions, before exit 4 (default 0%)");
+                  "Errors allowed, as a share of transactions (or queries), before exit 4 (default 0%)");
   cmd->add_option("--threads", a->threads,
                   "Threads the clients share, each serving its connections with poll() as memtier and "
                   "redis-benchmark do (Redis; default 0: a thread per client)");
@@ -95,9 +105,45 @@ void add_run(CLI::App& root, Action& action) {
                 "Wait each transaction's keying_time before it and a think time around its think_time "
                 "after it (negative exponential, at most 10x), as TPC-C's emulated users do; not part of "
                 "the latency (default: off, throughput mode as HammerDB and BenchBase run)");
+  a->analytical_only = {
+      cmd->add_option("--streams", a->streams,
+                      "Workloads of queries: streams running the queries at once, each on its own connection "
+                      "and in its own order (default 1: a power run, every query once in file order; more: a "
+                      "throughput run)"),
+      cmd->add_option("--query-timeout", a->query_timeout,
+                      "Workloads of queries: cancel a query on the server when it runs longer, e.g. 30s; it "
+                      "counts as an error and the stream goes on (default: the workload's, else none)"),
+      cmd->add_flag(
+          "--verify", a->verify,
+          "Workloads of queries: checksum every answer (rows as ordered, numbers to 2 decimals) and "
+          "say which queries' answers differ between targets; a difference is a result, not an error")};
+  for (const char* name : {"--clients", "--group-clients", "--duration", "--warmup", "--transactions",
+                           "--max-retries", "--threads", "--pipeline", "--think-times"})
+    a->transactional_only.push_back(cmd->get_option(name));
   cmd->callback([&action, a] {
     action = [a] {
       workload::Spec spec = workload::load_spec(a->file);
+      const bool analytical = !spec.queries.empty();
+      for (CLI::Option* opt : analytical ? a->transactional_only : a->analytical_only)
+        if (opt->count() > 0)
+          throw Error(ErrorClass::kBadInput,
+                      opt->get_name() + " applies to workloads of " +
+                          (analytical ? "transactions" : "queries") + "; " + spec.name + " is one of " +
+                          (analytical ? "queries" : "transactions") +
+                          (analytical ? " (run it with --streams, --query-timeout, --verify)" : ""));
+      if (analytical) {
+        QueryRunArgs q;
+        q.file = a->file;
+        q.targets = a->targets;
+        q.scale = a->scale;
+        q.streams = a->streams;
+        q.query_timeout = a->query_timeout;
+        q.verify = a->verify;
+        q.seed = a->seed;
+        q.out = a->out;
+        q.max_error_rate = a->max_error_rate;
+        return run_queries(q, spec);
+      }
       run::Options o;
       o.scale = a->scale > 0 ? a->scale : spec.scale;
       o.clients = a->clients;

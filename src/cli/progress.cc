@@ -19,6 +19,14 @@ void ProgressLine::update(double elapsed_s, bool warming_up, double tps, double 
   shown_ = true;
 }
 
+void ProgressLine::update_queries(double elapsed_s, int64_t done, int64_t total, int64_t errors) {
+  if (!enabled_) return;
+  std::fprintf(stderr, "\r\033[K%s %6.1fs queries %lld of %lld  errors %lld", label_.c_str(), elapsed_s,
+               static_cast<long long>(done), static_cast<long long>(total), static_cast<long long>(errors));
+  std::fflush(stderr);
+  shown_ = true;
+}
+
 void ProgressLine::finish() {
   if (shown_) std::fprintf(stderr, "\r\033[K");
   shown_ = false;

@@ -130,5 +130,11 @@ std::vector<Placeholder> scan_placeholders(std::string_view sql);
 // The statements of a multi-statement text, split on ';' outside quotes,
 // comments and dollar-quoted bodies; blank statements dropped.
 std::vector<std::string> split_statements(std::string_view sql);
+// sql with every :name replaced by value, outside quotes and comments, also
+// right after a word (`revenue:stream` -> `revenue0`); `::name` casts stay.
+std::string replace_name(std::string_view sql, std::string_view name, std::string_view value);
+// Whether sql orders its own rows: an ORDER BY outside parentheses (not a
+// window's or a subquery's), quotes and comments.
+bool has_top_level_order_by(std::string_view sql);
 
 }  // namespace oltap

@@ -110,6 +110,71 @@ std::vector<std::string> split_statements(std::string_view sql) {
   return out;
 }
 
+std::string replace_name(std::string_view sql, std::string_view name, std::string_view value) {
+  std::string out;
+  size_t i = 0, from = 0, n = sql.size();
+  while (i < n) {
+    size_t skipped = skip_non_code(sql, i);
+    if (skipped != i) {
+      i = skipped;
+      continue;
+    }
+    if (sql[i] == ':' && i + 1 < n && sql[i + 1] == ':') {  // ::type cast
+      i += 2;
+      continue;
+    }
+    if (sql[i] == ':' && sql.substr(i + 1, name.size()) == name &&
+        (i + 1 + name.size() == n || !ident_char(sql[i + 1 + name.size()]))) {
+      out.append(sql.substr(from, i - from));
+      out.append(value);
+      i += 1 + name.size();
+      from = i;
+      continue;
+    }
+    ++i;
+  }
+  out.append(sql.substr(from));
+  return out;
+}
+
+bool has_top_level_order_by(std::string_view sql) {
+  size_t i = 0, n = sql.size();
+  int depth = 0;
+  bool after_order = false;  // the last word at depth 0 was ORDER
+  auto word_is = [&](size_t at, size_t len, std::string_view w) {
+    if (len != w.size()) return false;
+    for (size_t k = 0; k < len; ++k)
+      if (std::tolower(static_cast<unsigned char>(sql[at + k])) != w[k]) return false;
+    return true;
+  };
+  while (i < n) {
+    size_t skipped = skip_non_code(sql, i);
+    if (skipped != i) {
+      i = skipped;
+      continue;
+    }
+    char c = sql[i];
+    if (c == '(') {
+      ++depth;
+    } else if (c == ')') {
+      depth = depth > 0 ? depth - 1 : 0;
+    } else if (ident_start(c)) {
+      size_t j = i;
+      while (j < n && ident_char(sql[j])) ++j;
+      if (depth == 0) {
+        if (after_order && word_is(i, j - i, "by")) return true;
+        after_order = word_is(i, j - i, "order");
+      }
+      i = j;
+      continue;
+    } else if (!std::isspace(static_cast<unsigned char>(c))) {
+      after_order = false;
+    }
+    ++i;
+  }
+  return false;
+}
+
 std::vector<TemplatePart> split_template(const std::string& text) {
   std::vector<TemplatePart> out;
   std::string lit;

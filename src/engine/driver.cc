@@ -21,6 +21,7 @@ int Connection::prepare_command(const std::vector<std::string>& args, std::vecto
                                          ": give this step an `sql:` text");
 }
 
+Status Connection::execute_text(const std::string&, ResultBuffer*, int) noexcept { return Status::kFatal; }
 Status Connection::send(int, const Value* const*) noexcept { return Status::kFatal; }
 Status Connection::receive(ResultBuffer*, int) noexcept { return Status::kFatal; }
 Status Connection::try_receive(ResultBuffer*, int, bool& got) noexcept {

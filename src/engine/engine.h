@@ -127,6 +127,19 @@ class Connection {
   virtual Status read_arrived() noexcept { return Status::kFatal; }
   virtual Status try_receive(ResultBuffer* out, int keep_rows, bool& got) noexcept;
 
+  // Runs sql once as it is: one statement, unprepared and without parameters
+  // (an analytical query, or a statement that creates what the next one uses,
+  // as TPC-H Q15's view). Reads every row the statement returns; out gets
+  // their count and keeps up to keep_rows of them, and columns = 0 when the
+  // statement returns no rows at all (DDL). Autocommit. Key-value engines
+  // return kFatal.
+  virtual Status execute_text(const std::string& sql, ResultBuffer* out, int keep_rows) noexcept;
+  // Asks the server to stop the statement this connection is running (the
+  // running call then fails). The one method another thread may call while
+  // the connection is in use; meant for execute_text(). Returns false when
+  // the engine cannot cancel or the request could not be sent.
+  virtual bool cancel() noexcept { return false; }
+
   // Transactions: BEGIN/COMMIT/ROLLBACK on SQL engines, MULTI/EXEC/DISCARD on Redis.
   virtual Status begin() noexcept = 0;
   virtual Status commit() noexcept = 0;

@@ -65,6 +65,57 @@ nlohmann::ordered_json headlines_json(const Meta& m, const std::vector<SummaryRo
   return out;
 }
 
+// An analytical run's figures on target, from the summary as it holds them:
+// the run's and each stream's times, the geometric mean of a power run,
+// queries per hour, each stream's order and the queries that failed.
+nlohmann::ordered_json queries_json(const Meta::TargetInfo& t, const std::vector<SummaryRow>& summary) {
+  nlohmann::ordered_json out;
+  for (const auto& f : query_figures(summary)) {
+    if (f.target != t.target) continue;
+    out["mode"] = f.power() ? "power" : "throughput";
+    out["elapsed_s"] = f.elapsed_s;
+    out["completed"] = f.completed;
+    out["failed"] = f.failed;
+    out["queries_per_hour"] = f.queries_per_hour;
+    if (f.power() && f.streams[0].geomean_s) out["geomean_s"] = *f.streams[0].geomean_s;
+    nlohmann::ordered_json streams = nlohmann::ordered_json::array();
+    for (const auto& s : f.streams) {
+      nlohmann::ordered_json e = {{"stream", s.stream}};
+      for (const auto& o : t.stream_orders)
+        if (o.stream == s.stream) e["order"] = o.queries;
+      e["elapsed_s"] = s.elapsed_s;
+      e["completed"] = s.completed;
+      e["failed"] = s.failed;
+      if (s.geomean_s) e["geomean_s"] = *s.geomean_s;
+      streams.push_back(std::move(e));
+    }
+    out["streams"] = streams;
+  }
+  nlohmann::ordered_json failures = nlohmann::ordered_json::array();
+  for (const auto& q : t.query_failures)
+    failures.push_back(
+        {{"stream", q.stream}, {"query", q.query}, {"status", q.status}, {"message", q.message}});
+  out["failures"] = failures;
+  return out;
+}
+
+// With --verify: each query's answers, and whether they agree.
+nlohmann::ordered_json answers_json(const std::vector<SummaryRow>& summary) {
+  nlohmann::ordered_json agree = nlohmann::ordered_json::array(), differ = nlohmann::ordered_json::array();
+  for (const auto& c : check_answers(summary)) {
+    if (c.agree) {
+      agree.push_back(c.query);
+      continue;
+    }
+    nlohmann::ordered_json answers = nlohmann::ordered_json::array();
+    for (const SummaryRow* r : c.answers)
+      answers.push_back(
+          {{"target", r->target}, {"stream", r->group}, {"rows", r->rows}, {"checksum", r->checksum}});
+    differ.push_back({{"query", c.query}, {"answers", answers}});
+  }
+  return {{"agree", agree}, {"differ", differ}};
+}
+
 }  // namespace
 
 std::string meta_json(const Meta& m, const std::vector<SummaryRow>& summary) {
@@ -83,6 +134,10 @@ std::string meta_json(const Meta& m, const std::vector<SummaryRow>& summary) {
                    {"warmup_excluded",
                     "transactions that ended during the first warmup_s seconds are not "
                     "in summary.csv or timeseries.csv; their count is warmup_committed"}};
+  if (m.queries)
+    j["settings"]["queries"] = {{"streams", m.queries->streams},
+                                {"query_timeout_s", m.queries->query_timeout_s},
+                                {"verify", m.queries->verify}};
   nlohmann::ordered_json targets = nlohmann::ordered_json::array();
   for (const auto& t : m.targets) {
     targets.push_back({{"target", t.target},
@@ -96,8 +151,10 @@ std::string meta_json(const Meta& m, const std::vector<SummaryRow>& summary) {
                        {"interrupted", t.interrupted},
                        {"sample_errors", t.sample_errors}});
     if (!m.headline.name.empty()) targets.back()["headlines"] = headlines_json(m, summary, t.target);
+    if (m.queries) targets.back()["queries"] = queries_json(t, summary);
   }
   j["targets"] = targets;
+  if (m.queries && m.queries->verify) j["answers"] = answers_json(summary);
   utsname u{};
   uname(&u);
   char host[256] = {};

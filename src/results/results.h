@@ -33,7 +33,17 @@ struct SummaryRow {
   // Committed per minute, committed * 60 / duration_s: the unit TPC-C's tpmC
   // and HammerDB's TPM are quoted in (of the ALL row: every transaction).
   double tpm = 0;
+  // Analytical runs only (their summary.csv has these columns last): the
+  // answer's row count (-1: none, the query failed), its checksum (with
+  // --verify), and how the query ended: "ok", "error" or "timeout" (empty
+  // in a stream's ALL row).
+  int64_t rows = -1;
+  std::string checksum;
+  std::string status;
 };
+
+// Whether rows are an analytical run's: one row per query of each stream.
+bool is_analytical(const std::vector<SummaryRow>& rows);
 
 // Fills the latency and throughput (tps, tpm) columns from a histogram of ns latencies.
 void fill_latency(SummaryRow& row, const metrics::Histogram& h);
@@ -75,6 +85,41 @@ std::vector<Headline> read_headlines(const std::string& path);
 // minute) · ..."), the target and group named when there are several.
 std::string headline_lines(const std::vector<Headline>& list);
 
+// ---------------------------------------------------------------- analytical runs
+
+// One stream of an analytical run on one target, from its summary rows.
+struct StreamFigures {
+  std::string stream;    // "stream0", ...
+  double elapsed_s = 0;  // from the run's start to the stream's end (its ALL row's duration_s)
+  int64_t completed = 0, failed = 0;
+  // Geometric mean of the completed queries' times, in seconds; none when
+  // no query completed.
+  std::optional<double> geomean_s;
+};
+
+// An analytical run's figures on one target: TPC-H's power run (one stream)
+// is quoted by the geometric mean of its query times, any run by the
+// queries it completed per hour of its elapsed time.
+struct QueryFigures {
+  std::string target;
+  std::vector<StreamFigures> streams;
+  double elapsed_s = 0;  // the longest stream's
+  int64_t completed = 0, failed = 0;
+  double queries_per_hour = 0;  // completed * 3600 / elapsed_s
+  bool power() const { return streams.size() == 1; }
+};
+std::vector<QueryFigures> query_figures(const std::vector<SummaryRow>& rows);
+
+// The answers one query gave, on every target and stream that completed it
+// with a checksum (--verify).
+struct AnswerCheck {
+  std::string query;
+  std::vector<const SummaryRow*> answers;
+  bool agree = true;  // every checksum and row count the same
+};
+// One per query that has a checksum, in first-seen order.
+std::vector<AnswerCheck> check_answers(const std::vector<SummaryRow>& rows);
+
 // What meta.json records: every figure traces back to these.
 struct Meta {
   std::string run_id, workload, workload_file, workload_sha256;
@@ -91,10 +136,28 @@ struct Meta {
     std::string start_utc, end_utc;
     bool interrupted = false;
     std::vector<std::string> sample_errors;
+    // Analytical runs: the order each stream ran the queries in, and every
+    // query that failed or timed out, with why.
+    struct StreamOrder {
+      std::string stream;
+      std::vector<std::string> queries;
+    };
+    std::vector<StreamOrder> stream_orders;
+    struct QueryFailure {
+      std::string stream, query, status, message;
+    };
+    std::vector<QueryFailure> query_failures;
   };
   std::vector<TargetInfo> targets;
   bool incomplete = false;
   HeadlineSpec headline;  // written per target and group with the figures from the summary
+  // Analytical runs (a workload of queries); unset for transactional ones.
+  struct Queries {
+    int streams = 1;  // 1: a power run
+    double query_timeout_s = 0;
+    bool verify = false;
+  };
+  std::optional<Queries> queries;
 };
 
 // Writes the three files into dir (created if needed). Throws Error on I/O failure.
@@ -137,6 +200,18 @@ std::string summary_table(const std::vector<SummaryRow>& rows);
 // One column per target, one block of lines (tps, p50, p95, p99, errors) per
 // group and transaction: how the engines compare on the same workload.
 std::string side_by_side(const std::vector<SummaryRow>& rows);
+
+// An analytical run for people: one line per query (per stream when there
+// are several), its time in ms on each target side by side, and with
+// --verify its rows and whether the targets' answers agree.
+std::string query_table(const std::vector<SummaryRow>& rows);
+// One line per target with its run's figures (geometric mean, queries per
+// hour, streams' times), then with --verify one line per query whose answers
+// differ ("DIFFERS ...") and one line on how many agree.
+std::string query_lines(const std::vector<SummaryRow>& rows);
+// `oltap compare` of two analytical runs: the queries whose checksums differ
+// between them ("" when neither has checksums).
+std::string compare_answers(const std::vector<SummaryRow>& baseline, const std::vector<SummaryRow>& current);
 
 // A text table from rows of cells; the first row is the header, numbers right-aligned.
 std::string format_table(const std::vector<std::vector<std::string>>& rows);

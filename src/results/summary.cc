@@ -97,9 +97,18 @@ std::vector<SummaryRow> read_summary(const std::string& path_in) {
     s.tpm = col.count("tpm")   ? num("tpm")
             : s.duration_s > 0 ? s.committed * kSecondsPerMinute / s.duration_s
                                : 0;
+    if (col.count("rows") && !get("rows").empty()) s.rows = integer("rows");
+    if (col.count("checksum")) s.checksum = get("checksum");
+    if (col.count("status")) s.status = get("status");
     rows.push_back(std::move(s));
   }
   return rows;
+}
+
+bool is_analytical(const std::vector<SummaryRow>& rows) {
+  for (const auto& r : rows)
+    if (!r.status.empty()) return true;
+  return false;
 }
 
 }  // namespace oltap::results

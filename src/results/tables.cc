@@ -1,6 +1,7 @@
 // Tables for people: the summary of a run, and several targets side by side.
 #include <algorithm>
 #include <map>
+#include <set>
 
 #include "csv.h"
 #include "results.h"
@@ -82,6 +83,147 @@ std::string side_by_side(const std::vector<SummaryRow>& rows) {
   }
   std::string out = format_table(t);
   for (size_t i = 0; i < targets.size(); ++i) out += labels[i] + " = " + targets[i] + "\n";
+  return out;
+}
+
+namespace {
+
+// A query's time as the tables show it, or how it failed.
+std::string query_cell(const SummaryRow& r) {
+  if (r.status == "ok") return fixed(r.lat_mean_ms, 3);
+  return r.status.empty() ? "-" : r.status;
+}
+
+// How a stream is named in lines for people: "stream1" -> "stream 1".
+std::string stream_label(const std::string& group) {
+  return group.rfind("stream", 0) == 0 ? "stream " + group.substr(6) : group;
+}
+
+}  // namespace
+
+std::string query_table(const std::vector<SummaryRow>& rows) {
+  std::vector<std::string> targets;
+  std::vector<std::pair<std::string, std::string>> keys;  // (stream, query) in first-seen order
+  std::map<std::pair<std::string, std::string>, std::vector<const SummaryRow*>> by_key;
+  bool several_streams = false, checksums = false;
+  for (const auto& r : rows) {
+    if (r.txn == "ALL" || r.status.empty()) continue;
+    if (std::find(targets.begin(), targets.end(), r.target) == targets.end()) targets.push_back(r.target);
+    std::pair<std::string, std::string> k{r.group, r.txn};
+    if (!by_key.count(k)) keys.push_back(k);
+    by_key[k].push_back(&r);
+    several_streams = several_streams || r.group != rows.front().group;
+    checksums = checksums || !r.checksum.empty();
+  }
+  std::vector<std::string> labels = target_labels(targets);
+  std::vector<std::string> header;
+  if (several_streams) header.push_back("stream");
+  header.push_back("query");
+  for (const auto& l : labels) header.push_back(targets.size() > 1 ? l + " ms" : "ms");
+  if (checksums) header.insert(header.end(), {"rows", "answer"});
+  std::vector<std::vector<std::string>> t = {header};
+  std::map<std::string, std::vector<const SummaryRow*>> by_query;  // for the answer column
+  for (const auto& r : rows)
+    if (!r.checksum.empty()) by_query[r.txn].push_back(&r);
+  for (const auto& k : keys) {
+    std::vector<std::string> line;
+    if (several_streams) line.push_back(k.first.rfind("stream", 0) == 0 ? k.first.substr(6) : k.first);
+    line.push_back(k.second);
+    const auto& cells = by_key[k];
+    for (const auto& target : targets) {
+      auto it =
+          std::find_if(cells.begin(), cells.end(), [&](const SummaryRow* r) { return r->target == target; });
+      line.push_back(it == cells.end() ? "-" : query_cell(**it));
+    }
+    if (checksums) {
+      std::vector<std::string> counts;
+      for (const SummaryRow* r : cells) {
+        std::string n = r->rows < 0 ? "-" : std::to_string(r->rows);
+        if (std::find(counts.begin(), counts.end(), n) == counts.end()) counts.push_back(n);
+      }
+      std::string joined;
+      for (const auto& n : counts) joined += (joined.empty() ? "" : "/") + n;
+      line.push_back(joined);
+      // Every answer this query gave, on every target and stream.
+      const auto& all = by_query[k.second];
+      bool agree = true;
+      for (const SummaryRow* r : all)
+        agree = agree && r->checksum == all.front()->checksum && r->rows == all.front()->rows;
+      line.push_back(all.empty()       ? "-"
+                     : !agree          ? "DIFFERS"
+                     : all.size() == 1 ? all.front()->checksum.substr(0, 12)
+                                       : "agree");
+    }
+    t.push_back(std::move(line));
+  }
+  std::string out = format_table(t);
+  if (targets.size() > 1)
+    for (size_t i = 0; i < targets.size(); ++i) out += labels[i] + " = " + targets[i] + "\n";
+  return out;
+}
+
+std::string query_lines(const std::vector<SummaryRow>& rows) {
+  std::string out;
+  const std::vector<QueryFigures> figures = query_figures(rows);
+  std::vector<std::string> targets;
+  for (const auto& f : figures) targets.push_back(f.target);
+  const std::vector<std::string> labels = target_labels(targets);
+  auto label_of = [&](const std::string& target) {
+    for (size_t i = 0; i < targets.size(); ++i)
+      if (targets[i] == target) return labels[i];
+    return target;
+  };
+  for (const auto& f : figures) {
+    const int64_t ran = f.completed + f.failed;
+    std::string line =
+        (figures.size() > 1 ? label_of(f.target) + ": " : std::string()) +
+        (f.power() ? "power run, " : "throughput run, " + std::to_string(f.streams.size()) + " streams, ") +
+        std::to_string(f.completed) + " of " + std::to_string(ran) + " queries completed in " +
+        fixed(f.elapsed_s, 3) + " s";
+    if (f.power() && f.streams[0].geomean_s)
+      line += " · geometric mean " + fixed(*f.streams[0].geomean_s * 1000, 3) + " ms";
+    line += " · " + fixed(f.queries_per_hour, 1) + " queries per hour";
+    if (!f.power()) {
+      line += " (";
+      for (size_t i = 0; i < f.streams.size(); ++i)
+        line += (i ? ", " : "") + stream_label(f.streams[i].stream) + " " + fixed(f.streams[i].elapsed_s, 3) +
+                " s";
+      line += ")";
+    }
+    out += line + "\n";
+  }
+  const std::vector<AnswerCheck> checks = check_answers(rows);
+  if (checks.empty()) return out;
+  int differ = 0;
+  std::set<std::string> answered_targets, answered_streams;
+  size_t answers = 0;
+  for (const auto& c : checks) {
+    answers = std::max(answers, c.answers.size());
+    for (const SummaryRow* r : c.answers) {
+      answered_targets.insert(r->target);
+      answered_streams.insert(r->group);
+    }
+    if (c.agree) continue;
+    ++differ;
+    std::string line = "DIFFERS " + c.query + ":";
+    const bool several_streams = answered_streams.size() > 1;
+    for (size_t i = 0; i < c.answers.size(); ++i) {
+      const SummaryRow& r = *c.answers[i];
+      line += (i ? ", " : " ") + label_of(r.target) + (several_streams ? " " + stream_label(r.group) : "") +
+              " " + std::to_string(r.rows) + " rows " + r.checksum.substr(0, 12);
+    }
+    out += line + "\n";
+  }
+  std::string across = " across " + std::to_string(answered_targets.size()) + " target(s)";
+  if (answered_streams.size() > 1) across += " and " + std::to_string(answered_streams.size()) + " streams";
+  const std::string n = std::to_string(checks.size());
+  if (answers <= 1)
+    out += "answers: " + n + " queries checksummed, one answer each: nothing to compare\n";
+  else if (differ == 0)
+    out += "answers: all " + n + " queries agree" + across + "\n";
+  else
+    out += "answers: " + std::to_string(differ) + " of " + n + " queries DIFFER" + across +
+           " (a result, not an error)\n";
   return out;
 }
 

@@ -33,30 +33,36 @@ void write_run(const std::string& dir, const std::vector<SummaryRow>& summary,
   header.push_back("retries");
   header.push_back("incomplete");
   header.push_back("tpm");
+  // An analytical run's answers; transactional runs keep the columns above.
+  const bool analytical = meta.queries.has_value();
+  if (analytical) header.insert(header.end(), {"rows", "checksum", "status"});
   std::string s = csv_line(header);
   for (const auto& r : summary) {
-    s += csv_line({r.run_id,
-                   r.workload,
-                   r.target,
-                   r.engine,
-                   r.group,
-                   r.txn,
-                   std::to_string(r.clients),
-                   fixed(r.duration_s, 3),
-                   std::to_string(r.committed),
-                   std::to_string(r.aborted),
-                   std::to_string(r.errors),
-                   fixed(r.tps, 2),
-                   fixed(r.lat_mean_ms, 3),
-                   fixed(r.lat_p50_ms, 3),
-                   fixed(r.lat_p90_ms, 3),
-                   fixed(r.lat_p95_ms, 3),
-                   fixed(r.lat_p99_ms, 3),
-                   fixed(r.lat_p999_ms, 3),
-                   fixed(r.lat_max_ms, 3),
-                   std::to_string(r.retries),
-                   r.incomplete ? "true" : "false",
-                   fixed(r.tpm, kTpmDecimals)});
+    std::vector<std::string> fields = {r.run_id,
+                                       r.workload,
+                                       r.target,
+                                       r.engine,
+                                       r.group,
+                                       r.txn,
+                                       std::to_string(r.clients),
+                                       fixed(r.duration_s, 3),
+                                       std::to_string(r.committed),
+                                       std::to_string(r.aborted),
+                                       std::to_string(r.errors),
+                                       fixed(r.tps, 2),
+                                       fixed(r.lat_mean_ms, 3),
+                                       fixed(r.lat_p50_ms, 3),
+                                       fixed(r.lat_p90_ms, 3),
+                                       fixed(r.lat_p95_ms, 3),
+                                       fixed(r.lat_p99_ms, 3),
+                                       fixed(r.lat_p999_ms, 3),
+                                       fixed(r.lat_max_ms, 3),
+                                       std::to_string(r.retries),
+                                       r.incomplete ? "true" : "false",
+                                       fixed(r.tpm, kTpmDecimals)};
+    if (analytical)
+      fields.insert(fields.end(), {r.rows < 0 ? "" : std::to_string(r.rows), r.checksum, r.status});
+    s += csv_line(fields);
   }
   std::string t = csv_line({"target", "group", "txn", "t_s", "committed", "errors", "tps", "lat_p50_ms",
                             "lat_p95_ms", "lat_p99_ms"});

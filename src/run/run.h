@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -92,6 +93,84 @@ struct RunResult {
 // counted in the result.
 RunResult run_target(const workload::Spec& spec, const engine::Target& target, const Options& options,
                      const std::function<void(const Progress&)>& on_progress);
+
+// ---------------------------------------------------------------- analytical runs
+
+// A workload of queries runs as streams: each stream has its own connection
+// and runs every query once, in its own order, one after the other. One
+// stream is a power run (TPC-H's power test); several run at once are a
+// throughput run. Each query's time covers all its statements and reading
+// every row of its result; its answer's checksum (with verify) is computed
+// after the clock stops.
+struct QueryOptions {
+  int streams = 1;       // 1: power run
+  double timeout_s = 0;  // a query running longer is cancelled on the server; 0: none
+  bool verify = false;   // keep every row and checksum each answer
+  uint64_t seed = 1;     // of the streams' query orders
+};
+
+// How often the watchdog looks at the running queries' deadlines, which is
+// how late past its time-out a query may be cancelled.
+inline constexpr int64_t kWatchdogPollNs = 5'000'000;
+
+// One query as one stream ran it.
+struct QueryRun {
+  std::string query;  // its name
+  enum class Outcome { kOk, kError, kTimeout, kNotRun } outcome = Outcome::kNotRun;
+  double elapsed_s = 0;  // until it ended, failed or was cancelled
+  int64_t rows = -1;     // rows of the answer; -1 unless it completed
+  std::string checksum;  // of the answer, with verify
+  std::string error;     // why it failed
+};
+
+struct StreamRun {
+  int stream = 0;                 // 0, 1, ...; stream 0 runs the queries in file order
+  double elapsed_s = 0;           // from the start of the run to this stream's last query's end
+  std::vector<QueryRun> queries;  // in the order the stream ran them
+};
+
+struct QueriesResult {
+  std::string target;  // redacted
+  std::string engine;
+  std::string dialect;
+  std::string server_version;
+  std::vector<StreamRun> streams;
+  double elapsed_s = 0;  // from the start to the last stream's end
+  bool interrupted = false;
+  std::vector<std::string> sample_errors;
+  int64_t start_unix_ms = 0;
+  int64_t end_unix_ms = 0;
+};
+
+// Progress of an analytical run, about once per second.
+struct QueryProgress {
+  double elapsed_s = 0;
+  int64_t done = 0;  // queries ended, over every stream
+  int64_t total = 0;
+  int64_t errors = 0;
+};
+
+// Runs spec's queries against target. Throws Error for what stops the run
+// from starting (bad input, a key-value target, unreachable); failed and
+// timed-out queries are in the result.
+QueriesResult run_queries(const workload::Spec& spec, const engine::Target& target,
+                          const QueryOptions& options,
+                          const std::function<void(const QueryProgress&)>& on_progress);
+
+// The order stream `stream` runs n queries in, as indexes into the file's
+// order: the file's own for stream 0, for the others a permutation drawn
+// from (seed, stream), the same on every machine.
+std::vector<size_t> stream_order(size_t n, uint64_t seed, int stream);
+
+// The text a result value is compared by: numbers (integers, decimals, and
+// text that reads as a decimal number) with two decimals, rounded half away
+// from zero after rounding to six (so 0.12499999999 from a float and 0.125
+// from a decimal agree), and "0.00" for minus zero; other text without its
+// trailing blanks (CHAR(n) padding). Null: nullopt, unlike the empty text.
+std::optional<std::string> canonical_value(const Value& v);
+// The SHA-256 of an answer's first `rows` rows in out: rows in the order
+// given when ordered, else sorted; each cell as canonical_value says.
+std::string answer_checksum(const engine::ResultBuffer& out, bool ordered);
 
 // Installs SIGINT/SIGTERM handlers that ask running work to stop (a second
 // signal ends the process at once).

@@ -468,6 +468,39 @@ Headline read_headline(const YamlReader& r, const YAML::Node& n, const Spec& spe
   return h;
 }
 
+// `queries:`, an analytical workload's list: each a name and its SQL per
+// dialect, without parameters (TPC-H's validation values are written into the
+// text); `:stream` is the only name a text may use.
+void read_queries(const YamlReader& r, const YAML::Node& list, Spec& spec) {
+  r.expect_seq(list, "queries");
+  if (list.size() == 0) r.fail(list, "queries must not be empty");
+  for (const auto& q : list) {
+    r.expect_map(q, "a query (name and sql)");
+    r.check_keys(q, {"name", "sql", "ordered"}, "a query");
+    Query query;
+    query.mark = r.mark(q);
+    if (!q["name"]) r.fail(q, "a query needs a 'name'");
+    query.name = trim(r.str(q["name"], "name"));
+    if (query.name.empty()) r.fail(q["name"], "a query's name must not be empty");
+    if (query.name == "ALL") r.fail(q["name"], "'ALL' is reserved for the summary's total row");
+    if (spec.find_query(query.name)) r.fail(q["name"], "query '" + query.name + "' is defined twice");
+    if (!q["sql"]) r.fail(q, "query '" + query.name + "' needs 'sql'");
+    query.sql = read_dialected(r, q["sql"], "sql");
+    for (const auto& [dialect, text] : query.sql.by_dialect) {
+      if (split_statements(text).empty())
+        r.fail(q["sql"], "query '" + query.name + "' has no statement" +
+                             (dialect == "default" ? std::string() : " for dialect " + dialect));
+      for (const auto& ph : scan_placeholders(text))
+        if (ph.name != kStreamName)
+          r.fail(q["sql"], "query '" + query.name + "' uses ':" + ph.name +
+                               "', but queries take no parameters (write values into the text; ':" +
+                               std::string(kStreamName) + "' is the only name, the stream's number)");
+    }
+    if (q["ordered"]) query.ordered = r.boolean(q["ordered"], "ordered");
+    spec.queries.push_back(std::move(query));
+  }
+}
+
 }  // namespace
 
 Spec parse_spec(const std::string& text, const std::string& file) {
@@ -487,7 +520,7 @@ Spec parse_spec(const std::string& text, const std::string& file) {
   }
   r.check_keys(root,
                {"name", "description", "scale", "schema", "after_load", "data", "parameters", "transactions",
-                "groups", "run", "headline"},
+                "queries", "groups", "run", "headline"},
                "the workload");
   Spec spec;
   spec.file = file;
@@ -628,9 +661,22 @@ Spec parse_spec(const std::string& text, const std::string& file) {
     }
   }
 
-  if (!root["transactions"]) throw error_at(r.mark(root), "the workload needs 'transactions'");
-  r.expect_seq(root["transactions"], "transactions");
-  if (root["transactions"].size() == 0) r.fail(root["transactions"], "transactions must not be empty");
+  if (root["queries"]) {
+    // A workload is transactional (clients in a mix, for a duration) or
+    // analytical (streams of queries, each run once): the two share no setting.
+    for (const char* key : {"transactions", "parameters", "groups", "headline"})
+      if (root[key])
+        throw error_at(r.key_mark(root, key),
+                       std::string("'") + key +
+                           "' belongs to transactional workloads; this one has 'queries' (a workload has "
+                           "transactions or queries, not both)");
+    read_queries(r, root["queries"], spec);
+  } else if (!root["transactions"]) {
+    throw error_at(r.mark(root), "the workload needs 'transactions' (or 'queries', for an analytical one)");
+  }
+  if (root["transactions"]) r.expect_seq(root["transactions"], "transactions");
+  if (root["transactions"] && root["transactions"].size() == 0)
+    r.fail(root["transactions"], "transactions must not be empty");
   for (const auto& t : root["transactions"]) {
     r.expect_map(t, "a transaction");
     r.check_keys(t, {"name", "weight", "steps", "transaction", "keying_time", "think_time"}, "a transaction");
@@ -658,7 +704,27 @@ Spec parse_spec(const std::string& text, const std::string& file) {
   if (root["run"]) {
     const YAML::Node& n = root["run"];
     r.expect_map(n, "run");
-    r.check_keys(n, {"clients", "duration", "warmup", "transactions"}, "run");
+    r.check_keys(n, {"clients", "duration", "warmup", "transactions", "streams", "query_timeout"}, "run");
+    const bool analytical = !spec.queries.empty();
+    for (const char* key : {"clients", "duration", "warmup", "transactions"})
+      if (analytical && n[key])
+        throw error_at(r.key_mark(n, key), std::string("run: '") + key +
+                                               "' applies to transactions; a workload of queries takes "
+                                               "'streams' and 'query_timeout'");
+    for (const char* key : {"streams", "query_timeout"})
+      if (!analytical && n[key])
+        throw error_at(r.key_mark(n, key),
+                       std::string("run: '") + key + "' applies to workloads of queries, not transactions");
+    if (n["streams"]) {
+      const int64_t streams = r.integer(n["streams"], "streams");
+      if (streams < 1 || streams > kMaxStreams)
+        r.fail(n["streams"], "streams must be within [1, " + std::to_string(kMaxStreams) + "]");
+      spec.run.streams = static_cast<int>(streams);
+    }
+    if (n["query_timeout"]) {
+      spec.run.query_timeout_s = read_duration(r, n["query_timeout"], "query_timeout");
+      if (spec.run.query_timeout_s <= 0) r.fail(n["query_timeout"], "query_timeout must be above 0");
+    }
     if (n["clients"]) spec.run.clients = static_cast<int>(r.integer(n["clients"], "clients"));
     if (spec.run.clients < 1) r.fail(n["clients"], "clients must be at least 1");
     try {
@@ -721,7 +787,7 @@ Spec parse_spec(const std::string& text, const std::string& file) {
       spec.groups.push_back(std::move(grp));
     }
   }
-  if (spec.groups.empty()) {
+  if (spec.groups.empty() && !spec.transactions.empty()) {
     Group g;
     g.name = "default";
     g.mark = r.mark(root);

@@ -65,6 +65,12 @@ const Transaction* Spec::find_transaction(std::string_view n) const {
   return nullptr;
 }
 
+const Query* Spec::find_query(std::string_view n) const {
+  for (const auto& q : queries)
+    if (q.name == n) return &q;
+  return nullptr;
+}
+
 const Parameter* Spec::find_parameter(std::string_view n) const {
   for (const auto& p : parameters)
     if (p.name == n) return &p;

@@ -367,11 +367,33 @@ struct Headline {
   Mark mark;
 };
 
+// An analytical query: run once per stream, timed, its answer checksummed
+// with `--verify`. Its text may hold several statements separated by `;`
+// (TPC-H Q15's view), run in order on one connection and timed together.
+struct Query {
+  std::string name;
+  Dialected sql;
+  // Whether the rows' order is part of the answer; unset: when the statement
+  // whose rows count has an ORDER BY of its own (outside parentheses).
+  std::optional<bool> ordered;
+  Mark mark;
+};
+
+// The name a query's text may use for the number of the stream running it
+// (`:stream`), replaced in the text before it runs: TPC-H's per-stream view
+// names in Q15.
+inline constexpr std::string_view kStreamName = "stream";
+// The most streams a throughput run may have.
+inline constexpr int kMaxStreams = 1000;
+
 struct RunDefaults {
   int clients = 1;
   double duration_s = 30;
   double warmup_s = 0;
   int64_t transactions = 0;  // per client; 0 = run for the duration
+  // Workloads of queries.
+  int streams = 1;             // 1: a power run; more: a throughput run
+  double query_timeout_s = 0;  // a query running longer is cancelled; 0: none
 };
 
 struct Spec {
@@ -384,12 +406,15 @@ struct Spec {
   std::vector<TableData> data;
   std::vector<Parameter> parameters;
   std::vector<Transaction> transactions;
-  std::vector<Group> groups;  // at least one after parsing ("default" when the file has none)
+  std::vector<Query> queries;  // a workload has transactions or queries, not both
+  std::vector<Group> groups;   // at least one after parsing when there are transactions ("default" when the
+                               // file has none)
   RunDefaults run;
   std::optional<Headline> headline;
   std::string sha256;  // of the file's bytes, for meta.json
 
   const Transaction* find_transaction(std::string_view name) const;
+  const Query* find_query(std::string_view name) const;
   const Parameter* find_parameter(std::string_view name) const;
   // Tables the schema creates, in order (from its CREATE TABLE statements).
   std::vector<std::string> tables(std::string_view dialect) const;

@@ -146,6 +146,11 @@ class PostgresConnection final : public Connection {
 #pragma GCC diagnostic pop
     if (!pg_) throw Error(ErrorClass::kFatal, "libpqxx did not hand over the connection to " + t.redacted());
     tx_ = std::make_unique<pqxx::nontransaction>(*conn_);
+    cancel_ = PQgetCancel(pg_);
+  }
+
+  ~PostgresConnection() override {
+    if (cancel_) PQfreeCancel(cancel_);
   }
 
   int prepare(const std::string& sql, std::vector<std::string>& param_names) override {
@@ -193,6 +198,32 @@ class PostgresConnection final : public Connection {
     if (out) fill(r, *out, keep_rows);
     PQclear(r);
     return Status::kOk;
+  }
+
+  // The simple query protocol, as psql sends a query: no prepare round trip,
+  // and any statement (CREATE VIEW) goes.
+  Status execute_text(const std::string& sql, ResultBuffer* out, int keep_rows) noexcept override {
+    PGresult* r = PQexec(pg_, sql.c_str());
+    ExecStatusType st = PQresultStatus(r);
+    if (st != PGRES_TUPLES_OK && st != PGRES_COMMAND_OK) return fail_result(r);
+    if (out) {
+      try {
+        fill(r, *out, keep_rows);
+      } catch (...) {  // no memory for the rows
+        PQclear(r);
+        return fail(Status::kFatal, "out of memory reading the rows of a query");
+      }
+      if (st == PGRES_COMMAND_OK) out->columns = 0;
+    }
+    PQclear(r);
+    return Status::kOk;
+  }
+
+  // PQcancel is safe from any thread: it opens its own connection to the
+  // server with the session's cancel key.
+  bool cancel() noexcept override {
+    char why[256];
+    return cancel_ && PQcancel(cancel_, why, sizeof why) == 1;
   }
 
   Status begin() noexcept override { return simple("BEGIN"); }
@@ -306,6 +337,7 @@ class PostgresConnection final : public Connection {
   Target target_;
   std::unique_ptr<PqxxConnection> conn_;
   PGconn* pg_ = nullptr;  // owned by conn_
+  PGcancel* cancel_ = nullptr;  // the session's cancel key, for cancel() from another thread
   std::unique_ptr<pqxx::nontransaction> tx_;
   std::vector<Prepared> stmts_;
   std::string last_error_;
@@ -339,7 +371,8 @@ class PostgresConnection final : public Connection {
     return s;
   }
 
-  static void fill(const PGresult* r, ResultBuffer& out, int keep_rows) noexcept {
+  // Throws std::bad_alloc only, when the kept rows do not fit in memory.
+  static void fill(const PGresult* r, ResultBuffer& out, int keep_rows) {
     out.rows = PQntuples(r);
     out.columns = PQnfields(r);
     const char* affected = PQcmdTuples(const_cast<PGresult*>(r));

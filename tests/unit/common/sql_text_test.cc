@@ -250,5 +250,29 @@ TEST(Sha256, HashesEmbeddedZeroBytes) {
   EXPECT_NE(sha256_hex(std::string("a\0b", 3)), sha256_hex(std::string("a\0c", 3)));
 }
 
+TEST(TopLevelOrderBy, IsFoundOutsideParenthesesInAnyCase) {
+  EXPECT_TRUE(has_top_level_order_by("SELECT a FROM t ORDER BY a"));
+  EXPECT_TRUE(has_top_level_order_by("select a from t\norder\n  by a desc limit 10"));
+  EXPECT_TRUE(has_top_level_order_by("SELECT a FROM t ORDER /* why */ BY a"));
+  EXPECT_TRUE(has_top_level_order_by("SELECT (SELECT 1) AS x FROM t ORDER BY x"));
+}
+
+TEST(TopLevelOrderBy, IgnoresWindowsSubqueriesQuotesAndComments) {
+  EXPECT_FALSE(has_top_level_order_by("SELECT rank() OVER (ORDER BY a) FROM t"));
+  EXPECT_FALSE(has_top_level_order_by("SELECT * FROM (SELECT a FROM t ORDER BY a) s"));
+  EXPECT_FALSE(has_top_level_order_by("SELECT 'order by' FROM t -- order by a"));
+  EXPECT_FALSE(has_top_level_order_by("SELECT a AS border, b AS order_by FROM t"));
+  EXPECT_FALSE(has_top_level_order_by("SELECT \"order\" FROM t GROUP BY a"));
+  EXPECT_FALSE(has_top_level_order_by("SELECT a FROM t ORDER, BY"));
+}
+
+TEST(ReplaceName, ReplacesTheNameAloneOrAfterAWordButNotInQuotesCommentsCastsOrLongerNames) {
+  EXPECT_EQ(replace_name("CREATE VIEW revenue:stream AS SELECT :stream", "stream", "3"),
+            "CREATE VIEW revenue3 AS SELECT 3");
+  EXPECT_EQ(replace_name("SELECT ':stream' -- :stream\n, x::stream, :streams", "stream", "3"),
+            "SELECT ':stream' -- :stream\n, x::stream, :streams");
+  EXPECT_EQ(replace_name("DROP VIEW v:stream", "stream", "12"), "DROP VIEW v12");
+}
+
 }  // namespace
 }  // namespace oltap

@@ -1189,5 +1189,103 @@ TEST(ParseSpec, IfBlockHasStepsAndElseAndNeedsItsCondition) {
       7, 18, {"':nope'"});
 }
 
+// ---------------------------------------------------------------- queries
+
+const char* const kQueries = R"(name: dash
+data:
+  - table: t
+    rows: 10
+    columns: {id: {seq: 1}}
+queries:
+  - name: Q1
+    sql:
+      default: |
+        SELECT COUNT(*) FROM t;
+      mysql: SELECT COUNT(*) FROM t
+  - name: Q15
+    sql: |
+      CREATE VIEW revenue:stream AS SELECT id FROM t;
+      SELECT * FROM revenue:stream ORDER BY id;
+      DROP VIEW revenue:stream
+    ordered: false
+run:
+  streams: 3
+  query_timeout: 90s
+)";
+
+TEST(Queries, AreReadInFileOrderWithTheirDialectsAndRunSettings) {
+  Spec s = parse(kQueries);
+  ASSERT_EQ(s.queries.size(), 2u);
+  EXPECT_EQ(s.queries[0].name, "Q1");
+  EXPECT_EQ(*s.queries[0].sql.for_dialect("postgres"), "SELECT COUNT(*) FROM t;\n");
+  EXPECT_EQ(*s.queries[0].sql.for_dialect("mysql"), "SELECT COUNT(*) FROM t");
+  EXPECT_FALSE(s.queries[0].ordered.has_value());
+  EXPECT_EQ(s.queries[1].name, "Q15");
+  EXPECT_EQ(s.queries[1].ordered, std::optional<bool>(false));
+  EXPECT_EQ(s.queries[1].mark.line, 12);
+  EXPECT_EQ(s.find_query("Q15"), &s.queries[1]);
+  EXPECT_EQ(s.find_query("Q2"), nullptr);
+  EXPECT_TRUE(s.transactions.empty());
+  EXPECT_TRUE(s.groups.empty());
+  EXPECT_EQ(s.run.streams, 3);
+  EXPECT_DOUBLE_EQ(s.run.query_timeout_s, 90);
+}
+
+TEST(Queries, RunDefaultsAreAPowerRunWithoutTimeout) {
+  Spec s = parse("name: w\nqueries:\n  - name: a\n    sql: SELECT 1\n");
+  EXPECT_EQ(s.run.streams, 1);
+  EXPECT_EQ(s.run.query_timeout_s, 0);
+}
+
+TEST(Queries, AndTransactionsTogetherAreRefusedAtTheSecondKey) {
+  expect_error_at(std::string(kMinimal) + "queries:\n  - name: a\n    sql: SELECT 1\n", 2, 1,
+                  {"'transactions'", "not both"});
+}
+
+TEST(Queries, RefuseParametersGroupsAndHeadline) {
+  const std::string q = "name: w\nqueries:\n  - name: a\n    sql: SELECT 1\n";
+  expect_error_at(q + "parameters:\n  x: {uniform: [1, 2]}\n", 5, 1, {"'parameters'", "transactional"});
+  expect_error_at(q + "groups:\n  - name: g\n", 5, 1, {"'groups'"});
+  expect_error_at(q + "headline: {name: x, transaction: t}\n", 5, 1, {"'headline'"});
+}
+
+TEST(Queries, NeedANameAndSqlAndUniqueNames) {
+  expect_error_at("name: w\nqueries:\n  - sql: SELECT 1\n", 3, 5, {"needs a 'name'"});
+  expect_error_at("name: w\nqueries:\n  - name: a\n", 3, 5, {"'a' needs 'sql'"});
+  expect_error_at("name: w\nqueries:\n  - name: a\n    sql: SELECT 1\n  - name: a\n    sql: SELECT 2\n", 5,
+                  11, {"'a' is defined twice"});
+  expect_error_at("name: w\nqueries:\n  - name: ALL\n    sql: SELECT 1\n", 3, 11, {"reserved"});
+  expect_error_at("name: w\nqueries: []\n", 2, 10, {"must not be empty"});
+  expect_error_at("name: w\nqueries:\n  - name: a\n    sql: SELECT 1\n    order: true\n", 5, 5,
+                  {"unknown key 'order'", "ordered"});
+}
+
+TEST(Queries, TakeNoParametersButStream) {
+  expect_error_at("name: w\nqueries:\n  - name: a\n    sql: SELECT * FROM t WHERE id = :id\n", 4, 10,
+                  {"':id'", "no parameters", ":stream"});
+  // Casts, quotes and comments are not placeholders.
+  EXPECT_NO_THROW(parse("name: w\nqueries:\n  - name: a\n    sql: \"SELECT '1:x'::text -- :y\"\n"));
+}
+
+TEST(Queries, RefuseATextWithoutStatementAndUnknownDialects) {
+  expect_error_at("name: w\nqueries:\n  - name: a\n    sql: {default: SELECT 1, mysql: ' ; '}\n", 4, 10,
+                  {"no statement for dialect mysql"});
+  expect_error_at("name: w\nqueries:\n  - name: a\n    sql: {postgress: SELECT 1}\n", 4, 11,
+                  {"unknown dialect 'postgress'", "did you mean 'postgres'"});
+}
+
+TEST(Queries, RunSettingsBelongToTheirKindOfWorkload) {
+  const std::string q = "name: w\nqueries:\n  - name: a\n    sql: SELECT 1\n";
+  expect_error_at(q + "run: {clients: 4}\n", 5, 7, {"'clients' applies to transactions", "streams"});
+  expect_error_at(q + "run: {streams: 0}\n", 5, 16, {"streams must be within [1, 1000]"});
+  expect_error_at(q + "run: {query_timeout: soon}\n", 5, 22, {"query_timeout"});
+  expect_error_at(std::string(kMinimal) + "run: {streams: 2}\n", 6, 7,
+                  {"'streams' applies to workloads of queries"});
+}
+
+TEST(Queries, AWorkloadWithNeitherNamesBoth) {
+  expect_error_at("name: w\n", 1, 1, {"'transactions'", "'queries'"});
+}
+
 }  // namespace
 }  // namespace oltap::workload
