@@ -108,6 +108,7 @@ int run_queries(const QueryRunArgs& a, const workload::Spec& spec) {
     throw Error(ErrorClass::kBadInput, "--query-timeout must be above 0, e.g. 30s");
   o.verify = a.verify;
   o.seed = a.seed;
+  o.scale = a.scale > 0 ? a.scale : spec.scale;
   const double max_error_rate = parse_percent(a.max_error_rate);
   std::vector<engine::Target> targets = parse_targets(a.targets);
 

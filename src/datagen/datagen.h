@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -52,12 +53,14 @@ class TableGenerator {
     const workload::Column* column = nullptr;
     workload::Distribution dist;  // distribution columns
     uint64_t key_stream = 0;      // keyed columns: the stream's name
+    int key_slot = -1;            // keyed columns whose key is one name: its slot
     int64_t lo = 0, count = 0;    // permutations: the values lo .. lo + count - 1
     // Expression columns that need no evaluation: a constant, or a copy of a slot.
     bool is_constant = false;
     Value constant;
     int copy_of = -1;
-    bool per_row = false;  // with repeat: made once per row, not per item
+    bool per_row = false;     // with repeat: made once per row, not per item
+    std::vector<Made> inner;  // sums: the values made for each item
   };
   const workload::TableData* data_;
   Value scale_;
@@ -68,6 +71,7 @@ class TableGenerator {
   std::vector<std::string> columns_;
   std::vector<Made> made_;  // the lets, then the columns
 
+  Made prepare(const workload::Column& c, const std::map<std::string, Value>& names) const;
   void make(const Made& m, workload::Rng& chunk_rng, int64_t row, Value* slots, Value& v) const;
   workload::Rng chunk_rng(int64_t chunk) const;
 };

@@ -37,6 +37,8 @@ LoadReport load(const workload::Spec& spec, const engine::Target& target, const 
   report.server_version = conn->server_version();
 
   const std::string dialect = conn->dialect();
+  const std::string server_dialect = conn->server_dialect();  // of after_load
+  if (const std::string note = conn->stand_in_note(); !note.empty()) progress(note);
   const bool key_value = conn->kind() == engine::Kind::kKeyValue;
   if (key_value) {
     // No schema: each data entry with a key template is a family of keys.
@@ -79,7 +81,7 @@ LoadReport load(const workload::Spec& spec, const engine::Target& target, const 
   };
   // The table's own after_load, on the connection that loaded it.
   auto after_table = [&](size_t i, engine::Connection& c) {
-    const std::string* sql = key_value ? nullptr : spec.data[i].after_load.for_dialect(dialect);
+    const std::string* sql = key_value ? nullptr : spec.data[i].after_load.for_dialect(server_dialect);
     if (!sql) return;
     auto ta = std::chrono::steady_clock::now();
     for (const auto& stmt : split_statements(*sql)) c.run(stmt);
@@ -179,7 +181,7 @@ LoadReport load(const workload::Spec& spec, const engine::Target& target, const 
       after_table(i, *conns[0]);
     }
   }
-  const std::string* after = key_value ? nullptr : spec.after_load.for_dialect(dialect);
+  const std::string* after = key_value ? nullptr : spec.after_load.for_dialect(server_dialect);
   if (after) {
     auto ta = std::chrono::steady_clock::now();
     for (const auto& stmt : split_statements(*after)) conns[0]->run(stmt);

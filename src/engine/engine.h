@@ -167,6 +167,14 @@ class Connection {
   virtual void clear(const BulkSpec& spec) { (void)spec; }
   // "PostgreSQL 15.18", say.
   virtual std::string server_version() = 0;
+  // Non-empty when the session adapts what it runs to a server that only
+  // stands in for the dialect it speaks, saying how (a PostgreSQL told to
+  // speak Redshift runs CREATE TABLE without Redshift's attributes).
+  virtual std::string stand_in_note() const { return ""; }
+  // The dialect of the server actually there: dialect(), but for a stand-in
+  // (the PostgreSQL speaking Redshift says postgres). A load's after_load
+  // statements (keys, indexes: the server's own physical design) are chosen by it.
+  virtual std::string server_dialect() const { return dialect(); }
 };
 
 // Opens a connection to target; throws Error(kUnreachable) when it cannot,

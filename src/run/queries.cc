@@ -9,6 +9,8 @@
 // kCancelled. A stream that finds its query being cancelled waits for the
 // cancel to have been sent before it goes on, so a late cancel never hits
 // the next query. No lock on either side.
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -187,6 +189,8 @@ QueriesResult run_queries(const workload::Spec& spec, const engine::Target& targ
     texts.push_back(text);
   }
 
+  // The scale as SQL reads it: 0.01, 1, 1000.
+  const std::string scale_text = fmt::format("{}", o.scale);
   std::atomic<bool> stop{false};
   const int nstreams = std::max(1, o.streams);
   std::vector<std::unique_ptr<Stream>> streams;
@@ -201,7 +205,9 @@ QueriesResult run_queries(const workload::Spec& spec, const engine::Target& targ
       const workload::Query& q = spec.queries[qi];
       StreamQuery sq;
       sq.name = q.name;
-      sq.statements = split_statements(replace_name(*texts[qi], workload::kStreamName, std::to_string(k)));
+      sq.statements =
+          split_statements(replace_name(replace_name(*texts[qi], workload::kStreamName, std::to_string(k)),
+                                        workload::kScaleName, scale_text));
       for (const auto& st : sq.statements)
         sq.ordered.push_back(q.ordered.value_or(has_top_level_order_by(st)));
       QueryRun run;

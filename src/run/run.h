@@ -107,6 +107,7 @@ struct QueryOptions {
   double timeout_s = 0;  // a query running longer is cancelled on the server; 0: none
   bool verify = false;   // keep every row and checksum each answer
   uint64_t seed = 1;     // of the streams' query orders
+  double scale = 1;      // written where a query's text says `:scale`
 };
 
 // How often the watchdog looks at the running queries' deadlines, which is

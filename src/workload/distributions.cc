@@ -267,14 +267,48 @@ Distribution Distribution::random_string(int min_len, int max_len, std::string c
   return d;
 }
 
-void Distribution::set_string_extras(std::string embed, double share, std::string suffix) {
-  if (!embed.empty() && static_cast<size_t>(min_len_) < embed.size())
-    bad_input("string: embed '" + embed + "' is longer than the shortest string (" +
-              std::to_string(min_len_) + ")");
-  if (share < 0 || share > 1) bad_input("string: the embed share must be within [0, 1]");
-  embed_ = std::move(embed);
-  embed_share_ = share;
+void Distribution::set_string_extras(std::vector<TextEmbed> embeds, std::string suffix) {
+  double total = 0;
+  for (const auto& e : embeds) {
+    if (e.text.empty()) bad_input("embed: the text must not be empty");
+    if (static_cast<size_t>(min_len_) < e.text.size())
+      bad_input("embed '" + e.text + "' is longer than the shortest string (" + std::to_string(min_len_) +
+                ")");
+    if (!(e.share >= 0 && e.share <= 1)) bad_input("embed: the share must be within [0, 1]");
+    total += e.share;
+  }
+  if (total > 1) bad_input("embed: the shares add up to more than 1");
+  embeds_ = std::move(embeds);
   suffix_ = std::move(suffix);
+}
+
+Distribution Distribution::pseudo_text(int min_len, int max_len) {
+  if (min_len < 0) bad_input("text: minimum length must be non-negative, got " + std::to_string(min_len));
+  if (min_len > max_len)
+    bad_input("text: minimum length " + std::to_string(min_len) + " is above maximum length " +
+              std::to_string(max_len));
+  if (static_cast<size_t>(max_len) > pseudo_text_pool().size() / 2)
+    bad_input("text: maximum length " + std::to_string(max_len) + " is too long for the text pool");
+  Distribution d;
+  d.kind_ = Kind::kText;
+  d.min_len_ = min_len;
+  d.max_len_ = max_len;
+  return d;
+}
+
+Distribution Distribution::sample(std::vector<Value> options, int count, std::string separator) {
+  if (options.empty()) bad_input("sample: no options given");
+  if (count < 1 || count > kMaxSample)
+    bad_input("sample: count must be 1 to " + std::to_string(kMaxSample) + ", got " + std::to_string(count));
+  if (static_cast<size_t>(count) > options.size())
+    bad_input("sample: count " + std::to_string(count) + " is more than the " +
+              std::to_string(options.size()) + " options");
+  Distribution d;
+  d.kind_ = Kind::kSample;
+  d.min_len_ = count;
+  for (const auto& o : options) d.texts_.push_back(o.to_string());
+  d.separator_ = std::move(separator);
+  return d;
 }
 
 Distribution Distribution::choice(std::vector<Value> options, std::vector<double> weights) {
@@ -299,6 +333,23 @@ Distribution Distribution::choice(std::vector<Value> options, std::vector<double
   if (!std::isfinite(total)) bad_input("choice: the weights add up to more than a double holds");
   d.options_ = std::move(options);
   return d;
+}
+
+void Distribution::add_extras(Rng& rng, Value& out) const noexcept {
+  if (!embeds_.empty()) {
+    // One draw decides which embed, if any: their shares are disjoint slices of [0, 1).
+    double r = rng.next_double();
+    for (const auto& e : embeds_) {
+      if (r < e.share) {
+        const auto at =
+            static_cast<size_t>(rng.uniform(0, static_cast<int64_t>(out.s.size() - e.text.size())));
+        out.s.replace(at, e.text.size(), e.text);
+        break;
+      }
+      r -= e.share;
+    }
+  }
+  if (!suffix_.empty()) out.s += suffix_;
 }
 
 // ---------------------------------------------------------------- zipfian helpers
@@ -438,11 +489,36 @@ void Distribution::draw_once(Rng& rng, SequenceCursor& seq, Value& out) const no
           }
         }
       }
-      if (!embed_.empty() && rng.next_double() < embed_share_) {
-        const auto at = static_cast<size_t>(rng.uniform(0, static_cast<int64_t>(len - embed_.size())));
-        out.s.replace(at, embed_.size(), embed_);
+      add_extras(rng, out);
+      return;
+    }
+    case Kind::kText: {
+      const std::string& pool = pseudo_text_pool();
+      const auto len = static_cast<size_t>(rng.uniform(min_len_, max_len_));
+      const auto at = static_cast<size_t>(rng.uniform(0, static_cast<int64_t>(pool.size() - len)));
+      out.kind = Value::Kind::kText;
+      out.s.assign(pool, at, len);
+      add_extras(rng, out);
+      return;
+    }
+    case Kind::kSample: {
+      // Rejection against the few already picked: count is small.
+      const auto n = static_cast<int64_t>(texts_.size());
+      int64_t picked[kMaxSample];
+      out.kind = Value::Kind::kText;
+      out.s.clear();
+      for (int k = 0; k < min_len_; ++k) {
+        int64_t x;
+        bool seen;
+        do {
+          x = rng.uniform(0, n - 1);
+          seen = false;
+          for (int j = 0; j < k; ++j) seen = seen || picked[j] == x;
+        } while (seen);
+        picked[k] = x;
+        if (k > 0) out.s += separator_;
+        out.s += texts_[static_cast<size_t>(x)];
       }
-      if (!suffix_.empty()) out.s += suffix_;
       return;
     }
     case Kind::kSyllables: {

@@ -38,6 +38,8 @@ enum class Op : uint8_t {
   kMin,
   kMax,
   kAbs,
+  kFloor,  // floor(x), round(x): an integer, for keys computed at fractional scales
+  kRound,
   kIf  // if(c, a, b): pops three
 };
 
@@ -163,6 +165,8 @@ class Parser {
       case Op::kNeg:
       case Op::kNot:
       case Op::kAbs:
+      case Op::kFloor:
+      case Op::kRound:
         break;
       case Op::kIf:
         depth_ -= 2;
@@ -325,10 +329,14 @@ class Parser {
           op = Op::kMax, want = 2;
         else if (name == "abs")
           op = Op::kAbs, want = 1;
+        else if (name == "floor")
+          op = Op::kFloor, want = 1;
+        else if (name == "round")
+          op = Op::kRound, want = 1;
         else if (name == "if")
           op = Op::kIf, want = 3;
         else
-          fail("unknown function '" + name + "' (known: min, max, abs, if)");
+          fail("unknown function '" + name + "' (known: min, max, abs, floor, round, if)");
         int got = 0;
         if (!eat(")")) {
           do {
@@ -443,6 +451,15 @@ Cell run_program(const Expr::Impl& im, const Value* slots) noexcept {
           a = a.is_int && !a.is_text ? int_cell(a.i < 0 ? -a.i : a.i) : real_cell(std::fabs(a.num()));
         break;
       }
+      case Op::kFloor:
+      case Op::kRound: {
+        Cell& a = stack[sp - 1];
+        if (a.is_null || (a.is_int && !a.is_text)) break;
+        const double x = a.is_text ? std::strtod(a.s->c_str(), nullptr) : a.d;
+        // Half away from zero, as SQL's ROUND.
+        a = int_cell(static_cast<int64_t>(ins.op == Op::kFloor ? std::floor(x) : std::round(x)));
+        break;
+      }
       case Op::kIf: {
         // Both branches were evaluated; keep the one the condition picks.
         sp -= 2;
@@ -455,6 +472,48 @@ Cell run_program(const Expr::Impl& im, const Value* slots) noexcept {
       default: {
         Cell b = stack[--sp];
         Cell& a = stack[sp - 1];
+        // Two integers, the usual case of generated data: one switch, no conversions.
+        if (a.is_int && b.is_int && !(a.is_text | b.is_text | a.is_null | b.is_null)) {
+          switch (ins.op) {
+            case Op::kAdd:
+              a.i += b.i;
+              continue;
+            case Op::kSub:
+              a.i -= b.i;
+              continue;
+            case Op::kMul:
+              a.i *= b.i;
+              continue;
+            case Op::kDiv:
+              if (b.i == 0) break;
+              a.i /= b.i;
+              continue;
+            case Op::kMod:
+              if (b.i == 0) break;
+              a.i %= b.i;
+              continue;
+            case Op::kEq:
+              a.i = a.i == b.i;
+              continue;
+            case Op::kNe:
+              a.i = a.i != b.i;
+              continue;
+            case Op::kLt:
+              a.i = a.i < b.i;
+              continue;
+            case Op::kLe:
+              a.i = a.i <= b.i;
+              continue;
+            case Op::kGt:
+              a.i = a.i > b.i;
+              continue;
+            case Op::kGe:
+              a.i = a.i >= b.i;
+              continue;
+            default:
+              break;  // the general path below
+          }
+        }
         switch (ins.op) {
           case Op::kAnd:
             a = int_cell(truthy(a) && truthy(b));

@@ -1,6 +1,7 @@
 // The YAML workload format, read into a Spec. Every check here reports the
 // place in the file; docs/workload-format.md describes each key.
 #include <cmath>
+#include <functional>
 #include <set>
 
 #include "yaml_util.h"
@@ -34,8 +35,8 @@ Dialected read_dialected(const YamlReader& r, const YAML::Node& n, const char* w
 }
 
 // Distribution keys, one of which makes a mapping a distribution.
-const std::vector<std::string> kDistKeys = {"const",  "uniform", "zipfian", "nurand",   "seq",
-                                            "string", "choice",  "latest",  "syllables"};
+const std::vector<std::string> kDistKeys = {"const",  "uniform", "zipfian",   "nurand", "seq",   "string",
+                                            "choice", "latest",  "syllables", "text",   "sample"};
 
 std::vector<Expr> read_bounds(const YamlReader& r, const YAML::Node& n, size_t count, const char* what) {
   std::vector<Expr> out;
@@ -48,6 +49,32 @@ std::vector<Expr> read_bounds(const YamlReader& r, const YAML::Node& n, size_t c
                   (count == 2 ? "[1, 100]" : "[255, 1, 3000]"));
   for (const auto& e : n) out.push_back(r.expr(e, what));
   return out;
+}
+
+// `embed: {text: ORIGINAL, share: 0.1}`, or a list of such, of a string or
+// text distribution.
+void read_embeds(const YamlReader& r, const YAML::Node& n, DistSpec& d) {
+  if (!n["embed"]) return;
+  const YAML::Node& list = n["embed"];
+  auto one = [&](const YAML::Node& e) {
+    r.expect_map(e, "embed (e.g. {text: ORIGINAL, share: 0.1})");
+    r.check_keys(e, {"text", "share"}, "embed");
+    if (!e["text"] || !e["share"]) r.fail(e, "embed needs 'text' and 'share'");
+    TextEmbed em;
+    em.text = r.str(e["text"], "text");
+    em.share = r.number(e["share"], "share");
+    if (em.text.empty()) r.fail(e["text"], "embed's text must not be empty");
+    if (em.share < 0 || em.share > 1) r.fail(e["share"], "share must be within [0, 1]");
+    d.embeds.push_back(std::move(em));
+  };
+  if (list.IsSequence()) {
+    for (const auto& e : list) one(e);
+    double total = 0;
+    for (const auto& e : d.embeds) total += e.share;
+    if (total > 1) r.fail(list, "the embeds' shares add up to more than 1");
+  } else {
+    one(list);
+  }
 }
 
 // A distribution given as a one-key mapping ({uniform: [1, 10]}) plus its options.
@@ -76,7 +103,7 @@ DistSpec read_dist(const YamlReader& r, const YAML::Node& n, const std::string& 
     std::string near = closest_match(first, kDistKeys);
     r.fail(n, owner +
                   " needs a distribution: one of const, uniform, zipfian, nurand, seq, string, choice, "
-                  "latest, syllables" +
+                  "latest, syllables, text, sample" +
                   (near.empty() ? std::string() : "; did you mean '" + near + "'?"));
   }
   YAML::Node v = n[kind];
@@ -129,17 +156,24 @@ DistSpec read_dist(const YamlReader& r, const YAML::Node& n, const std::string& 
     }
     d.charset = n["charset"] ? r.str(n["charset"], "charset") : std::string(kAlphaNumeric);
     if (d.charset.empty()) r.fail(n["charset"], "charset must not be empty");
-    if (n["embed"]) {
-      const YAML::Node& e = n["embed"];
-      r.expect_map(e, "embed (e.g. {text: ORIGINAL, share: 0.1})");
-      r.check_keys(e, {"text", "share"}, "embed");
-      if (!e["text"] || !e["share"]) r.fail(e, "embed needs 'text' and 'share'");
-      d.embed = r.str(e["text"], "text");
-      d.embed_share = r.number(e["share"], "share");
-      if (d.embed.empty()) r.fail(e["text"], "embed's text must not be empty");
-      if (d.embed_share < 0 || d.embed_share > 1) r.fail(e["share"], "share must be within [0, 1]");
-    }
+    read_embeds(r, n, d);
     if (n["suffix"]) d.suffix = r.str(n["suffix"], "suffix");
+  } else if (kind == "text") {
+    check_keys(n, {"text", "embed"}, owner.c_str());
+    d.kind = K::kText;
+    d.args = read_bounds(r, v, 2, "text ([min length, max length])");
+    read_embeds(r, n, d);
+  } else if (kind == "sample") {
+    check_keys(n, {"sample", "count", "separator"}, owner.c_str());
+    d.kind = K::kSample;
+    r.expect_seq(v, "sample");
+    if (v.size() == 0) r.fail(v, "sample needs at least one option");
+    for (const auto& e : v) d.options.push_back(r.value(e));
+    if (!n["count"]) r.fail(n, "sample needs 'count', how many different options to join");
+    d.count = static_cast<int>(r.integer(n["count"], "count"));
+    if (d.count < 1 || static_cast<size_t>(d.count) > v.size())
+      r.fail(n["count"], "count must be 1 to the number of options (" + std::to_string(v.size()) + ")");
+    if (n["separator"]) d.separator = r.str(n["separator"], "separator");
   } else if (kind == "syllables") {
     check_keys(n, {"syllables", "from", "digits"}, owner.c_str());
     d.kind = K::kSyllables;
@@ -230,6 +264,74 @@ Column read_column(const YamlReader& r, const std::string& name, const YAML::Nod
     r.check_keys(n, {"seq"}, ("column " + name).c_str());
     c.kind = Column::Kind::kSequence;
     c.seq_start = r.integer(n["seq"], "seq");
+    return c;
+  }
+  if (n["values"]) {
+    // One of a list by position: TPC-H's 25 nations, one row each.
+    r.check_keys(n, {"values", "index"}, ("column " + name).c_str());
+    c.kind = Column::Kind::kValues;
+    r.expect_seq(n["values"], "values");
+    if (n["values"].size() == 0) r.fail(n["values"], "values needs at least one value");
+    for (const auto& e : n["values"]) c.values.push_back(r.value(e));
+    c.expr = n["index"] ? r.expr(n["index"], "index") : Expr::parse("row", r.mark(n["values"]));
+    return c;
+  }
+  if (n["format"]) {
+    r.check_keys(n, {"format"}, ("column " + name).c_str());
+    c.kind = Column::Kind::kFormat;
+    std::vector<TemplatePart> parts;
+    try {
+      parts = split_template(r.str(n["format"], "format"));
+    } catch (const Error& e) {
+      r.fail(n["format"], e.what());
+    }
+    for (const auto& p : parts) {
+      Column::FormatPart f;
+      f.literal = p.literal;
+      f.name = p.name;
+      // {name:09}: at least 9 characters, zero-padded.
+      if (size_t colon = p.name.find(':'); colon != std::string::npos) {
+        const std::string width = p.name.substr(colon + 1);
+        f.name = trim(p.name.substr(0, colon));
+        if (width.size() < 2 || width[0] != '0' ||
+            width.find_first_not_of("0123456789") != std::string::npos || width.size() > 3)
+          r.fail(n["format"],
+                 "'{" + p.name + "}': a width is written :0N, e.g. {id:09} for 9 digits with zeros");
+        f.width = std::stoi(width);
+      }
+      f.name = trim(f.name);
+      if (f.name.empty() && !p.name.empty()) r.fail(n["format"], "'{" + p.name + "}' names nothing");
+      c.format.push_back(std::move(f));
+    }
+    return c;
+  }
+  if (n["date"]) {
+    // A start date plus a number of days, written YYYY-MM-DD.
+    r.check_keys(n, {"date", "add_days"}, ("column " + name).c_str());
+    c.kind = Column::Kind::kDate;
+    const std::string from = r.str(n["date"], "date");
+    std::optional<int64_t> days = parse_date_days(from);
+    if (!days) r.fail(n["date"], "date takes a start date written YYYY-MM-DD, not '" + from + "'");
+    c.date_from = *days;
+    c.expr = n["add_days"] ? r.expr(n["add_days"], "add_days") : Expr::constant(Value::of_int(0));
+    return c;
+  }
+  if (n["sum"]) {
+    // A sum over items: an order's total over its lines (TPC-H's O_TOTALPRICE).
+    r.check_keys(n, {"sum", "count", "let"}, ("column " + name).c_str());
+    c.kind = Column::Kind::kSum;
+    c.expr = r.expr(n["sum"], "sum");
+    if (!n["count"]) r.fail(n, "sum needs 'count', the number of items summed, e.g. count: lines");
+    c.count = r.expr(n["count"], "count");
+    if (n["let"]) {
+      r.expect_map(n["let"], "let");
+      for (auto it = n["let"].begin(); it != n["let"].end(); ++it) {
+        Column inner = read_column(r, r.str(it->first, "a name in let"), it->second);
+        if (inner.kind == Column::Kind::kSequence)
+          r.fail(it->second, "a sum's let cannot be a seq (it has no row of its own)");
+        c.sum_lets.push_back(std::move(inner));
+      }
+    }
     return c;
   }
   c.kind = Column::Kind::kDist;
@@ -491,10 +593,12 @@ void read_queries(const YamlReader& r, const YAML::Node& list, Spec& spec) {
         r.fail(q["sql"], "query '" + query.name + "' has no statement" +
                              (dialect == "default" ? std::string() : " for dialect " + dialect));
       for (const auto& ph : scan_placeholders(text))
-        if (ph.name != kStreamName)
+        if (ph.name != kStreamName && ph.name != kScaleName)
           r.fail(q["sql"], "query '" + query.name + "' uses ':" + ph.name +
-                               "', but queries take no parameters (write values into the text; ':" +
-                               std::string(kStreamName) + "' is the only name, the stream's number)");
+                               "', but queries take no parameters (write values into the text; the only "
+                               "names are ':" +
+                               std::string(kStreamName) +
+                               "', the stream's number, and ':" + std::string(kScaleName) + "', the scale)");
     }
     if (q["ordered"]) query.ordered = r.boolean(q["ordered"], "ordered");
     spec.queries.push_back(std::move(query));
@@ -567,25 +671,62 @@ Spec parse_spec(const std::string& text, const std::string& file) {
           if (earlier[k] == n) return static_cast<int>(k);
         return -1;
       };
+      // Resolves a column's names and gives it the next slot; a sum's own
+      // values get slots too, seen only inside the sum.
+      std::function<void(Column&, const char*, const Mark&)> bind = [&](Column& c, const char* what,
+                                                                        const Mark& at) {
+        for (const auto& other : earlier)
+          if (other == c.name)
+            throw error_at(at, std::string(what) + " '" + c.name + "' of " + td.table +
+                                   " is defined twice or hides a name");
+        auto scale_only = [](const std::string& x) { return x == "scale" ? 0 : -1; };
+        switch (c.kind) {
+          case Column::Kind::kSum: {
+            c.count.resolve(slot_of);  // before the sum's items exist
+            const std::string outer_item = earlier[2];
+            earlier[2] = "item";
+            const size_t first = earlier.size();
+            for (auto& l : c.sum_lets) bind(l, "let", l.mark);
+            c.expr.resolve(slot_of);
+            for (size_t k = first; k < earlier.size(); ++k) earlier[k].clear();
+            earlier[2] = outer_item;
+            break;
+          }
+          case Column::Kind::kFormat:
+            for (auto& part : c.format) {
+              if (part.name.empty()) continue;
+              part.slot = slot_of(part.name);
+              if (part.slot < 0)
+                throw error_at(c.mark, "unknown name '" + part.name + "' in the format of " + c.name);
+            }
+            break;
+          case Column::Kind::kPermutation:
+            c.expr.resolve(slot_of);
+            c.lo.resolve(scale_only);
+            c.hi.resolve(scale_only);
+            break;
+          case Column::Kind::kExpr:
+          case Column::Kind::kValues:
+          case Column::Kind::kDate:
+            c.expr.resolve(slot_of);
+            break;
+          case Column::Kind::kDist:
+          case Column::Kind::kSequence:
+          case Column::Kind::kNull:
+            break;
+        }
+        if (c.key) c.key->resolve(slot_of);
+        if (c.dist.number) c.dist.number->resolve(slot_of);
+        for (auto& a : c.dist.args) a.resolve(slot_of);
+        for (auto& in : c.dist.inner)
+          for (auto& a : in.args) a.resolve(slot_of);
+        c.slot = static_cast<int>(earlier.size());
+        earlier.push_back(c.name);
+      };
       auto read_columns = [&](const YAML::Node& map, std::vector<Column>& out, const char* what) {
         for (auto it = map.begin(); it != map.end(); ++it) {
           Column c = read_column(r, r.str(it->first, "a column name"), it->second);
-          for (const auto& other : earlier)
-            if (other == c.name)
-              r.fail(it->first, std::string(what) + " '" + c.name + "' of " + td.table +
-                                    " is defined twice or hides a name");
-          if (c.kind == Column::Kind::kExpr || c.kind == Column::Kind::kPermutation) c.expr.resolve(slot_of);
-          if (c.kind == Column::Kind::kPermutation) {
-            auto scale_only = [](const std::string& x) { return x == "scale" ? 0 : -1; };
-            c.lo.resolve(scale_only);
-            c.hi.resolve(scale_only);
-          }
-          if (c.key) c.key->resolve(slot_of);
-          if (c.dist.number) c.dist.number->resolve(slot_of);
-          for (auto& a : c.dist.args) a.resolve(slot_of);
-          for (auto& in : c.dist.inner)
-            for (auto& a : in.args) a.resolve(slot_of);
-          earlier.push_back(c.name);
+          bind(c, what, r.mark(it->first));
           out.push_back(std::move(c));
         }
       };
@@ -612,6 +753,7 @@ Spec parse_spec(const std::string& text, const std::string& file) {
         }
       }
       read_columns(t["columns"], td.columns, "column");
+      td.slots = static_cast<int>(earlier.size());
       if (!td.redis_key.empty()) {
         auto is_column = [&](const std::string& n) {
           for (const auto& c : td.columns)

@@ -122,9 +122,17 @@ static Distribution build_distribution(const DistSpec& d, const std::map<std::st
       case K::kString: {
         Distribution out = Distribution::random_string(static_cast<int>(int_arg(0)),
                                                        static_cast<int>(int_arg(1)), d.charset);
-        out.set_string_extras(d.embed, d.embed_share, d.suffix);
+        out.set_string_extras(d.embeds, d.suffix);
         return out;
       }
+      case K::kText: {
+        Distribution out =
+            Distribution::pseudo_text(static_cast<int>(int_arg(0)), static_cast<int>(int_arg(1)));
+        out.set_string_extras(d.embeds, "");
+        return out;
+      }
+      case K::kSample:
+        return Distribution::sample(d.options, d.count, d.separator);
       case K::kChoice:
         return Distribution::choice(d.options, d.weights);
       case K::kSyllables: {

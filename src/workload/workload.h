@@ -63,6 +63,18 @@ struct SequenceCursor {
 int64_t nurand_load_constant(int64_t a) noexcept;
 int64_t nurand_run_constant(uint64_t seed, int64_t a) noexcept;
 
+// Text written into a share of a distribution's strings, at a random place
+// (TPC-C's "ORIGINAL" in 10% of I_DATA; TPC-H's "Customer ... Complaints").
+struct TextEmbed {
+  std::string text;
+  double share = 0;
+};
+
+// The text pool `pseudo_text` distributions cut their strings from: sentences
+// of TPC-H's grammar and vocabulary (clause 4.2.2.10), made once per process
+// from a fixed seed, so every load on every machine cuts from the same text.
+const std::string& pseudo_text_pool();
+
 // One parameter's distribution, with its bounds already evaluated.
 class Distribution {
  public:
@@ -76,7 +88,9 @@ class Distribution {
     kString,
     kChoice,
     kLatest,
-    kSyllables
+    kSyllables,
+    kText,
+    kSample
   };
 
   static Distribution constant(Value v);
@@ -99,12 +113,19 @@ class Distribution {
   static Distribution sequence(int64_t start, int64_t step);
   // Random text of a length uniform in [min_len, max_len] drawn from charset.
   static Distribution random_string(int min_len, int max_len, std::string charset);
-  // String extras: in a `share` of the values, `embed` overwrites characters
-  // at a random position (TPC-C's 10% "ORIGINAL" in I_DATA and S_DATA);
-  // `suffix` follows the random part (W_ZIP's "11111").
-  void set_string_extras(std::string embed, double share, std::string suffix);
+  // Pseudo-text (TPC-H clause 4.2.2.10): a length uniform in [min_len,
+  // max_len], cut from a random place of pseudo_text_pool().
+  static Distribution pseudo_text(int min_len, int max_len);
+  // String and text extras: each embed overwrites characters at a random
+  // position in its `share` of the values, at most one embed per value
+  // (TPC-C's 10% "ORIGINAL" in I_DATA and S_DATA); `suffix` follows the
+  // random part (W_ZIP's "11111").
+  void set_string_extras(std::vector<TextEmbed> embeds, std::string suffix);
   // One of options, with probability proportional to its weight.
   static Distribution choice(std::vector<Value> options, std::vector<double> weights);
+  // count different options in random order, joined by separator (TPC-H's
+  // P_NAME: five distinct colours of 92, clause 4.2.3).
+  static Distribution sample(std::vector<Value> options, int count, std::string separator);
   // Text made of syllables: a number drawn from `number`, written with
   // `digits` decimal digits, each digit naming one of the ten syllables
   // (TPC-C clause 4.3.2.3's C_LAST: 371 is PRICALLYOUGHT).
@@ -136,10 +157,15 @@ class Distribution {
   bool scrambled_ = false;
   bool distinct_ = false;
   void draw_once(Rng& rng, SequenceCursor& seq, Value& out) const noexcept;
-  int min_len_ = 0, max_len_ = 0;
+  // Embeds and suffix of string and text values.
+  void add_extras(Rng& rng, Value& out) const noexcept;
+  static constexpr int kMaxSample = 64;  // sample's count: its picks live on the stack
+  int min_len_ = 0, max_len_ = 0;        // sample: min_len_ is the count
   std::string charset_;
-  std::string embed_, suffix_;
-  double embed_share_ = 0;
+  std::vector<TextEmbed> embeds_;
+  std::string suffix_;
+  std::vector<std::string> texts_;  // sample: the options as text
+  std::string separator_;           // sample
   std::vector<Value> options_;
   std::vector<double> cumulative_;  // choice: running sums of weights, last = total
   Value const_;
@@ -171,7 +197,8 @@ Error error_at(const Mark& m, const std::string& message);
 // An arithmetic expression over numbers and names (`100000 * scale`,
 // `(aid - 1) / 100000 + 1`): + - * / % with integer division when both
 // sides are integers, parentheses, unary minus, comparisons (= != < <= > >=),
-// `and`, `or`, `not`, and the functions min, max, abs and if(cond, a, b).
+// `and`, `or`, `not`, and the functions min, max, abs, floor, round (both to
+// an integer) and if(cond, a, b).
 class Expr {
  public:
   Expr();
@@ -232,12 +259,11 @@ struct Dialected {
 // with its arguments as expressions (of `scale`, or of other columns).
 struct DistSpec {
   Distribution::Kind kind = Distribution::Kind::kConst;
-  std::vector<Expr> args;  // bounds and the like, by kind
-  double theta = 0.99;     // zipfian
-  std::string charset;     // string
-  std::string embed;       // string: text written into a share of the values
-  double embed_share = 0;
-  std::string suffix;  // string: text after the random part
+  std::vector<Expr> args;         // bounds and the like, by kind
+  double theta = 0.99;            // zipfian
+  std::string charset;            // string
+  std::vector<TextEmbed> embeds;  // string, text: text written into a share of the values
+  std::string suffix;             // string: text after the random part
   std::vector<Value> options;
   std::vector<double> weights;
   bool scrambled = false;              // zipfian
@@ -246,6 +272,8 @@ struct DistSpec {
   std::optional<Expr> number;          // syllables in data: the number as an expression instead
   std::vector<std::string> syllables;  // syllables: the ten syllables
   int digits = 3;                      // syllables
+  int count = 1;                       // sample: how many options
+  std::string separator = " ";         // sample: between them
   bool distinct = false;               // no repeats within a transaction (uniform, zipfian, nurand)
   Mark mark;
 };
@@ -258,18 +286,51 @@ struct Parameter {
 
 struct Column {
   std::string name;
-  enum class Kind { kSequence, kExpr, kDist, kNull, kPermutation } kind = Kind::kExpr;
+  enum class Kind {
+    kSequence,
+    kExpr,
+    kDist,
+    kNull,
+    kPermutation,
+    kValues,  // one of a list, by index
+    kFormat,  // text from a template of names
+    kDate,    // a date, days after a start date
+    kSum      // a sum over items, each with its own values
+  } kind = Kind::kExpr;
   int64_t seq_start = 1;  // kSequence: row i (0-based) gets seq_start + i
-  Expr expr;              // kExpr; kPermutation: the position (0-based)
-  Expr lo, hi;            // kPermutation: the values permuted, [lo, hi]
-  DistSpec dist;          // kDist
+  // kExpr; kPermutation: the position (0-based); kValues: the index (0-based,
+  // taken modulo the values' count); kDate: the days to add; kSum: what is summed.
+  Expr expr;
+  Expr lo, hi;    // kPermutation: the values permuted, [lo, hi]
+  DistSpec dist;  // kDist
   // kPermutation: which permutation, with the load seed and column name.
   // kDist: draw from a stream of (load seed, column name, key's value) rather
   // than the chunk's, so another table's column of the same name and key
   // gets the same values (orders.o_ol_cnt and order_line's count of lines).
   std::optional<Expr> key;
+  std::vector<Value> values;  // kValues
+  // kFormat: literal text, each followed by a name's value (none after the
+  // last), written in at least `width` characters, padded with zeros.
+  struct FormatPart {
+    std::string literal;
+    std::string name;
+    int width = 0;
+    int slot = -1;
+  };
+  std::vector<FormatPart> format;
+  int64_t date_from = 0;  // kDate: the start date, in days since 1970-01-01
+  // kSum: expr summed over item = 1 .. count, with these values computed for
+  // each item first (keyed draws make them equal to another table's rows).
+  Expr count;
+  std::vector<Column> sum_lets;
+  int slot = -1;  // where the generator keeps this value (the names' slots)
   Mark mark;
 };
+
+// Days since 1970-01-01 of a "YYYY-MM-DD" date, or nullopt when text is not one.
+std::optional<int64_t> parse_date_days(std::string_view text);
+// Writes the date `days` after 1970-01-01 as "YYYY-MM-DD" into out.
+void write_date(int64_t days, std::string& out);
 
 struct TableData {
   std::string table;
@@ -291,6 +352,10 @@ struct TableData {
   // (its keys, indexes, statistics), while other tables are still loading.
   Dialected after_load;
   std::vector<Column> columns;
+  // The names generation keeps for each row (scale, row, item, load_time, the
+  // lets, the items' lets, the values inside sums, the columns): each
+  // Column's slot indexes them.
+  int slots = 0;
   Mark mark;
 };
 
@@ -383,6 +448,9 @@ struct Query {
 // (`:stream`), replaced in the text before it runs: TPC-H's per-stream view
 // names in Q15.
 inline constexpr std::string_view kStreamName = "stream";
+// The other: the scale the run was given (`:scale`), for figures the
+// specification scales, such as TPC-H Q11's fraction 0.0001 / SF.
+inline constexpr std::string_view kScaleName = "scale";
 // The most streams a throughput run may have.
 inline constexpr int kMaxStreams = 1000;
 

@@ -20,6 +20,7 @@
 #include "connection_string.h"
 #include "engine/messages.h"
 #include "engine/placeholders.h"
+#include "engine/redshift_ddl.h"
 
 namespace oltap::engine::odbc {
 namespace {
@@ -157,6 +158,9 @@ class OdbcConnection final : public Connection {
     dbms_version_ = get_info(dbc_, SQL_DBMS_VER);
     dialect_ = !t.dialect.empty() ? t.dialect : dialect_of_dbms(dbms_name_);
     mysql_ = dialect_ == "mysql";
+    // A server told to speak Redshift that is not Redshift (the local stack's
+    // PostgreSQL warehouse) is given DDL without Redshift's attributes.
+    stand_in_ = dialect_ == "redshift" && dialect_of_dbms(dbms_name_) != "redshift";
     const BulkMethod* asked = requested_bulk_method(t);
     bulk_method_ = asked ? *asked : default_bulk_method(dialect_);
     if (!SQL_SUCCEEDED(SQLAllocHandle(SQL_HANDLE_STMT, dbc_, &scratch_))) {
@@ -185,7 +189,8 @@ class OdbcConnection final : public Connection {
       Diagnostic d = read_diagnostic(SQL_HANDLE_STMT, p->h);
       SQLFreeHandle(SQL_HANDLE_STMT, p->h);
       throw Error(ErrorClass::kBadInput, "cannot prepare on " + target_.redacted() + ": " +
-                                             scrub(d.message, target_.password) + " [statement: " + sql + "]");
+                                             scrub(d.message, target_.password) + " [statement: " + sql +
+                                             "]");
     }
     p->params.resize(param_names.size());
     stmts_.push_back(std::move(p));
@@ -277,7 +282,7 @@ class OdbcConnection final : public Connection {
   const std::string& last_error() const noexcept override { return last_error_; }
 
   void run(const std::string& sql) override {
-    direct(sql);
+    direct(stand_in_ ? strip_redshift_attributes(sql) : sql);
     SQLFreeStmt(scratch_, SQL_CLOSE);
   }
 
@@ -320,9 +325,20 @@ class OdbcConnection final : public Connection {
   // SQL_DBMS_NAME and the server's own version where the dialect has a way
   // to ask: SQL_DBMS_VER is reformatted by drivers (psqlODBC turns 15.18
   // into "15.0.18"); else SQL_DBMS_VER.
+  std::string stand_in_note() const override {
+    if (!stand_in_) return "";
+    return "the server is " + dbms_name_ +
+           ", not Redshift: CREATE TABLE statements run without Redshift's DISTSTYLE, DISTKEY, SORTKEY, "
+           "ENCODE "
+           "and BACKUP attributes, and after_load runs the " +
+           server_dialect() + " text (keys and indexes for the server that is there)";
+  }
+
+  std::string server_dialect() const override { return stand_in_ ? dialect_of_dbms(dbms_name_) : dialect_; }
+
   std::string server_version() override {
     std::string version;
-    const char* ask = mysql_                                           ? "SELECT VERSION()"
+    const char* ask = mysql_                                             ? "SELECT VERSION()"
                       : dialect_ == "postgres" || dialect_ == "redshift" ? "SHOW server_version"
                                                                          : nullptr;
     if (ask) {
@@ -361,6 +377,7 @@ class OdbcConnection final : public Connection {
   SQLHSTMT scratch_ = SQL_NULL_HSTMT;  // run(), query_value(), multi-row INSERTs
   bool connected_ = false;
   std::string dbms_name_, dbms_version_, dialect_;
+  bool stand_in_ = false;
   bool mysql_ = false;
   BulkMethod bulk_method_ = BulkMethod::kMultiRowInsert;
   bool autocommit_ = true;       // the session's setting as we last made it
@@ -413,8 +430,8 @@ class OdbcConnection final : public Connection {
     Diagnostic d = read_diagnostic(SQL_HANDLE_STMT, h);
     SQLFreeStmt(h, SQL_CLOSE);
     std::string shown = sql.size() > 200 ? sql.substr(0, 200) + "…" : sql;
-    throw Error(ErrorClass::kFatal,
-                target_.redacted() + ": " + scrub(d.message, target_.password) + " [statement: " + shown + "]");
+    throw Error(ErrorClass::kFatal, target_.redacted() + ": " + scrub(d.message, target_.password) +
+                                        " [statement: " + shown + "]");
   }
 
   // Runs sql on the scratch handle, in autocommit unless a transaction is
@@ -422,13 +439,15 @@ class OdbcConnection final : public Connection {
   void direct(const std::string& sql) {
     if (!in_transaction_ && !autocommit_ && set_autocommit(true) != Status::kOk)
       throw Error(ErrorClass::kFatal, target_.redacted() + ": " + last_error_);
-    SQLRETURN rc = SQLExecDirect(scratch_, reinterpret_cast<SQLCHAR*>(const_cast<char*>(sql.c_str())), SQL_NTS);
+    SQLRETURN rc =
+        SQLExecDirect(scratch_, reinterpret_cast<SQLCHAR*>(const_cast<char*>(sql.c_str())), SQL_NTS);
     if (!SQL_SUCCEEDED(rc) && rc != SQL_NO_DATA) throw_stmt(scratch_, sql);
   }
 
   Status set_autocommit(bool on) noexcept {
     SQLRETURN rc = SQLSetConnectAttr(
-        dbc_, SQL_ATTR_AUTOCOMMIT, reinterpret_cast<SQLPOINTER>(static_cast<uintptr_t>(on ? SQL_AUTOCOMMIT_ON : SQL_AUTOCOMMIT_OFF)),
+        dbc_, SQL_ATTR_AUTOCOMMIT,
+        reinterpret_cast<SQLPOINTER>(static_cast<uintptr_t>(on ? SQL_AUTOCOMMIT_ON : SQL_AUTOCOMMIT_OFF)),
         SQL_IS_UINTEGER);
     if (!SQL_SUCCEEDED(rc)) return fail(SQL_HANDLE_DBC, dbc_);
     autocommit_ = on;
@@ -486,8 +505,8 @@ class OdbcConnection final : public Connection {
     else if (want == SQL_C_DOUBLE)
       rc = SQLBindParameter(p.h, n, SQL_PARAM_INPUT, SQL_C_DOUBLE, SQL_DOUBLE, 0, 0, &b.d, 0, &b.indicator);
     else
-      rc = SQLBindParameter(p.h, n, SQL_PARAM_INPUT, SQL_C_CHAR, SQL_VARCHAR, b.text.size() - 1, 0, b.text.data(),
-                            static_cast<SQLLEN>(b.text.size()), &b.indicator);
+      rc = SQLBindParameter(p.h, n, SQL_PARAM_INPUT, SQL_C_CHAR, SQL_VARCHAR, b.text.size() - 1, 0,
+                            b.text.data(), static_cast<SQLLEN>(b.text.size()), &b.indicator);
     if (!SQL_SUCCEEDED(rc)) return false;
     b.c_type = want;
     return true;
@@ -507,8 +526,9 @@ class OdbcConnection final : public Connection {
         v.set_null();
         return SQL_SUCCESS;
       }
-      size_t got = (ind == SQL_NO_TOTAL || static_cast<size_t>(ind) >= chunk.size()) ? chunk.size() - 1
-                                                                                     : static_cast<size_t>(ind);
+      size_t got = (ind == SQL_NO_TOTAL || static_cast<size_t>(ind) >= chunk.size())
+                       ? chunk.size() - 1
+                       : static_cast<size_t>(ind);
       try {
         v.s.append(chunk.data(), got);
       } catch (...) {
@@ -623,7 +643,8 @@ class OdbcConnection final : public Connection {
       SQLHSTMT h;
       ~Freer() { SQLFreeHandle(SQL_HANDLE_STMT, h); }
     } freer{h};
-    if (!SQL_SUCCEEDED(SQLPrepare(h, reinterpret_cast<SQLCHAR*>(insert.data()), SQL_NTS))) throw_stmt(h, insert);
+    if (!SQL_SUCCEEDED(SQLPrepare(h, reinterpret_cast<SQLCHAR*>(insert.data()), SQL_NTS)))
+      throw_stmt(h, insert);
     SQLSetStmtAttr(h, SQL_ATTR_PARAM_BIND_TYPE, reinterpret_cast<SQLPOINTER>(SQL_PARAM_BIND_BY_COLUMN), 0);
     struct Column {
       std::vector<int64_t> ints;
@@ -636,13 +657,14 @@ class OdbcConnection final : public Connection {
     SQLULEN processed = 0;
     SQLSetStmtAttr(h, SQL_ATTR_PARAM_STATUS_PTR, row_status.data(), 0);
     SQLSetStmtAttr(h, SQL_ATTR_PARAMS_PROCESSED_PTR, &processed, 0);
-    if (set_autocommit(false) != Status::kOk) throw Error(ErrorClass::kFatal, target_.redacted() + ": " + last_error_);
+    if (set_autocommit(false) != Status::kOk)
+      throw Error(ErrorClass::kFatal, target_.redacted() + ": " + last_error_);
     RowBatch batch;
     char num[kMaxNumberText];
     while (next(batch)) {
       if (static_cast<size_t>(batch.columns) != ncols)
-        throw Error(ErrorClass::kFatal, "internal: batch has " + std::to_string(batch.columns) + " columns, not " +
-                                            std::to_string(ncols));
+        throw Error(ErrorClass::kFatal, "internal: batch has " + std::to_string(batch.columns) +
+                                            " columns, not " + std::to_string(ncols));
       for (size_t first = 0; first < batch.rows; first += kArrayRows) {
         size_t n = std::min(kArrayRows, batch.rows - first);
         for (size_t c = 0; c < ncols; ++c) {
@@ -675,15 +697,19 @@ class OdbcConnection final : public Connection {
               col.ind[r] = 0;
             } else {
               const char* s = v.kind == Value::Kind::kText ? v.s.data() : num;
-              size_t len = v.kind == Value::Kind::kText ? v.s.size() : static_cast<size_t>(v.to_text(num, sizeof num));
+              size_t len =
+                  v.kind == Value::Kind::kText ? v.s.size() : static_cast<size_t>(v.to_text(num, sizeof num));
               std::memcpy(col.text.data() + r * width, s, len);
               col.text[r * width + len] = '\0';
               col.ind[r] = static_cast<SQLLEN>(len);
             }
           }
-          SQLSMALLINT sql_type = type == SQL_C_SBIGINT ? SQL_BIGINT : type == SQL_C_DOUBLE ? SQL_DOUBLE : SQL_VARCHAR;
-          if (!SQL_SUCCEEDED(SQLBindParameter(h, static_cast<SQLUSMALLINT>(c + 1), SQL_PARAM_INPUT, type, sql_type,
-                                              type == SQL_C_CHAR ? width - 1 : 0, 0, data, stride, col.ind.data())))
+          SQLSMALLINT sql_type = type == SQL_C_SBIGINT  ? SQL_BIGINT
+                                 : type == SQL_C_DOUBLE ? SQL_DOUBLE
+                                                        : SQL_VARCHAR;
+          if (!SQL_SUCCEEDED(SQLBindParameter(h, static_cast<SQLUSMALLINT>(c + 1), SQL_PARAM_INPUT, type,
+                                              sql_type, type == SQL_C_CHAR ? width - 1 : 0, 0, data, stride,
+                                              col.ind.data())))
             throw_stmt(h, insert);
         }
         SQLSetStmtAttr(h, SQL_ATTR_PARAMSET_SIZE, reinterpret_cast<SQLPOINTER>(n), 0);
@@ -694,20 +720,24 @@ class OdbcConnection final : public Connection {
         if (!SQL_SUCCEEDED(rc) || row_failed) throw_stmt(h, "loading " + spec.table + ": " + insert);
       }
       if (!SQL_SUCCEEDED(SQLEndTran(SQL_HANDLE_DBC, dbc_, SQL_COMMIT)))
-        throw Error(ErrorClass::kFatal, "loading " + spec.table + " on " + target_.redacted() + ": " + dbc_message());
+        throw Error(ErrorClass::kFatal,
+                    "loading " + spec.table + " on " + target_.redacted() + ": " + dbc_message());
       batch.clear();
     }
   }
 
   // Multi-row INSERT text: up to kValuesRows rows (kValuesBytes of SQL) per
   // statement, one transaction per batch.
-  void load_values(const BulkSpec& spec, const std::string& insert, const std::function<bool(RowBatch&)>& next) {
-    if (set_autocommit(false) != Status::kOk) throw Error(ErrorClass::kFatal, target_.redacted() + ": " + last_error_);
+  void load_values(const BulkSpec& spec, const std::string& insert,
+                   const std::function<bool(RowBatch&)>& next) {
+    if (set_autocommit(false) != Status::kOk)
+      throw Error(ErrorClass::kFatal, target_.redacted() + ": " + last_error_);
     std::string sql;
     sql.reserve(kValuesBytes + 4096);
     RowBatch batch;
     auto flush = [&] {
-      SQLRETURN rc = SQLExecDirect(scratch_, reinterpret_cast<SQLCHAR*>(sql.data()), static_cast<SQLINTEGER>(sql.size()));
+      SQLRETURN rc = SQLExecDirect(scratch_, reinterpret_cast<SQLCHAR*>(sql.data()),
+                                   static_cast<SQLINTEGER>(sql.size()));
       if (!SQL_SUCCEEDED(rc) && rc != SQL_NO_DATA) throw_stmt(scratch_, "loading " + spec.table + ": " + sql);
       SQLFreeStmt(scratch_, SQL_CLOSE);
     };
@@ -729,7 +759,8 @@ class OdbcConnection final : public Connection {
       }
       if (in_statement) flush();
       if (!SQL_SUCCEEDED(SQLEndTran(SQL_HANDLE_DBC, dbc_, SQL_COMMIT)))
-        throw Error(ErrorClass::kFatal, "loading " + spec.table + " on " + target_.redacted() + ": " + dbc_message());
+        throw Error(ErrorClass::kFatal,
+                    "loading " + spec.table + " on " + target_.redacted() + ": " + dbc_message());
       batch.clear();
     }
   }

@@ -206,3 +206,99 @@ TEST(Generator, StringsEmbedATextInTheirShareAndEndWithTheSuffix) {
   EXPECT_GT(original, 900);  // 1000 expected, sd 30
   EXPECT_LT(original, 1100);
 }
+
+TEST(Generator, ValuesFormatAndDateColumns) {
+  Spec s = parse(
+      "  - table: nation\n"
+      "    rows: 5\n"
+      "    let:\n"
+      "      days: {expr: row * 30}\n"
+      "      minus: {expr: 0 - row}\n"
+      "    columns:\n"
+      "      n_key: {seq: 0}\n"
+      "      n_name: {values: [ALGERIA, ARGENTINA, BRAZIL]}\n"  // row mod 3
+      "      n_region: {values: [0, 1, 1], index: 'n_key + 1'}\n"
+      "      n_label: {format: 'Nation#{n_key:03}/{n_name}/{minus:04}/{{x}}'}\n"
+      "      n_since: {date: '1992-01-01', add_days: days}\n"
+      "      n_none: {date: '1992-01-01', add_days: 'if(row < 0, 1, null)'}\n");
+  TableGenerator g(s.data[0], 1, 3, 0);
+  EXPECT_EQ(rows_of(g, 0, 5), (std::vector<std::string>{
+                                  "0|ALGERIA|1|Nation#000/ALGERIA/0000/{x}|1992-01-01|0",
+                                  "1|ARGENTINA|1|Nation#001/ARGENTINA/-0001/{x}|1992-01-31|0",
+                                  "2|BRAZIL|0|Nation#002/BRAZIL/-0002/{x}|1992-03-01|0",
+                                  "3|ALGERIA|1|Nation#003/ALGERIA/-0003/{x}|1992-03-31|0",
+                                  "4|ARGENTINA|1|Nation#004/ARGENTINA/-0004/{x}|1992-04-30|0",
+                              }));
+  RowBatch b;
+  g.generate(0, 1, b);
+  EXPECT_EQ(b.cells[5].kind, Value::Kind::kNull);  // no days: no date
+  EXPECT_EQ(b.cells[2].kind, Value::Kind::kInt);   // values keep their type
+}
+
+// An order's total is a sum over its lines; the lines, made by another table
+// with repeat, draw the same keyed values, so the two agree line for line.
+TEST(Generator, SumOverItemsAgreesWithTheRowsAnotherTableRepeats) {
+  Spec s = parse(
+      "  - table: orders\n"
+      "    rows: 30000\n"
+      "    let:\n"
+      "      lines: {uniform: [1, 7], key: row}\n"
+      "      total:\n"
+      "        sum: quantity * price\n"
+      "        count: lines\n"
+      "        let:\n"
+      "          line: {expr: row * 8 + item}\n"
+      "          quantity: {uniform: [1, 50], key: line}\n"
+      "          price: {uniform: [100, 999], key: line}\n"
+      "      half: {sum: item / 2.0, count: lines}\n"
+      "    columns:\n"
+      "      o_id: {expr: row}\n"
+      "      o_lines: {expr: lines}\n"
+      "      o_total: {expr: total}\n"
+      "      o_half: {expr: half}\n"
+      "  - table: lineitem\n"
+      "    rows: 30000\n"
+      "    let:\n"
+      "      lines: {uniform: [1, 7], key: row}\n"
+      "    repeat:\n"
+      "      count: lines\n"
+      "      let:\n"
+      "        line: {expr: row * 8 + item}\n"
+      "        quantity: {uniform: [1, 50], key: line}\n"
+      "        price: {uniform: [100, 999], key: line}\n"
+      "    columns:\n"
+      "      l_order: {expr: row}\n"
+      "      l_number: {expr: item}\n"
+      "      l_amount: {expr: quantity * price}\n");
+  TableGenerator orders(s.data[0], 1, 5, 0), lines(s.data[1], 1, 5, 1);
+  RowBatch ob, lb;
+  orders.generate(kChunkRows - 100, 200, ob);  // across a chunk boundary
+  lines.generate(kChunkRows - 100, 200, lb);
+  std::map<int64_t, int64_t> sum, count;
+  for (size_t r = 0; r < lb.rows; ++r) {
+    sum[lb.cells[r * 3].i] += lb.cells[r * 3 + 2].i;
+    ++count[lb.cells[r * 3].i];
+  }
+  ASSERT_EQ(ob.rows, 200u);
+  for (size_t r = 0; r < ob.rows; ++r) {
+    const int64_t id = ob.cells[r * 4].i;
+    EXPECT_EQ(ob.cells[r * 4 + 1].i, count[id]) << id;
+    ASSERT_EQ(ob.cells[r * 4 + 2].kind, Value::Kind::kInt);
+    EXPECT_EQ(ob.cells[r * 4 + 2].i, sum[id]) << id;
+    // A real summand makes a real sum: 1/2 + 2/2 + ... + n/2.
+    const int64_t n = count[id];
+    ASSERT_EQ(ob.cells[r * 4 + 3].kind, Value::Kind::kDouble);
+    EXPECT_DOUBLE_EQ(ob.cells[r * 4 + 3].d, n * (n + 1) / 4.0);
+  }
+}
+
+TEST(Generator, RowsAtAFractionalScaleAreRounded) {
+  Spec s = parse(
+      "  - table: lineitem\n"
+      "    rows: 1500000 * scale\n"
+      "    columns:\n"
+      "      k: {seq: 1}\n");
+  EXPECT_EQ(TableGenerator(s.data[0], 0.01, 1, 0).rows(), 15000);
+  EXPECT_EQ(TableGenerator(s.data[0], 0.001, 1, 0).rows(), 1500);
+  EXPECT_EQ(TableGenerator(s.data[0], 0.3, 1, 0).rows(), 450000);
+}

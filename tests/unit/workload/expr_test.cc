@@ -174,7 +174,7 @@ TEST(Expr, IfPicksABranchByTheCondition) {
 TEST(Expr, UnknownFunctionListsTheKnownOnes) {
   std::string msg = parse_error("sqrt(4)");
   EXPECT_NE(msg.find("unknown function 'sqrt'"), std::string::npos) << msg;
-  EXPECT_NE(msg.find("min, max, abs, if"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("min, max, abs, floor, round, if"), std::string::npos) << msg;
 }
 
 TEST(Expr, FunctionWithWrongArgumentCount) {
@@ -409,6 +409,34 @@ TEST(EvalWith, LeavesTheExpressionUnbound) {
   EXPECT_EQ(eval_with(e, {{"x", Value::of_int(5)}}).i, 6);
   std::vector<Value> slots = {Value::of_int(0), Value::of_int(100)};
   EXPECT_EQ(e.eval(slots.data()).i, 101);  // still reads slot 1
+}
+
+}  // namespace
+}  // namespace oltap::workload
+
+namespace oltap::workload {
+namespace {
+
+TEST(Expr, FloorAndRoundGiveIntegers) {
+  EXPECT_EQ(eval_int("floor(2.7)"), 2);
+  EXPECT_EQ(eval_int("floor(-2.5)"), -3);
+  EXPECT_EQ(eval_int("round(2.5)"), 3);  // half away from zero, as SQL rounds
+  EXPECT_EQ(eval_int("round(-2.5)"), -3);
+  EXPECT_EQ(eval_int("round(1500000 * 0.01)"), 15000);
+  EXPECT_EQ(eval_int("floor(7)"), 7);  // an integer stays itself
+  // Integer arithmetic at a fractional scale: keys computed from a rounded count.
+  EXPECT_EQ(eval_int("(1999 - 1) / round(10000 * 0.01)"), 19);
+  EXPECT_EQ(eval("floor(null)").kind, Value::Kind::kNull);
+}
+
+TEST(Expr, IntegerComparisonsAndDivisionByZeroOnTheFastPath) {
+  EXPECT_EQ(eval_int("3 < 4"), 1);
+  EXPECT_EQ(eval_int("4 <= 3"), 0);
+  EXPECT_EQ(eval_int("5 <> 5"), 0);
+  EXPECT_EQ(eval_int("-7 % 3"), -1);
+  EXPECT_EQ(eval("7 / 0").kind, Value::Kind::kNull);
+  EXPECT_EQ(eval("7 % 0").kind, Value::Kind::kNull);
+  EXPECT_EQ(eval_int("2 + 3 * 4 - 10 / 3"), 11);
 }
 
 }  // namespace

@@ -1260,9 +1260,11 @@ TEST(Queries, NeedANameAndSqlAndUniqueNames) {
                   {"unknown key 'order'", "ordered"});
 }
 
-TEST(Queries, TakeNoParametersButStream) {
+TEST(Queries, TakeNoParametersButStreamAndScale) {
   expect_error_at("name: w\nqueries:\n  - name: a\n    sql: SELECT * FROM t WHERE id = :id\n", 4, 10,
-                  {"':id'", "no parameters", ":stream"});
+                  {"':id'", "no parameters", ":stream", ":scale"});
+  // TPC-H Q11's fraction, 0.0001 / SF.
+  EXPECT_NO_THROW(parse("name: w\nqueries:\n  - name: a\n    sql: SELECT 0.0001 / :scale\n"));
   // Casts, quotes and comments are not placeholders.
   EXPECT_NO_THROW(parse("name: w\nqueries:\n  - name: a\n    sql: \"SELECT '1:x'::text -- :y\"\n"));
 }
@@ -1285,6 +1287,63 @@ TEST(Queries, RunSettingsBelongToTheirKindOfWorkload) {
 
 TEST(Queries, AWorkloadWithNeitherNamesBoth) {
   expect_error_at("name: w\n", 1, 1, {"'transactions'", "'queries'"});
+}
+
+// Data forms for TPC-H's tables: values by position, text templates, dates
+// and sums over items; each mistake is refused where it was written.
+std::string with_data(const std::string& columns) {
+  return "name: w\ndata:\n  - table: t\n    rows: 10\n    columns:\n" + columns +
+         std::string(kMinimal).substr(8);
+}
+
+TEST(DataForms, AreReadWithTheirParts) {
+  Spec s =
+      parse(with_data("      k: {seq: 1}\n"
+                      "      name: {values: [A, B], index: k}\n"
+                      "      label: {format: 'No.{k:05} {name}'}\n"
+                      "      since: {date: '1992-01-01', add_days: k * 2}\n"
+                      "      total: {sum: 'item * k', count: 3, let: {x: {uniform: [1, 5], key: item}}}\n"
+                      "      words: {sample: [a, b, c], count: 2, separator: '-'}\n"
+                      "      comment: {text: [10, 20], embed: [{text: ab, share: 0.1}]}\n"));
+  const auto& c = s.data.at(0).columns;
+  ASSERT_EQ(c.size(), 7u);
+  EXPECT_EQ(c[1].kind, Column::Kind::kValues);
+  EXPECT_EQ(c[1].values.size(), 2u);
+  EXPECT_EQ(c[2].kind, Column::Kind::kFormat);
+  ASSERT_EQ(c[2].format.size(), 2u);  // a literal before each name; none after the last
+  EXPECT_EQ(c[2].format[0].literal, "No.");
+  EXPECT_EQ(c[2].format[0].name, "k");
+  EXPECT_EQ(c[2].format[0].width, 5);
+  EXPECT_EQ(c[2].format[1].literal, " ");
+  EXPECT_EQ(c[2].format[1].name, "name");
+  EXPECT_EQ(c[3].kind, Column::Kind::kDate);
+  EXPECT_EQ(c[3].date_from, 8035);
+  EXPECT_EQ(c[4].kind, Column::Kind::kSum);
+  EXPECT_EQ(c[4].sum_lets.size(), 1u);
+  EXPECT_EQ(c[5].dist.kind, Distribution::Kind::kSample);
+  EXPECT_EQ(c[5].dist.count, 2);
+  EXPECT_EQ(c[5].dist.separator, "-");
+  EXPECT_EQ(c[6].dist.kind, Distribution::Kind::kText);
+  ASSERT_EQ(c[6].dist.embeds.size(), 1u);
+  EXPECT_EQ(c[6].dist.embeds[0].text, "ab");
+}
+
+TEST(DataForms, MistakesAreRefusedWhereTheyAreWritten) {
+  expect_error_at(with_data("      k: {format: 'No.{k:5}'}\n"), 6, 19, {"a width is written :0N"});
+  expect_error_at(with_data("      k: {format: 'No.{nope}'}\n"), 6, 10,
+                  {"unknown name 'nope'", "format of k"});
+  expect_error_at(with_data("      k: {date: '1993-02-29'}\n"), 6, 17, {"YYYY-MM-DD", "1993-02-29"});
+  expect_error_at(with_data("      k: {sum: item}\n"), 6, 10, {"sum needs 'count'"});
+  expect_error_at(with_data("      k: {values: []}\n"), 6, 19, {"at least one value"});
+  expect_error_at(with_data("      k: {sample: [a, b], count: 3}\n"), 6, 34,
+                  {"count must be 1 to the number"});
+  expect_error_at(
+      with_data("      k: {text: [10, 20], embed: [{text: a, share: 0.6}, {text: b, share: 0.6}]}\n"), 6, 34,
+      {"add up to more than 1"});
+  // A sum's own names are seen inside it only.
+  expect_error_at(with_data("      k: {sum: x, count: 2, let: {x: {expr: item}}}\n      j: {expr: x}\n"), 7,
+                  17, {"unknown name 'x'"});
+  expect_error_at(with_data("      k: {sum: x, count: 2, let: {x: {seq: 1}}}\n"), 6, 38, {"cannot be a seq"});
 }
 
 }  // namespace
