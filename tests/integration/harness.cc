@@ -7,6 +7,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cctype>
 #include <cerrno>
 #include <chrono>
 #include <cstdlib>
@@ -485,6 +486,35 @@ std::string make_scratch_mariadb(const std::string& name) {
   mariadb_sql("DROP DATABASE IF EXISTS " + name + "; CREATE DATABASE " + name);
   ServerAddress m = server_of(stack_env("OLTAP_MYSQL"));
   return "mysql://" + m.user + "@" + m.host + ":" + m.port + "/" + name;
+}
+
+std::string connection_string_entry(const std::string& s, const std::string& key) {
+  auto lower = [](std::string x) {
+    for (char& c : x) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return x;
+  };
+  std::string l = ";" + lower(s), k = ";" + lower(key) + "=";
+  size_t p = l.find(k);
+  if (p == std::string::npos) return "";
+  p += k.size();
+  return (";" + s).substr(p, l.find(';', p) - p);
+}
+
+std::string warehouse_pg_uri(const std::string& db) {
+  std::string w = stack_env("OLTAP_WAREHOUSE");
+  return "postgresql://" + connection_string_entry(w, "Uid") + "@" + connection_string_entry(w, "Server") +
+         ":" + connection_string_entry(w, "Port") + "/" + db;
+}
+
+std::string make_scratch_warehouse(const std::string& name) {
+  std::string w = stack_env("OLTAP_WAREHOUSE");
+  const std::string admin = warehouse_pg_uri(connection_string_entry(w, "Database"));
+  sql_exec(admin, "DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
+  sql_exec(admin, "CREATE DATABASE " + name);
+  std::string from = ";Database=" + connection_string_entry(w, "Database") + ";";
+  size_t p = w.find(from);
+  if (p == std::string::npos) throw std::runtime_error("no ;Database=...; in OLTAP_WAREHOUSE: " + w);
+  return w.replace(p, from.size(), ";Database=" + name + ";");
 }
 
 }  // namespace oltap_it

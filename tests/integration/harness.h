@@ -156,6 +156,15 @@ std::string mariadb_sql(const std::string& sql, const std::string& db = "");
 // mysql:// target URI.
 std::string make_scratch_mariadb(const std::string& name);
 
+// The value of key in an ODBC connection string ("" when absent).
+std::string connection_string_entry(const std::string& s, const std::string& key);
+// postgresql:// URI of database db on the warehouse's server (OLTAP_WAREHOUSE
+// is a PostgreSQL reached over ODBC), for checks from the outside.
+std::string warehouse_pg_uri(const std::string& db);
+// Drops and recreates database `name` on the warehouse's server; returns
+// OLTAP_WAREHOUSE pointed at it (its Database= swapped).
+std::string make_scratch_warehouse(const std::string& name);
+
 // ------------------------------------------------------------ misc
 
 // Whether haystack contains needle.
