@@ -8,6 +8,7 @@
 #   scripts/peer-bench.sh sysbench [--duration S] [--pairs N]
 #   scripts/peer-bench.sh redis [--pairs N]
 #   scripts/peer-bench.sh tpcc-load [--pairs N]
+#   scripts/peer-bench.sh tpch-load [--sf SF] [--pairs N]
 #   scripts/peer-bench.sh all
 #
 # pgbench:  pgbench -S -M prepared -c 8 -j 2  vs  oltap pgbench-select.yaml, 8 clients.
@@ -22,6 +23,13 @@
 #           oltap load tpcc.yaml --scale 10 --jobs 2 (10 warehouses, keys,
 #           indexes, statistics), wall time on the same PostgreSQL:
 #           oltap's time <= 1.0 x pgbench's.
+# tpch-load: psql \copy of the same rows from CSV files (the tables oltap
+#           loaded, written out once) into empty tables, one table after the
+#           other (plain COPY)  vs  oltap load tpch.yaml --scale SF (--sf, default 1)
+#           --jobs 2, which also builds the keys and indexes and analyzes:
+#           oltap's speed >= 0.7 x COPY's (COPY's time / oltap's). COPY ...
+#           FREEZE in the transaction that empties the table, which skips
+#           the WAL as oltap does, is measured beside them for information.
 # Client CPU is user+sys time of the client process (bash's `time`).
 #
 # Exits 0 when every target is met, 1 when one is missed, 2 on bad usage.
@@ -33,6 +41,7 @@ cd "$REPO_ROOT"
 peer="${1:-}"
 shift || true
 scale=10
+sf=1
 duration=10
 pairs=3
 while [[ $# -gt 0 ]]; do
@@ -40,6 +49,7 @@ while [[ $# -gt 0 ]]; do
     --scale) scale="$2"; shift 2 ;;
     --duration) duration="$2"; shift 2 ;;
     --pairs) pairs="$2"; shift 2 ;;
+    --sf) sf="$2"; shift 2 ;;
     *) echo "peer-bench: unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -106,6 +116,19 @@ verdict() {
 }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.3f", a / b}'; }
 
+# wall_load PAIR TOOL FILE CMD...: runs CMD (its output in $work/load.log,
+# shown when it fails), prints its wall seconds as row PAIR TOOL and appends
+# them to FILE.
+wall_load() {
+  local pair="$1" tool="$2" file="$3" start t
+  shift 3
+  start=$(date +%s.%N)
+  "$@" >"$work/load.log" 2>&1 || { echo "peer-bench: failed: $*" >&2; cat "$work/load.log" >&2; exit 1; }
+  t=$(awk -v a="$start" -v b="$(date +%s.%N)" 'BEGIN {printf "%.2f", b - a}')
+  printf '%-5s %-8s %10s\n' "$pair" "$tool" "$t"
+  echo "$t" >>"$file"
+}
+
 # ---------------------------------------------------------------- pgbench
 
 bench_pgbench() {
@@ -136,7 +159,7 @@ bench_pgbench() {
 
 bench_tpcc_load() {
   command -v pgbench >/dev/null || { echo "peer-bench: pgbench not found" >&2; exit 2; }
-  local base="${OLTAP_POSTGRES%/*}" i tool t
+  local base="${OLTAP_POSTGRES%/*}" i tool
   local host port
   host=$(sed -E 's#.*@([^:/]+):([0-9]+)/.*#\1#' <<<"$OLTAP_POSTGRES")
   port=$(sed -E 's#.*@([^:/]+):([0-9]+)/.*#\2#' <<<"$OLTAP_POSTGRES")
@@ -151,19 +174,13 @@ bench_tpcc_load() {
     local order=(peer oltap)
     ((i % 2 == 0)) && order=(oltap peer)
     for tool in "${order[@]}"; do
-      local start end
-      start=$(date +%s.%N)
       if [[ $tool == peer ]]; then
-        pgbench -i -s 100 -q -h "$host" -p "$port" -U oltap oltap_peer_pgbench >"$work/load.log" 2>&1 \
-          || { echo "peer-bench: pgbench -i failed" >&2; cat "$work/load.log" >&2; exit 1; }
+        wall_load "$i" "$tool" "$work/load.$tool" \
+          pgbench -i -s 100 -q -h "$host" -p "$port" -U oltap oltap_peer_pgbench
       else
-        build/oltap load workloads/tpcc.yaml --target "$base/oltap_peer_tpcc" --scale 10 --jobs 2 \
-          >"$work/load.log" 2>&1 || { echo "peer-bench: oltap load failed" >&2; cat "$work/load.log" >&2; exit 1; }
+        wall_load "$i" "$tool" "$work/load.$tool" \
+          build/oltap load workloads/tpcc.yaml --target "$base/oltap_peer_tpcc" --scale 10 --jobs 2
       fi
-      end=$(date +%s.%N)
-      t=$(awk -v a="$start" -v b="$end" 'BEGIN {printf "%.2f", b - a}')
-      printf '%-5s %-8s %10s\n' "$i" "$tool" "$t"
-      echo "$t" >>"$work/load.$tool"
     done
   done
   local peer_s oltap_s
@@ -173,6 +190,69 @@ bench_tpcc_load() {
   verdict "load time ratio oltap/pgbench" "$(ratio "$oltap_s" "$peer_s")" "<=" 1.0
   psql "$base/oltap" -qc "DROP DATABASE IF EXISTS oltap_peer_pgbench WITH (FORCE)" \
     -c "DROP DATABASE IF EXISTS oltap_peer_tpcc WITH (FORCE)" >/dev/null
+}
+
+# ---------------------------------------------------------------- tpch-load
+
+bench_tpch_load() {
+  local base="${OLTAP_POSTGRES%/*}" i tool t csv="$work/csv"
+  local tables=(lineitem orders partsupp part customer supplier nation region)
+  local PGOPTIONS='-c client_min_messages=warning'  # no NOTICEs of tables or databases not there
+  export PGOPTIONS
+  psql "$base/oltap" -qc "DROP DATABASE IF EXISTS oltap_peer_tpch WITH (FORCE)" -c "CREATE DATABASE oltap_peer_tpch" \
+    -c "DROP DATABASE IF EXISTS oltap_peer_tpchcsv WITH (FORCE)" -c "CREATE DATABASE oltap_peer_tpchcsv" >/dev/null
+  echo
+  echo "== psql \\copy of the same rows from CSV vs oltap load tpch.yaml --scale $sf --jobs 2 (wall seconds)"
+  echo "preparing: one oltap load, its rows written to CSV files, its tables' definitions without keys"
+  build/oltap load workloads/tpch.yaml --target "$base/oltap_peer_tpch" --scale "$sf" --jobs 2 >"$work/load.log" 2>&1 \
+    || { echo "peer-bench: oltap load failed" >&2; cat "$work/load.log" >&2; exit 1; }
+  mkdir -p "$csv"
+  for t in "${tables[@]}"; do
+    psql "$base/oltap_peer_tpch" -qc "\\copy $t TO '$csv/$t.csv' WITH (FORMAT csv)"
+  done
+  du -sh "$csv" | awk '{print "CSV files: " $1}'
+  pg_dump --schema-only --section=pre-data --no-owner -d "$base/oltap_peer_tpch" >"$work/tables.sql"
+  # The peers: plain COPY into tables made just before (not timed), and
+  # COPY FREEZE in the transaction that empties each table.
+  : >"$work/copy.sql"
+  : >"$work/freeze.sql"
+  for t in "${tables[@]}"; do
+    echo "\\copy $t FROM '$csv/$t.csv' WITH (FORMAT csv)" >>"$work/copy.sql"
+    printf 'BEGIN;\nTRUNCATE %s;\n\\copy %s FROM %s WITH (FORMAT csv, FREEZE)\nCOMMIT;\n' "$t" "$t" "'$csv/$t.csv'" \
+      >>"$work/freeze.sql"
+  done
+  fresh_tables() {
+    psql "$base/oltap" -qc "DROP DATABASE IF EXISTS oltap_peer_tpchcsv WITH (FORCE)" \
+      -c "CREATE DATABASE oltap_peer_tpchcsv" >/dev/null
+    psql "$base/oltap_peer_tpchcsv" -q -v ON_ERROR_STOP=1 -f "$work/tables.sql" >/dev/null
+  }
+  printf '%-5s %-8s %10s\n' pair tool seconds
+  rm -f "$work"/tpch.*
+  for ((i = 1; i <= pairs; i++)); do
+    local order=(copy freeze oltap)
+    ((i % 3 == 2)) && order=(oltap copy freeze)
+    ((i % 3 == 0)) && order=(freeze oltap copy)
+    for tool in "${order[@]}"; do
+      [[ $tool == oltap ]] || fresh_tables
+      case $tool in
+        copy | freeze)
+          wall_load "$i" "$tool" "$work/tpch.$tool" \
+            psql "$base/oltap_peer_tpchcsv" -q -v ON_ERROR_STOP=1 -f "$work/$tool.sql" ;;
+        oltap)
+          wall_load "$i" "$tool" "$work/tpch.$tool" \
+            build/oltap load workloads/tpch.yaml --target "$base/oltap_peer_tpch" --scale "$sf" --jobs 2 ;;
+      esac
+    done
+  done
+  local copy_s freeze_s oltap_s
+  copy_s=$(median <"$work/tpch.copy")
+  freeze_s=$(median <"$work/tpch.freeze")
+  oltap_s=$(median <"$work/tpch.oltap")
+  echo "median seconds: COPY $copy_s   COPY FREEZE $freeze_s   oltap load (with keys, indexes, statistics) $oltap_s"
+  echo "speed ratio oltap/COPY FREEZE (information): $(ratio "$freeze_s" "$oltap_s")"
+  verdict "speed ratio oltap/COPY (COPY's seconds / oltap's)" "$(ratio "$copy_s" "$oltap_s")" ">=" 0.7
+  psql "$base/oltap" -qc "DROP DATABASE IF EXISTS oltap_peer_tpch WITH (FORCE)" \
+    -c "DROP DATABASE IF EXISTS oltap_peer_tpchcsv WITH (FORCE)" >/dev/null
 }
 
 # ---------------------------------------------------------------- sysbench
@@ -232,8 +312,8 @@ bench_redis() {
 }
 
 case "$peer" in
-  pgbench | sysbench | redis | tpcc-load | all) ;;
-  *) sed -n '2,26s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"; exit 2 ;;
+  pgbench | sysbench | redis | tpcc-load | tpch-load | all) ;;
+  *) sed -n '2,35s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"; exit 2 ;;
 esac
 bash scripts/setup.sh >/dev/null
 bash scripts/stack.sh up >/dev/null
@@ -243,6 +323,7 @@ case "$peer" in
   sysbench) bench_sysbench ;;
   redis) bench_redis ;;
   tpcc-load) bench_tpcc_load ;;
-  all) bench_pgbench; bench_sysbench; bench_redis; bench_tpcc_load ;;
+  tpch-load) bench_tpch_load ;;
+  all) bench_pgbench; bench_sysbench; bench_redis; bench_tpcc_load; bench_tpch_load ;;
 esac
 exit "$failed"
