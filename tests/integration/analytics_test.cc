@@ -29,34 +29,6 @@ const std::string kWarehouseDb = "oltap_it_olap_analytics_wh";
 const std::vector<std::string> kQueries = {"revenue_by_month", "top_products", "region_running_revenue",
                                            "region_category_q2", "category_catalogue"};
 
-// The value of key in an ODBC connection string ("" when absent).
-std::string entry(const std::string& s, const std::string& key) {
-  auto lower = [](std::string x) {
-    for (char& c : x) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return x;
-  };
-  std::string l = lower(s), k = lower(key) + "=";
-  size_t p = l.find(";" + k);
-  if (p == std::string::npos) return "";
-  p += k.size() + 1;
-  return s.substr(p, s.find(';', p) - p);
-}
-
-// postgresql:// URI of database db on the warehouse's server.
-std::string warehouse_pg_uri(const std::string& db) {
-  std::string w = stack_env("OLTAP_WAREHOUSE");
-  return "postgresql://" + entry(w, "Uid") + "@" + entry(w, "Server") + ":" + entry(w, "Port") + "/" + db;
-}
-
-// OLTAP_WAREHOUSE pointed at this file's database.
-std::string warehouse_target() {
-  std::string w = stack_env("OLTAP_WAREHOUSE");
-  std::string from = ";Database=" + entry(w, "Database") + ";";
-  size_t p = w.find(from);
-  if (p == std::string::npos) throw std::runtime_error("no ;Database=...; in OLTAP_WAREHOUSE: " + w);
-  return w.replace(p, from.size(), ";Database=" + kWarehouseDb + ";");
-}
-
 // Each case creates the databases it uses, on first use (creating one takes a
 // second or so).
 class Analytics : public ::testing::Test {
@@ -70,12 +42,7 @@ class Analytics : public ::testing::Test {
     return mysql_;
   }
   const std::string& warehouse() {
-    if (warehouse_.empty()) {
-      std::string admin = warehouse_pg_uri(entry(stack_env("OLTAP_WAREHOUSE"), "Database"));
-      sql_exec(admin, "DROP DATABASE IF EXISTS " + kWarehouseDb + " WITH (FORCE)");
-      sql_exec(admin, "CREATE DATABASE " + kWarehouseDb);
-      warehouse_ = warehouse_target();
-    }
+    if (warehouse_.empty()) warehouse_ = make_scratch_warehouse(kWarehouseDb);
     return warehouse_;
   }
 

@@ -29,30 +29,9 @@ constexpr int kRedisDb = 8;
 const std::string kScale = "0.02";  // 2000 keys
 constexpr long long kTransactions = 200, kClients = 2;
 
-// The value of key in an ODBC connection string ("" when absent).
-std::string entry(const std::string& s, const std::string& key) {
-  auto lower = [](std::string x) {
-    for (char& c : x) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return x;
-  };
-  std::string l = lower(s), k = lower(key) + "=";
-  size_t p = l.find(";" + k);
-  if (p == std::string::npos) return "";
-  p += k.size() + 1;
-  return s.substr(p, s.find(';', p) - p);
-}
-
 std::string mysql_target() {
   ServerAddress m = server_of(stack_env("OLTAP_MYSQL"));
   return "mysql://" + m.user + "@" + m.host + ":" + m.port + "/" + kDb;
-}
-
-std::string warehouse_target() {
-  std::string w = stack_env("OLTAP_WAREHOUSE");
-  std::string from = ";Database=" + entry(w, "Database") + ";";
-  size_t p = w.find(from);
-  if (p == std::string::npos) throw std::runtime_error("no ;Database=...; in OLTAP_WAREHOUSE: " + w);
-  return w.replace(p, from.size(), ";Database=" + kWarehouseDb + ";");
 }
 
 std::string redis_target() {
@@ -65,14 +44,6 @@ void reset_mariadb() {
   CmdResult r = run_cmd({"mariadb", "--no-defaults", "-h", m.host, "-P", m.port, "-u", m.user, "-e",
                          "DROP DATABASE IF EXISTS " + kDb + "; CREATE DATABASE " + kDb});
   if (r.exit_code != 0) throw std::runtime_error("mariadb client failed: " + r.describe());
-}
-
-void reset_warehouse() {
-  std::string w = stack_env("OLTAP_WAREHOUSE");
-  std::string admin = "postgresql://" + entry(w, "Uid") + "@" + entry(w, "Server") + ":" + entry(w, "Port") +
-                      "/" + entry(w, "Database");
-  sql_exec(admin, "DROP DATABASE IF EXISTS " + kWarehouseDb + " WITH (FORCE)");
-  sql_exec(admin, "CREATE DATABASE " + kWarehouseDb);
 }
 
 void reset_redis() {
@@ -122,12 +93,12 @@ class MultiTarget : public ::testing::Test {
   void SetUp() override {
     pg_ = make_scratch_db(kDb);
     reset_mariadb();
-    reset_warehouse();
+    warehouse_ = make_scratch_warehouse(kWarehouseDb);
     reset_redis();
-    targets_ = {pg_, mysql_target(), warehouse_target(), redis_target()};
+    targets_ = {pg_, mysql_target(), warehouse_, redis_target()};
   }
 
-  std::string pg_;
+  std::string pg_, warehouse_;
   std::vector<std::string> targets_;  // in --target order
   TempDir dir_;
 };
@@ -218,7 +189,7 @@ TEST_F(MultiTarget, TheSameTargetTwiceIsBadInput) {
   EXPECT_TRUE(contains(r.err, "twice")) << r.describe();
   EXPECT_FALSE(fs::exists(dir_ / "results")) << "nothing is written: " << r.describe();
 
-  r = oltap({"run", workload("kv-cache.yaml"), "--target", warehouse_target(), "--target", warehouse_target(),
+  r = oltap({"run", workload("kv-cache.yaml"), "--target", warehouse_, "--target", warehouse_,
              "--transactions", "1"},
             RunOptions().in(dir_.str()));
   EXPECT_EQ(r.exit_code, 2) << r.describe();

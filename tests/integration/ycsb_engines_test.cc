@@ -38,19 +38,6 @@ constexpr long long kRecords = 500;
 constexpr long long kTransactions = 300;
 constexpr long long kClients = 2;
 
-// The value of key in an ODBC connection string ("" when absent).
-std::string entry(const std::string& s, const std::string& key) {
-  auto lower = [](std::string x) {
-    for (char& c : x) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return x;
-  };
-  std::string l = lower(s), k = lower(key) + "=";
-  size_t p = l.find(";" + k);
-  if (p == std::string::npos) return "";
-  p += k.size() + 1;
-  return s.substr(p, s.find(';', p) - p);
-}
-
 // ------------------------------------------------------------ the engines
 
 // One target of the stack: its URI, a fresh scratch database, and the
@@ -95,28 +82,15 @@ class MariaDb : public Engine {
 
 class Warehouse : public Engine {
  public:
-  // OLTAP_WAREHOUSE with our Database=.
-  std::string target() override {
-    std::string w = stack_env("OLTAP_WAREHOUSE");
-    std::string from = ";Database=" + entry(w, "Database") + ";";
-    size_t p = w.find(from);
-    if (p == std::string::npos) throw std::runtime_error("no ;Database=...; in OLTAP_WAREHOUSE: " + w);
-    return w.replace(p, from.size(), ";Database=" + kWarehouseDb + ";");
-  }
+  std::string target() override { return target_; }  // OLTAP_WAREHOUSE with our Database=
   std::string engine_column() override { return "odbc"; }
-  void reset() override {
-    std::string admin = pg_uri(entry(stack_env("OLTAP_WAREHOUSE"), "Database"));
-    sql_exec(admin, "DROP DATABASE IF EXISTS " + kWarehouseDb + " WITH (FORCE)");
-    sql_exec(admin, "CREATE DATABASE " + kWarehouseDb);
+  void reset() override { target_ = make_scratch_warehouse(kWarehouseDb); }
+  long long records() override {
+    return sql_int(warehouse_pg_uri(kWarehouseDb), "SELECT count(*) FROM usertable");
   }
-  long long records() override { return sql_int(pg_uri(kWarehouseDb), "SELECT count(*) FROM usertable"); }
 
  private:
-  // postgresql:// URI of database db on the warehouse's server (checked with libpqxx).
-  static std::string pg_uri(const std::string& db) {
-    std::string w = stack_env("OLTAP_WAREHOUSE");
-    return "postgresql://" + entry(w, "Uid") + "@" + entry(w, "Server") + ":" + entry(w, "Port") + "/" + db;
-  }
+  std::string target_;
 };
 
 class Redis : public Engine {
