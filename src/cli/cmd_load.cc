@@ -16,6 +16,7 @@ struct LoadArgs {
   double scale = 0;
   int jobs = 0;
   uint64_t seed = 1;
+  bool no_after_load = false;
 };
 }  // namespace
 
@@ -29,6 +30,8 @@ void add_load(CLI::App& root, Action& action) {
   cmd->add_option("-s,--scale", a->scale, "Scale factor (default: the workload's scale)");
   cmd->add_option("-j,--jobs", a->jobs, "Parallel loading connections (default: number of CPUs)");
   cmd->add_option("--seed", a->seed, "Seed of the generated data (default 1; same seed, same rows)");
+  cmd->add_flag("--no-after-load", a->no_after_load,
+                "Load the rows only: skip the workload's after_load statements (keys, indexes, statistics)");
   cmd->callback([&action, a] {
     action = [a] {
       workload::Spec spec = workload::load_spec(a->file);
@@ -36,6 +39,7 @@ void add_load(CLI::App& root, Action& action) {
       o.scale = a->scale > 0 ? a->scale : spec.scale;
       o.jobs = a->jobs > 0 ? a->jobs : std::max(1u, std::thread::hardware_concurrency());
       o.seed = a->seed;
+      o.after_load = !a->no_after_load;
       if (a->scale < 0) throw Error(ErrorClass::kBadInput, "--scale must be above 0");
       for (const auto& target : parse_targets(a->targets)) {
         note("loading " + spec.name + " (scale " + fmt::format("{:g}", o.scale) + ") into " +

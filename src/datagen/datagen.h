@@ -80,6 +80,7 @@ struct LoadOptions {
   double scale = 1;
   int jobs = 1;
   uint64_t seed = 1;
+  bool after_load = true;  // false: the rows only, without the after_load statements
 };
 
 struct TableReport {

@@ -81,7 +81,8 @@ LoadReport load(const workload::Spec& spec, const engine::Target& target, const 
   };
   // The table's own after_load, on the connection that loaded it.
   auto after_table = [&](size_t i, engine::Connection& c) {
-    const std::string* sql = key_value ? nullptr : spec.data[i].after_load.for_dialect(server_dialect);
+    const std::string* sql =
+        key_value || !o.after_load ? nullptr : spec.data[i].after_load.for_dialect(server_dialect);
     if (!sql) return;
     auto ta = std::chrono::steady_clock::now();
     for (const auto& stmt : split_statements(*sql)) c.run(stmt);
@@ -181,7 +182,9 @@ LoadReport load(const workload::Spec& spec, const engine::Target& target, const 
       after_table(i, *conns[0]);
     }
   }
-  const std::string* after = key_value ? nullptr : spec.after_load.for_dialect(server_dialect);
+  const std::string* after =
+      key_value || !o.after_load ? nullptr : spec.after_load.for_dialect(server_dialect);
+  if (!o.after_load) progress("skipped the after_load statements (--no-after-load)");
   if (after) {
     auto ta = std::chrono::steady_clock::now();
     for (const auto& stmt : split_statements(*after)) conns[0]->run(stmt);

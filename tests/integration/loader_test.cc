@@ -54,10 +54,13 @@ class Loader : public ::testing::Test {
     uri_ = uri;
     write_file(dir_ / "loader.yaml", kWorkload);
   }
-  void load(int jobs) {
-    CmdResult r =
-        oltap({"load", (dir_ / "loader.yaml").string(), "--target", uri_, "--jobs", std::to_string(jobs)});
+  void load(int jobs, const std::string& extra = "") {
+    std::vector<std::string> args = {
+        "load", (dir_ / "loader.yaml").string(), "--target", uri_, "--jobs", std::to_string(jobs)};
+    if (!extra.empty()) args.push_back(extra);
+    CmdResult r = oltap(args);
     ASSERT_EQ(r.exit_code, 0) << r.describe();
+    said_ = r.out + r.err;
   }
   // A digest of a table's rows in key order.
   std::string digest(const std::string& table, const std::string& order) {
@@ -66,6 +69,7 @@ class Loader : public ::testing::Test {
   }
   TempDir dir_;
   std::string uri_;
+  std::string said_;  // the last load's output
 };
 
 TEST_F(Loader, TextThatCopyEscapesArrivesUnchanged) {
@@ -97,6 +101,17 @@ TEST_F(Loader, RowsDoNotDependOnJobsAndEachTableRunsItsAfterLoad) {
       sql_int(uri_,
               "SELECT count(*) FROM pg_constraint WHERE conrelid = 'ld_parent'::regclass AND contype = 'p'"),
       1);
+}
+
+TEST_F(Loader, NoAfterLoadLoadsTheRowsOnly) {
+  load(2, "--no-after-load");
+  EXPECT_EQ(sql_int(uri_, "SELECT count(*) FROM ld_parent"), 12345);
+  EXPECT_EQ(
+      sql_int(uri_,
+              "SELECT count(*) FROM pg_constraint WHERE conrelid = 'ld_parent'::regclass AND contype = 'p'"),
+      0);
+  EXPECT_TRUE(contains(said_, "skipped the after_load statements (--no-after-load)")) << said_;
+  EXPECT_FALSE(contains(said_, "ran after_load")) << said_;
 }
 
 }  // namespace
