@@ -80,7 +80,10 @@ void add_run(CLI::App& root, Action& action) {
       root.add_subcommand("run", "Run a workload against one or more targets and write its results");
   cmd->add_option("file", a->file, "Workload YAML file")->required();
   cmd->add_option("-t,--target", a->targets, "Target URI (repeatable: each runs in turn)")->required();
-  cmd->add_option("-s,--scale", a->scale, "Scale the data was loaded with (default: the workload's)");
+  cmd->add_option(
+      "-s,--scale", a->scale,
+      "Scale the data was loaded with (default: the workload's); in a workload of queries also what :scale "
+      "stands for (TPC-H Q11), so give the scale of the load");
   cmd->add_option("-c,--clients", a->clients, "Clients of every group (default: the workload's)");
   cmd->add_option("--group-clients", a->group_clients, "Clients of one group: NAME=N (repeatable)");
   cmd->add_option("-d,--duration", a->duration, "Measured time, e.g. 30s, 5m (default: the workload's)");

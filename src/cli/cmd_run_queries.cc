@@ -130,9 +130,9 @@ int run_queries(const QueryRunArgs& a, const workload::Spec& spec) {
   for (const auto& target : targets) {
     if (run::stop_requested()) break;
     note(fmt::format(
-        "running {} on {}: {} ({} quer{}{}){}{}", spec.name, target.redacted(),
+        "running {} on {}: {} ({} quer{}{}) at scale {:g}{}{}", spec.name, target.redacted(),
         o.streams == 1 ? "a power run" : fmt::format("a throughput run of {} streams", o.streams),
-        spec.queries.size(), spec.queries.size() == 1 ? "y" : "ies", o.streams == 1 ? "" : " each",
+        spec.queries.size(), spec.queries.size() == 1 ? "y" : "ies", o.streams == 1 ? "" : " each", o.scale,
         o.timeout_s > 0 ? fmt::format(", time-out {:g} s per query", o.timeout_s) : "",
         o.verify ? ", verifying answers" : ""));
     ProgressLine progress(target.redacted());

@@ -2,6 +2,7 @@
 #include <iostream>
 
 #include "cli.h"
+#include "datagen/datagen.h"
 #include "workload/workload.h"
 
 namespace oltap::cli {
@@ -15,6 +16,9 @@ void add_validate(CLI::App& root, Action& action) {
     action = [files] {
       for (const auto& f : *files) {
         workload::Spec s = workload::load_spec(f);
+        // What only shows once values are made, at the workload's own scale.
+        datagen::check_data(s, s.scale);
+        workload::check_parameters(s, s.scale);
         if (!s.queries.empty()) {
           std::cout << f << ": ok (" << s.name << ": " << s.queries.size() << " quer"
                     << (s.queries.size() == 1 ? "y, " : "ies, ") << s.data.size() << " table(s) of data)\n";

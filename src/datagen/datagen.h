@@ -95,6 +95,12 @@ struct LoadReport {
   std::string server_version;
 };
 
+// Builds every data entry's generator at scale without touching a database,
+// so that what only shows once values are made (a distribution's bounds, a
+// permutation without values) is reported before a load empties any table.
+// Throws Error(kBadInput) with the entry's file:line:col.
+void check_data(const workload::Spec& spec, double scale);
+
 // Drops and recreates the workload's own tables (those its schema creates),
 // loads its data with jobs connections, then runs its after_load statements.
 // progress receives one line per finished step.

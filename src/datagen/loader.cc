@@ -29,10 +29,21 @@ engine::BulkSpec spec_of(const workload::TableData& data, const std::vector<std:
 
 }  // namespace
 
+void check_data(const workload::Spec& spec, double scale) {
+  for (size_t i = 0; i < spec.data.size(); ++i) TableGenerator(spec.data[i], scale, 1, static_cast<int>(i));
+}
+
 LoadReport load(const workload::Spec& spec, const engine::Target& target, const LoadOptions& o,
                 const std::function<void(const std::string&)>& progress) {
   auto t0 = std::chrono::steady_clock::now();
   LoadReport report;
+  // Every generator is made before any table is touched: a bad bound in the
+  // file fails the load with the tables as they were.
+  std::vector<TableGenerator> gens;
+  // One load_time for every table, so that, say, an order's date and its lines' agree.
+  const std::string load_time = utc_now();
+  for (size_t i = 0; i < spec.data.size(); ++i)
+    gens.emplace_back(spec.data[i], o.scale, o.seed, static_cast<int>(i), load_time);
   auto conn = engine::connect(target);
   report.server_version = conn->server_version();
 
@@ -60,11 +71,6 @@ LoadReport load(const workload::Spec& spec, const engine::Target& target, const 
   conns.push_back(std::move(conn));
   for (int j = 1; j < jobs; ++j) conns.push_back(engine::connect(target));
 
-  std::vector<TableGenerator> gens;
-  // One load_time for every table, so that, say, an order's date and its lines' agree.
-  const std::string load_time = utc_now();
-  for (size_t i = 0; i < spec.data.size(); ++i)
-    gens.emplace_back(spec.data[i], o.scale, o.seed, static_cast<int>(i), load_time);
   std::vector<size_t> todo;
   for (size_t i = 0; i < spec.data.size(); ++i) {
     if (key_value && spec.data[i].redis_key.empty()) {

@@ -189,8 +189,10 @@ QueriesResult run_queries(const workload::Spec& spec, const engine::Target& targ
     texts.push_back(text);
   }
 
-  // The scale as SQL reads it: 0.01, 1, 1000.
-  const std::string scale_text = fmt::format("{}", o.scale);
+  // The scale as SQL reads it, always with a decimal point (1.0, 0.01), so
+  // that 1 / :scale is not an integer division.
+  std::string scale_text = fmt::format("{}", o.scale);
+  if (scale_text.find_first_of(".eE") == std::string::npos) scale_text += ".0";
   std::atomic<bool> stop{false};
   const int nstreams = std::max(1, o.streams);
   std::vector<std::unique_ptr<Stream>> streams;

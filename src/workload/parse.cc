@@ -290,6 +290,8 @@ Column read_column(const YamlReader& r, const std::string& name, const YAML::Nod
       f.literal = p.literal;
       f.name = p.name;
       // {name:09}: at least 9 characters, zero-padded.
+      if (p.name.find('{') != std::string::npos)
+        r.fail(n["format"], "'{" + p.name + "': a '{' is not closed (write {{ for a brace)");
       if (size_t colon = p.name.find(':'); colon != std::string::npos) {
         const std::string width = p.name.substr(colon + 1);
         f.name = trim(p.name.substr(0, colon));
@@ -311,7 +313,9 @@ Column read_column(const YamlReader& r, const std::string& name, const YAML::Nod
     c.kind = Column::Kind::kDate;
     const std::string from = r.str(n["date"], "date");
     std::optional<int64_t> days = parse_date_days(from);
-    if (!days) r.fail(n["date"], "date takes a start date written YYYY-MM-DD, not '" + from + "'");
+    if (!days)
+      r.fail(n["date"],
+             "date takes a start date written YYYY-MM-DD; '" + from + "' is not one (or no such day)");
     c.date_from = *days;
     c.expr = n["add_days"] ? r.expr(n["add_days"], "add_days") : Expr::constant(Value::of_int(0));
     return c;
@@ -697,7 +701,9 @@ Spec parse_spec(const std::string& text, const std::string& file) {
               if (part.name.empty()) continue;
               part.slot = slot_of(part.name);
               if (part.slot < 0)
-                throw error_at(c.mark, "unknown name '" + part.name + "' in the format of " + c.name);
+                throw error_at(c.mark, "unknown name '" + part.name + "' in the format of " + c.name +
+                                           " (a format sees row, scale, load_time, the lets and the columns "
+                                           "before it)");
             }
             break;
           case Column::Kind::kPermutation:

@@ -494,6 +494,11 @@ Spec load_spec(const std::string& path);
 // Same, from text (tests); file is used in messages.
 Spec parse_spec(const std::string& text, const std::string& file);
 
+// Builds every parameter's distribution at scale (the run's NURand constant
+// aside), so that bounds that cannot be are reported by `oltap validate`.
+// Throws Error(kBadInput) at the parameter's place.
+void check_parameters(const Spec& spec, double scale);
+
 // Builds the distribution of spec with its bound expressions evaluated over names
 // (e.g. {"scale": 2}); run_constant seeds NURand's C.
 Distribution make_distribution(const DistSpec& spec, const std::map<std::string, Value>& names,

@@ -250,6 +250,31 @@ TEST_F(Analytics, SeveralStatementsRunInOrderWithTheStreamsNumberInTheirNames) {
             "0");
 }
 
+// `:scale` is the run's scale written with a decimal point, so a division by
+// it is not an integer division on either engine.
+TEST_F(Analytics, ScaleInAQueryIsTheRunsScaleAsADecimal) {
+  TempDir dir;
+  std::string w = write_workload(dir,
+                                 "  - name: per_scale\n"
+                                 "    sql: SELECT 1 / :scale AS a, 0.0001 / :scale AS b\n");
+  TempDir expect_dir;
+  std::string e = write_workload(expect_dir,
+                                 "  - name: per_scale\n"
+                                 "    sql: SELECT 0.25 AS a, 0.000025 AS b\n");
+  for (const auto& target : {pg(), mysql()}) {
+    CmdResult r = run(dir, {w, "--target", target, "--scale", "4", "--verify"});
+    ASSERT_EQ(r.exit_code, 0) << r.describe();
+    EXPECT_TRUE(contains(r.err, "at scale 4")) << r.describe();
+    CmdResult x = run(expect_dir, {e, "--target", target, "--verify"});
+    ASSERT_EQ(x.exit_code, 0) << x.describe();
+    auto got = query_rows(read_csv(dir / "out" / "summary.csv"));
+    auto want = query_rows(read_csv(expect_dir / "out" / "summary.csv"));
+    ASSERT_EQ(got.size(), 1u);
+    ASSERT_EQ(want.size(), 1u);
+    EXPECT_EQ(got.begin()->second.at("checksum"), want.begin()->second.at("checksum")) << target;
+  }
+}
+
 // ---------------------------------------------------------------- time-outs
 
 // Sessions on the PostgreSQL server at uri still running a statement that contains marker.

@@ -114,5 +114,24 @@ TEST_F(Loader, NoAfterLoadLoadsTheRowsOnly) {
   EXPECT_FALSE(contains(said_, "ran after_load")) << said_;
 }
 
+// A bound that cannot be is found by validate, and a load of such a file
+// fails before it drops anything: the tables keep their rows.
+TEST_F(Loader, ImpossibleBoundsAreRefusedBeforeAnyTableIsTouched) {
+  load(1);
+  std::string bad = kWorkload;
+  const std::string good = "w: {string: [3, 9]}";
+  ASSERT_NE(bad.find(good), std::string::npos);
+  bad.replace(bad.find(good), good.size(), "w: {string: [9, 3]}");
+  write_file(dir_ / "bad.yaml", bad);
+  CmdResult v = oltap({"validate", (dir_ / "bad.yaml").string()});
+  EXPECT_EQ(v.exit_code, 2) << v.describe();
+  EXPECT_TRUE(contains(v.err, "bad.yaml:28:33: ") && contains(v.err, "above maximum length")) << v.describe();
+  CmdResult l = oltap({"load", (dir_ / "bad.yaml").string(), "--target", uri_});
+  EXPECT_EQ(l.exit_code, 2) << l.describe();
+  EXPECT_FALSE(contains(l.out + l.err, "created")) << l.describe();
+  EXPECT_EQ(sql_int(uri_, "SELECT count(*) FROM ld_parent"), 12345);
+  EXPECT_EQ(sql_int(uri_, "SELECT count(*) FROM ld_text"), 25000);
+}
+
 }  // namespace
 }  // namespace oltap_it
