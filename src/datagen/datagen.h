@@ -110,7 +110,4 @@ LoadReport load(const workload::Spec& spec, const engine::Target& target, const 
 // Now, UTC, as `load_time` is written.
 std::string utc_now();
 
-// The scale as the value expressions see it: an integer when it is whole.
-Value scale_value(double scale);
-
 }  // namespace oltap::datagen

@@ -85,16 +85,10 @@ std::string utc_now() {
   return buf;
 }
 
-Value scale_value(double scale) {
-  if (scale == static_cast<double>(static_cast<int64_t>(scale)))
-    return Value::of_int(static_cast<int64_t>(scale));
-  return Value::of_double(scale);
-}
-
 TableGenerator::TableGenerator(const workload::TableData& data, double scale, uint64_t seed, int table_index,
                                std::string load_time)
     : data_(&data),
-      scale_(scale_value(scale)),
+      scale_(workload::scale_value(scale)),
       seed_(seed),
       table_index_(table_index),
       load_time_(load_time.empty() ? utc_now() : std::move(load_time)) {

@@ -53,10 +53,7 @@ class StopEvent {
 Plan compile_plan(const workload::Spec& spec, const std::string& dialect, engine::Kind kind,
                   const Options& o) {
   Plan plan;
-  std::map<std::string, Value> names = {{"scale", Value::of_double(o.scale)}};
-  // A whole-number scale stays an integer so `100000 * scale` is an integer bound.
-  if (o.scale == static_cast<double>(static_cast<int64_t>(o.scale)))
-    names["scale"] = Value::of_int(static_cast<int64_t>(o.scale));
+  const std::map<std::string, Value> names = {{"scale", workload::scale_value(o.scale)}};
   std::map<std::string, int>& slot = plan.slot_of;
   for (const auto& p : spec.parameters) {
     int index = static_cast<int>(slot.size());

@@ -154,8 +154,10 @@ void word(std::string& out, const char* w) {
   out += w;
 }
 
-void noun_phrase(std::string& out, Rng& rng) {
-  for (const char* f = kNounPhrases(rng); *f; ++f) {
+// Writes a noun or verb phrase of the form drawn from forms: N noun,
+// J adjective, D adverb, V verb, X auxiliary, ',' a comma.
+void phrase(std::string& out, Rng& rng, const Pick& forms) {
+  for (const char* f = forms(rng); *f; ++f) {
     switch (*f) {
       case 'N':
         word(out, kNouns(rng));
@@ -166,24 +168,14 @@ void noun_phrase(std::string& out, Rng& rng) {
       case 'D':
         word(out, kAdverbs(rng));
         break;
-      case ',':
-        out += ',';
-        break;
-    }
-  }
-}
-
-void verb_phrase(std::string& out, Rng& rng) {
-  for (const char* f = kVerbPhrases(rng); *f; ++f) {
-    switch (*f) {
       case 'V':
         word(out, kVerbs(rng));
         break;
       case 'X':
         word(out, kAuxiliaries(rng));
         break;
-      case 'D':
-        word(out, kAdverbs(rng));
+      case ',':
+        out += ',';
         break;
     }
   }
@@ -197,15 +189,15 @@ std::string make_pool() {
     for (const char* f = kSentences(rng); *f; ++f) {
       switch (*f) {
         case 'N':
-          noun_phrase(out, rng);
+          phrase(out, rng, kNounPhrases);
           break;
         case 'V':
-          verb_phrase(out, rng);
+          phrase(out, rng, kVerbPhrases);
           break;
         case 'P':
           word(out, kPrepositions(rng));
           word(out, "the");
-          noun_phrase(out, rng);
+          phrase(out, rng, kNounPhrases);
           break;
         case 'T':
           out += kTerminators(rng);

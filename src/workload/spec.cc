@@ -171,10 +171,14 @@ Spec load_spec(const std::string& path) {
   return s;
 }
 
-void check_parameters(const Spec& spec, double scale) {
-  std::map<std::string, Value> names = {{"scale", Value::of_double(scale)}};
+Value scale_value(double scale) {
   if (scale == static_cast<double>(static_cast<int64_t>(scale)))
-    names["scale"] = Value::of_int(static_cast<int64_t>(scale));
+    return Value::of_int(static_cast<int64_t>(scale));
+  return Value::of_double(scale);
+}
+
+void check_parameters(const Spec& spec, double scale) {
+  const std::map<std::string, Value> names = {{"scale", scale_value(scale)}};
   for (const auto& p : spec.parameters)
     if (p.dist.kind != Distribution::Kind::kLatest) make_distribution(p.dist, names);
 }

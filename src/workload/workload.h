@@ -494,6 +494,10 @@ Spec load_spec(const std::string& path);
 // Same, from text (tests); file is used in messages.
 Spec parse_spec(const std::string& text, const std::string& file);
 
+// The scale as expressions see it: an integer when it is whole, so that
+// `100000 * scale` is an integer bound.
+Value scale_value(double scale);
+
 // Builds every parameter's distribution at scale (the run's NURand constant
 // aside), so that bounds that cannot be are reported by `oltap validate`.
 // Throws Error(kBadInput) at the parameter's place.

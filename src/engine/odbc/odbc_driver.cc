@@ -322,20 +322,20 @@ class OdbcConnection final : public Connection {
     set_autocommit(true);
   }
 
-  // SQL_DBMS_NAME and the server's own version where the dialect has a way
-  // to ask: SQL_DBMS_VER is reformatted by drivers (psqlODBC turns 15.18
-  // into "15.0.18"); else SQL_DBMS_VER.
   std::string stand_in_note() const override {
     if (!stand_in_) return "";
     return "the server is " + dbms_name_ +
            ", not Redshift: CREATE TABLE statements run without Redshift's DISTSTYLE, DISTKEY, SORTKEY, "
-           "ENCODE "
-           "and BACKUP attributes, and after_load runs the " +
+           "ENCODE and "
+           "BACKUP attributes, and after_load runs the " +
            server_dialect() + " text (keys and indexes for the server that is there)";
   }
 
   std::string server_dialect() const override { return stand_in_ ? dialect_of_dbms(dbms_name_) : dialect_; }
 
+  // SQL_DBMS_NAME and the server's own version where the dialect has a way
+  // to ask: SQL_DBMS_VER is reformatted by drivers (psqlODBC turns 15.18
+  // into "15.0.18"); else SQL_DBMS_VER.
   std::string server_version() override {
     std::string version;
     const char* ask = mysql_                                             ? "SELECT VERSION()"
