@@ -217,26 +217,39 @@ void add_run(CLI::App& root, Action& action) {
              (o.warmup_s > 0 ? fmt::format(" after {:g} s of warm-up", o.warmup_s) : "") +
              (o.think_times ? ", with keying and think times" : ""));
         ProgressLine progress(target.redacted());
-        run::RunResult r = run::run_target(spec, target, o, [&](const run::Progress& p) {
-          progress.update(p.elapsed_s, p.warming_up, p.tps, p.p99_ms, p.errors);
-        });
+        // Collects the intervals into timeseries rows as they come.
+        struct Collect : run::Observer {
+          ProgressLine& progress;
+          std::vector<results::TimeseriesRow>& series;
+          std::string target;
+          Collect(ProgressLine& p, std::vector<results::TimeseriesRow>& s, std::string t)
+              : progress(p), series(s), target(std::move(t)) {}
+          void on_progress(const run::Progress& p) override {
+            progress.update(p.elapsed_s, p.warming_up, p.tps, p.p99_ms, p.errors);
+          }
+          void on_interval(const std::vector<run::IntervalRow>& rows) override {
+            for (const auto& i : rows) {
+              results::TimeseriesRow t;
+              t.target = target;
+              t.group = i.group;
+              t.txn = i.txn;
+              t.t_s = i.t_s;
+              t.committed = i.committed;
+              t.errors = i.errors;
+              t.tps = i.length_s > 0 ? i.committed / i.length_s : 0;
+              t.lat_p50_ms = i.latency.value_at_quantile(0.50) / 1e6;
+              t.lat_p95_ms = i.latency.value_at_quantile(0.95) / 1e6;
+              t.lat_p99_ms = i.latency.value_at_quantile(0.99) / 1e6;
+              series.push_back(std::move(t));
+            }
+          }
+        };
+        auto prepared = run::prepare_run(spec, target, o);
+        Collect collect(progress, series, prepared->target());
+        run::RunResult r = run::measure(*prepared, collect);
         progress.finish();
         auto rows = summary_rows(r, run_id, spec.name);
         summary.insert(summary.end(), rows.begin(), rows.end());
-        for (const auto& i : r.series) {
-          results::TimeseriesRow t;
-          t.target = r.target;
-          t.group = i.group;
-          t.txn = i.txn;
-          t.t_s = i.t_s;
-          t.committed = i.committed;
-          t.errors = i.errors;
-          t.tps = i.length_s > 0 ? i.committed / i.length_s : 0;
-          t.lat_p50_ms = i.latency.value_at_quantile(0.50) / 1e6;
-          t.lat_p95_ms = i.latency.value_at_quantile(0.95) / 1e6;
-          t.lat_p99_ms = i.latency.value_at_quantile(0.99) / 1e6;
-          series.push_back(std::move(t));
-        }
         results::Meta::TargetInfo ti;
         ti.target = r.target;
         ti.engine = r.engine;
@@ -255,6 +268,7 @@ void add_run(CLI::App& root, Action& action) {
           attempted += t.committed + t.aborted + t.errors;
         }
         for (const auto& e : r.sample_errors) note("  error: " + e);
+        if (!r.failure.empty()) note("  did not complete: " + r.failure);
         interrupted = interrupted || r.interrupted;
       }
       meta.incomplete = interrupted || meta.targets.size() < targets.size();

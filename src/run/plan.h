@@ -1,9 +1,9 @@
 // A workload compiled for running: slots for every name, per-transaction
-// lists of what to draw and what to bind, and the per-client state (one
-// struct, like wrk's `thread`). Private to the run module.
+// lists of what to draw and what to bind, each step with its dialect's text
+// and its statement id. Built once per target before any client starts,
+// then read-only (every client reads it, none writes). Private to the run module.
 #pragma once
 
-#include <atomic>
 #include <map>
 #include <memory>
 #include <optional>
@@ -33,6 +33,8 @@ struct StepPlan {
   std::vector<StepPlan> else_body;
   // A let step instead: slots set from expressions, in order.
   std::vector<std::pair<int, workload::Expr>> let;
+  // Where the step is written ("step at tpcc.yaml:123"), for error messages.
+  std::string where;
 };
 
 struct TxnPlan {
@@ -61,59 +63,11 @@ struct Plan {
   std::vector<GroupPlan> groups;
 };
 
+// Compiles spec for a target of this dialect and kind: the steps it has no
+// text for are left out (`sql:` on key-value targets, `redis:` on SQL ones).
+// Throws Error(kBadInput) at the workload's file:line for a transaction
+// left without a statement, or a step without SQL for the dialect.
 Plan compile_plan(const workload::Spec& spec, const std::string& dialect, engine::Kind kind,
                   const Options& options);
-
-// Counters and latency of one transaction kind in one client. The client is
-// the only writer; the recorder reads them while it runs (relaxed atomics).
-struct TxnStats {
-  metrics::Histogram latency;
-  std::atomic<int64_t> committed{0};
-  std::atomic<int64_t> aborted{0};
-  std::atomic<int64_t> errors{0};
-  std::atomic<int64_t> retries{0};
-};
-
-// Everything one client touches on its hot path.
-struct Worker {
-  int index = 0;  // among all clients of the run
-  const Plan* plan = nullptr;
-  const GroupPlan* group = nullptr;
-  const engine::Target* target = nullptr;
-  std::unique_ptr<engine::Connection> conn;
-  workload::Rng rng;
-  std::vector<Value> slots;
-  std::vector<workload::SequenceCursor> cursors;  // one per parameter
-  std::vector<std::vector<int>> param_slots;      // per statement id: slots in the driver's order
-  std::vector<const Value*> args;                 // scratch: a statement's parameters
-  engine::ResultBuffer result;
-  std::unique_ptr<TxnStats[]> stats;  // one per transaction of the group's mix
-  std::atomic<int64_t> warmup_committed{0};
-  std::atomic<bool> finished{false};
-  std::atomic<int64_t> finished_at_ns{0};  // when the loop ended (now_ns)
-  std::vector<std::string> errors;         // the first few messages
-
-  const std::atomic<bool>* stop = nullptr;
-  int stop_fd = -1;             // readable once stop is set: wakes a client waiting out a think time
-  int64_t measure_from_ns = 0;  // transactions ending before this are warm-up
-  int64_t transactions = 0;     // per-client limit, 0 = none
-  int max_retries = 0;
-  int pipeline = 1;           // transactions in flight at once (key-value engines)
-  std::vector<size_t> batch;  // pipelined: which transaction each slot of the batch is
-  bool aborted = false;       // the last attempt rolled back on purpose (rollback_if)
-  int sent = 0;               // pipelined: commands of the current batch
-  int received = 0;           // multiplexed: replies of the current batch read so far
-  int64_t batch_start = 0;
-  engine::Status send_status = engine::Status::kOk;
-};
-
-// Opens the worker's connection and prepares every statement of its group.
-void connect_worker(Worker& w);
-// The closed loop of one client: transactions one at a time, or pipelined
-// batches, until stop or its transaction limit.
-void run_worker(Worker& w) noexcept;
-// Runs several clients on the calling thread (engines that pipeline): their
-// batches all in flight, poll() telling whose replies have come.
-void run_clients(const std::vector<Worker*>& clients) noexcept;
 
 }  // namespace oltap::run

@@ -1,7 +1,14 @@
 // Running a workload against one target: client groups of worker threads in
 // a closed loop, each with its own connection, random stream and histograms;
-// a recorder that merges them once per interval into a time series; warm-up
-// excluded; a clean stop on SIGINT/SIGTERM.
+// a recorder that merges them once per interval and hands each interval to
+// an Observer (nothing of the series is kept: memory stays the same over any
+// run length); warm-up excluded; a clean stop on SIGINT/SIGTERM.
+//
+// A run has two phases so that several targets can be checked before any is
+// measured: prepare_run() connects and prepares everything (and fails for a
+// bad target or statement), measure() runs it. Threading: prepare_run() and
+// measure() run on the caller's thread, which measure() also uses as the
+// recorder; the clients get threads of their own.
 //
 // This module knows nothing of file formats: it hands back a RunResult.
 #pragma once
@@ -9,6 +16,7 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -38,6 +46,9 @@ struct Options {
                     // per client
   // Wait the transactions' keying and think times, as emulated users do; off: throughput mode.
   bool think_times = false;
+  // Opens each client's connection (and every reconnect); empty: engine::connect.
+  // The seam for tests, which hand in a scripted engine::Connection.
+  std::function<std::unique_ptr<engine::Connection>(const engine::Target&)> connect;
 };
 
 // Once per interval, for the progress line.
@@ -61,15 +72,29 @@ struct TxnTotals {
   metrics::Histogram latency;  // of committed transactions, ns
 };
 
-// One interval of the time series, per group and transaction.
+// One interval of the time series: a row per (group, txn) of the interval and
+// then an "ALL" row per group (every transaction of the group). Summed over
+// every interval, committed, aborted, errors and the latency counts equal
+// the RunResult's totals exactly.
 struct IntervalRow {
-  double t_s = 0;  // end of the interval, seconds since measurement began
-  double length_s = 0;
+  double t_s = 0;       // end of the interval, seconds since measurement began
+  double length_s = 0;  // the interval's length
   std::string group;
-  std::string txn;
-  int64_t committed = 0;
+  std::string txn;        // or "ALL"
+  int64_t committed = 0;  // committed only: intended rollbacks are not commits
+  int64_t aborted = 0;    // rolled back on purpose (rollback_if), as summary.csv's aborted
   int64_t errors = 0;
-  metrics::Histogram latency;
+  metrics::Histogram latency;  // what TxnTotals::latency holds, for this interval only
+};
+
+// What a run tells its caller while it goes; called on the thread that called measure().
+class Observer {
+ public:
+  virtual ~Observer() = default;
+  virtual void on_progress(const Progress&) {}
+  // Once per measured interval, with every row of that interval (never during
+  // warm-up). The rows are valid during the call only.
+  virtual void on_interval(const std::vector<IntervalRow>&) {}
 };
 
 struct RunResult {
@@ -78,21 +103,53 @@ struct RunResult {
   std::string dialect;
   std::string server_version;
   std::vector<TxnTotals> totals;  // per group: each transaction, then "ALL"
-  std::vector<IntervalRow> series;
-  double measured_s = 0;  // from the end of warm-up to the last client's stop
+  double measured_s = 0;          // from the end of warm-up to the last client's stop
   double warmup_s = 0;
   int64_t warmup_committed = 0;
   bool interrupted = false;
   std::vector<std::string> sample_errors;  // a few error messages, for the report
   int64_t start_unix_ms = 0;
   int64_t end_unix_ms = 0;
+  // Empty when the target's run completed; otherwise why it did not. A run
+  // did not complete when, at its end, a client was without a connection:
+  // it lost it (the server stopped, say) and every reconnect until the end
+  // failed. The message says how many clients and the last connect error.
+  // Errors on a live connection, and a connection lost and then reopened,
+  // are counted in the totals and are not a failure (--max-error-rate
+  // judges those).
+  std::string failure;
 };
 
-// Runs spec against target. Throws Error for what stops the run from
-// starting (bad input, unreachable target); failures during the run are
-// counted in the result.
-RunResult run_target(const workload::Spec& spec, const engine::Target& target, const Options& options,
-                     const std::function<void(const Progress&)>& on_progress);
+// A target connected and prepared but not yet measured: the plan compiled
+// for its dialect, every client's connection open and every statement
+// prepared (so a bad target or a statement its dialect rejects fails here,
+// before anything is measured on any target).
+class PreparedRun {
+ public:
+  struct State;  // defined in runner.cc
+  explicit PreparedRun(std::unique_ptr<State> state);
+  ~PreparedRun();
+  PreparedRun(const PreparedRun&) = delete;
+  PreparedRun& operator=(const PreparedRun&) = delete;
+
+  // What RunResult will say of the target: redacted URI, engine, dialect, server version.
+  const std::string& target() const noexcept;
+  const std::string& engine() const noexcept;
+  const std::string& dialect() const noexcept;
+  const std::string& server_version() const noexcept;
+  State& state() noexcept { return *state_; }
+
+ private:
+  std::unique_ptr<State> state_;
+};
+// Throws Error: kBadInput (options the target cannot run, a statement its
+// dialect lacks), kUnreachable (a client cannot connect), kInterrupted.
+// spec need not outlive the result; target and options are copied.
+std::unique_ptr<PreparedRun> prepare_run(const workload::Spec& spec, const engine::Target& target,
+                                         const Options& options);
+// Measures a prepared run once (a second call throws Error(kFatal));
+// failures during the run are counted in the result.
+RunResult measure(PreparedRun& prepared, Observer& observer);
 
 // ---------------------------------------------------------------- analytical runs
 

@@ -1,0 +1,86 @@
+// The state of one client (one struct, like wrk's `thread`) and its loops.
+// Threading: a Worker is written by the one thread that runs it; the
+// recorder reads its counters and histograms while it runs (relaxed
+// atomics, single writer) and the rest only after that thread has ended.
+// Private to the run module.
+#pragma once
+
+#include <atomic>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "plan.h"
+
+namespace oltap::run {
+
+// Counters and latency of one transaction kind in one client. The client is
+// the only writer; the recorder reads them while it runs (relaxed atomics).
+struct TxnStats {
+  metrics::Histogram latency;  // committed and intentionally rolled back
+  std::atomic<int64_t> committed{0};
+  std::atomic<int64_t> aborted{0};
+  std::atomic<int64_t> errors{0};
+  std::atomic<int64_t> retries{0};
+};
+
+// How a client opens a connection (Options::connect, or engine::connect).
+using Connector = std::function<std::unique_ptr<engine::Connection>(const engine::Target&)>;
+
+// Everything one client touches on its hot path.
+struct Worker {
+  int index = 0;  // among all clients of the run
+  const Plan* plan = nullptr;
+  const GroupPlan* group = nullptr;
+  const engine::Target* target = nullptr;
+  const Connector* connect = nullptr;
+  std::unique_ptr<engine::Connection> conn;
+  workload::Rng rng;
+  std::vector<Value> slots;
+  std::vector<workload::SequenceCursor> cursors;  // one per parameter
+  std::vector<std::vector<int>> param_slots;      // per statement id: slots in the driver's order
+  std::vector<const Value*> args;                 // scratch: a statement's parameters
+  engine::ResultBuffer result;
+  std::unique_ptr<TxnStats[]> stats;  // one per transaction of the group's mix
+  std::atomic<int64_t> warmup_committed{0};
+  std::atomic<bool> finished{false};
+  std::atomic<int64_t> finished_at_ns{0};  // when the loop ended (now_ns)
+  std::vector<std::string> errors;         // the first few messages
+  // Where the last failure happened: a step's `where`, or one of the
+  // plan-independent places below. Set on the hot path (a pointer, no text).
+  const std::string* failed_at = nullptr;
+  std::string connect_error;    // why the last (re)connect failed; empty: none failed
+  int64_t connects_failed = 0;  // reconnects that failed
+  bool ended_connected = true;  // whether the client had a connection when its loop ended
+
+  const std::atomic<bool>* stop = nullptr;
+  int stop_fd = -1;             // readable once stop is set: wakes a client waiting out a think time
+  int64_t measure_from_ns = 0;  // transactions ending before this are warm-up
+  int64_t transactions = 0;     // per-client limit, 0 = none
+  int max_retries = 0;
+  int pipeline = 1;           // transactions in flight at once (key-value engines)
+  std::vector<size_t> batch;  // pipelined: which transaction each slot of the batch is
+  bool aborted = false;       // the last attempt rolled back on purpose (rollback_if)
+  int sent = 0;               // pipelined: commands of the current batch
+  bool unsent = false;        // pipelined: batch[sent] was picked but its send failed (send_status)
+  int received = 0;           // multiplexed: replies of the current batch read so far
+  int64_t batch_start = 0;
+  engine::Status send_status = engine::Status::kOk;
+};
+
+// Opens the worker's connection (unless it has one) and prepares every
+// statement of its group; throws Error.
+void connect_worker(Worker& w);
+// The closed loop of one client: transactions one at a time, or pipelined
+// batches, until stop or its transaction limit. A client whose connection
+// is lost keeps trying to reconnect (kReconnectPause apart) until then.
+void run_worker(Worker& w) noexcept;
+// Runs several clients on the calling thread (engines that pipeline): their
+// batches all in flight, poll() telling whose replies have come.
+void run_clients(const std::vector<Worker*>& clients) noexcept;
+
+// Pause between attempts to reconnect a lost connection.
+inline constexpr int64_t kReconnectPauseNs = 100'000'000;
+
+}  // namespace oltap::run
