@@ -470,6 +470,10 @@ void run_clients(const std::vector<Worker*>& clients) noexcept {
         if (r != Status::kOk) w.failed_at = step_of(w, w.batch[w.received]);
         account(w, w.batch[w.received], r, w.batch_start, metrics::now_ns(), 0);
         ++w.received;
+        if (r == Status::kConnectionLost) {  // a reply saying so: the rest will not come
+          s = r;
+          break;
+        }
       }
       if (s != Status::kOk) {  // the connection broke: the rest of the batch is lost
         const int read = w.received;
