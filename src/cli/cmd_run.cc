@@ -40,6 +40,7 @@ struct RunArgs {
   int pipeline = 1;
   int threads = 0;
   bool think_times = false;
+  bool no_data_check = false;
   // Workloads of queries.
   int streams = 0;
   std::string query_timeout;
@@ -82,8 +83,8 @@ void add_run(CLI::App& root, Action& action) {
   cmd->add_option("-t,--target", a->targets, "Target URI (repeatable: each runs in turn)")->required();
   cmd->add_option(
       "-s,--scale", a->scale,
-      "Scale the data was loaded with (default: the workload's); in a workload of queries also what :scale "
-      "stands for (TPC-H Q11), so give the scale of the load");
+      "Scale the data was loaded with (default: the loaded one, else the workload's); in a workload of "
+      "queries also what :scale stands for (TPC-H Q11)");
   cmd->add_option("-c,--clients", a->clients, "Clients of every group (default: the workload's)");
   cmd->add_option("--group-clients", a->group_clients, "Clients of one group: NAME=N (repeatable)");
   cmd->add_option("-d,--duration", a->duration, "Measured time, e.g. 30s, 5m (default: the workload's)");
@@ -108,6 +109,9 @@ void add_run(CLI::App& root, Action& action) {
                 "Wait each transaction's keying_time before it and a think time around its think_time "
                 "after it (negative exponential, at most 10x), as TPC-C's emulated users do; not part of "
                 "the latency (default: off, throughput mode as HammerDB and BenchBase run)");
+  cmd->add_flag("--no-data-check", a->no_data_check,
+                "Run without first checking that each target holds the workload's data at the run's scale "
+                "(by oltap load's record, else by the tables' rows)");
   a->analytical_only = {
       cmd->add_option("--streams", a->streams,
                       "Workloads of queries: streams running the queries at once, each on its own connection "
@@ -145,10 +149,10 @@ void add_run(CLI::App& root, Action& action) {
         q.seed = a->seed;
         q.out = a->out;
         q.max_error_rate = a->max_error_rate;
+        q.no_data_check = a->no_data_check;
         return run_queries(q, spec);
       }
       run::Options o;
-      o.scale = a->scale > 0 ? a->scale : spec.scale;
       o.clients = a->clients;
       if (a->clients < 0) throw Error(ErrorClass::kBadInput, "--clients must be at least 1");
       for (const auto& gc : a->group_clients) {
@@ -186,6 +190,7 @@ void add_run(CLI::App& root, Action& action) {
       }
       double max_error_rate = parse_percent(a->max_error_rate);
       std::vector<engine::Target> targets = parse_targets(a->targets);
+      o.scale = checked_scale(spec, targets, a->scale, a->no_data_check);
 
       run::install_stop_handlers();
       std::string out = a->out.empty() ? default_out_dir(spec.name) : a->out;

@@ -108,9 +108,9 @@ int run_queries(const QueryRunArgs& a, const workload::Spec& spec) {
     throw Error(ErrorClass::kBadInput, "--query-timeout must be above 0, e.g. 30s");
   o.verify = a.verify;
   o.seed = a.seed;
-  o.scale = a.scale > 0 ? a.scale : spec.scale;
   const double max_error_rate = parse_percent(a.max_error_rate);
   std::vector<engine::Target> targets = parse_targets(a.targets);
+  o.scale = checked_scale(spec, targets, a.scale, a.no_data_check);
 
   run::install_stop_handlers();
   const std::string out = a.out.empty() ? default_out_dir(spec.name) : a.out;
@@ -122,7 +122,7 @@ int run_queries(const QueryRunArgs& a, const workload::Spec& spec) {
   meta.workload_sha256 = spec.sha256;
   meta.command_line = redacted_command_line();
   meta.seed = o.seed;
-  meta.scale = a.scale > 0 ? a.scale : spec.scale;
+  meta.scale = o.scale;
   meta.queries = results::Meta::Queries{o.streams, o.timeout_s, o.verify};
   std::vector<results::SummaryRow> summary;
   int64_t errors = 0, attempted = 0;

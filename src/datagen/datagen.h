@@ -8,7 +8,9 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "engine/engine.h"
@@ -109,5 +111,44 @@ LoadReport load(const workload::Spec& spec, const engine::Target& target, const 
 
 // Now, UTC, as `load_time` is written.
 std::string utc_now();
+
+// ---------------------------------------------------------------- the data a run finds
+
+// Where a load records what it made, one entry per table: its workload (name
+// and file digest), scale, seed, rows, start and end, and whether it
+// finished. load() writes the entries as unfinished before it touches a
+// table and completes them at its very end, so an interrupted or failed
+// load leaves them unfinished. A workload may not name either.
+inline constexpr std::string_view kLoadRecordTable = "oltap_load";  // SQL engines: a table
+inline constexpr std::string_view kLoadRecordKey = "oltap:load";    // Redis: a hash, a field per table
+
+// What check_loaded_data() found: the scale the target's data is at and how it knows.
+struct DataCheck {
+  std::string target;  // redacted
+  double scale = 0;
+  // "oltap's load record (pgbench-tpcb, 2026-12-01T21:50:03Z)", "the tables'
+  // row counts", ...; empty when the workload has no data to check.
+  std::string source;
+};
+
+// Whether the data on conn is what spec's `data:` makes, before a run
+// measures anything. Each table of `data:` (on Redis: each with a key
+// template) is judged by its load record when it has one: the load must
+// have finished, the table's definition (definition_sha256: its data entry
+// and CREATE TABLE, not the transactions or `run:`) must be the one spec
+// has, and the scale the requested one. A table without a record (made by
+// another tool: `pgbench -i`, `sysbench prepare`) must exist and hold the
+// rows its entry makes at that scale. Without requested_scale the scale is
+// the loaded one (as pgbench reads its scale from pgbench_branches).
+// Throws Error(kBadInput) with one line saying what is there and what was asked.
+DataCheck check_loaded_data(const workload::Spec& spec, engine::Connection& conn,
+                            const engine::Target& target, std::optional<double> requested_scale);
+
+// check_loaded_data() on each target, connecting to each in turn; without
+// requested_scale their scales must agree (Error(kBadInput) naming them).
+// Throws Error(kUnreachable) for a target it cannot connect to.
+std::vector<DataCheck> check_loaded_targets(const workload::Spec& spec,
+                                            const std::vector<engine::Target>& targets,
+                                            std::optional<double> requested_scale);
 
 }  // namespace oltap::datagen

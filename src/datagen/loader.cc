@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "datagen.h"
+#include "load_record.h"
 
 namespace oltap::datagen {
 namespace {
@@ -51,6 +52,30 @@ LoadReport load(const workload::Spec& spec, const engine::Target& target, const 
   const std::string server_dialect = conn->server_dialect();  // of after_load
   if (const std::string note = conn->stand_in_note(); !note.empty()) progress(note);
   const bool key_value = conn->kind() == engine::Kind::kKeyValue;
+
+  // The record says "loading" before any table is touched and "complete"
+  // only at the very end: an interrupted or failed load leaves it unfinished.
+  check_record_is_apart(spec, key_value, dialect);
+  std::map<std::string, TableRecord> records;
+  for (const auto& data : spec.data) {
+    if (key_value && data.redis_key.empty()) continue;
+    TableRecord& r = records[data.table];
+    r.workload = spec.name;
+    r.workload_sha256 = spec.sha256;
+    r.definition_sha256 = definition_sha256(spec, data, key_value, dialect);
+    r.scale = o.scale;
+    r.seed = o.seed;
+    r.started = utc_iso_now();
+  }
+  write_records(*conn, records);
+  if (!key_value) {
+    // Tables the schema drops and this load leaves empty keep no record of an earlier load.
+    std::vector<std::string> emptied;
+    for (const auto& t : spec.tables(dialect))
+      if (!records.count(t)) emptied.push_back(t);
+    forget_records(*conn, emptied);
+  }
+
   if (key_value) {
     // No schema: each data entry with a key template is a family of keys.
     for (const auto& data : spec.data)
@@ -196,6 +221,15 @@ LoadReport load(const workload::Spec& spec, const engine::Target& target, const 
     for (const auto& stmt : split_statements(*after)) conns[0]->run(stmt);
     progress(fmt::format("ran after_load in {:.2f} s", seconds_since(ta)));
   }
+  const std::string finished = utc_iso_now();
+  for (auto& [table, r] : records) {
+    r.rows = 0;
+    for (const auto& t : report.tables)
+      if (t.table == table) r.rows = t.rows;
+    r.finished = finished;
+    r.complete = true;
+  }
+  write_records(*conns[0], records);
   report.seconds = seconds_since(t0);
   return report;
 }

@@ -649,6 +649,11 @@ Spec parse_spec(const std::string& text, const std::string& file) {
       r.check_keys(t, {"table", "rows", "repeat", "let", "columns", "redis", "after_load"}, "a data entry");
       TableData td;
       td.mark = r.mark(t);
+      {
+        YAML::Node rows_only = YAML::Clone(t);
+        rows_only.remove("after_load");
+        td.definition = YAML::Dump(rows_only);
+      }
       if (!t["table"]) r.fail(t, "a data entry needs 'table'");
       td.table = r.str(t["table"], "table");
       if (t["redis"]) {

@@ -77,8 +77,10 @@ const Parameter* Spec::find_parameter(std::string_view n) const {
   return nullptr;
 }
 
-std::vector<std::string> Spec::tables(std::string_view dialect) const {
-  std::vector<std::string> out;
+// The schema's CREATE TABLE statements for dialect: {table, statement}.
+static std::vector<std::pair<std::string, std::string>> create_statements(const Dialected& schema,
+                                                                          std::string_view dialect) {
+  std::vector<std::pair<std::string, std::string>> out;
   const std::string* ddl = schema.for_dialect(dialect);
   if (!ddl) return out;
   static const std::regex create(
@@ -89,9 +91,21 @@ std::vector<std::string> Spec::tables(std::string_view dialect) const {
     // the regex is anchored at the first word of SQL after them.
     std::string sql(skip_leading_comments(stmt));
     std::smatch m;
-    if (std::regex_search(sql, m, create)) out.push_back(m[1]);
+    if (std::regex_search(sql, m, create)) out.emplace_back(m[1], sql);
   }
   return out;
+}
+
+std::vector<std::string> Spec::tables(std::string_view dialect) const {
+  std::vector<std::string> out;
+  for (auto& [table, stmt] : create_statements(schema, dialect)) out.push_back(table);
+  return out;
+}
+
+std::string Spec::create_statement(std::string_view dialect, std::string_view table) const {
+  for (auto& [name, stmt] : create_statements(schema, dialect))
+    if (name == table) return stmt;
+  return "";
 }
 
 static Distribution build_distribution(const DistSpec& d, const std::map<std::string, Value>& names,

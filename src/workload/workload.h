@@ -356,6 +356,9 @@ struct TableData {
   // lets, the items' lets, the values inside sums, the columns): each
   // Column's slot indexes them.
   int slots = 0;
+  // The entry as YAML, re-emitted without comments and without its
+  // after_load: what defines its rows, recorded by a load and compared by a run.
+  std::string definition;
   Mark mark;
 };
 
@@ -486,6 +489,9 @@ struct Spec {
   const Parameter* find_parameter(std::string_view name) const;
   // Tables the schema creates, in order (from its CREATE TABLE statements).
   std::vector<std::string> tables(std::string_view dialect) const;
+  // The schema's CREATE TABLE statement of table for dialect, without its
+  // leading comments; "" when the schema does not create it.
+  std::string create_statement(std::string_view dialect, std::string_view table) const;
 };
 
 // Reads, validates and compiles a workload file. Throws Error(kBadInput)
