@@ -45,6 +45,8 @@ PACKAGES=(
   redis-server redis-tools
   # reference load generator
   sysbench
+  # GNU time, for peak memory (bench/memory.sh)
+  time
 )
 
 # Packages that ship a system service; if we install them, we make sure the

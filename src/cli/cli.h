@@ -22,21 +22,6 @@ void add_gate(CLI::App& root, Action& action);
 void add_list(CLI::App& root, Action& action);
 void add_report(CLI::App& root, Action& action);
 
-// `oltap run` of a workload of queries (cmd_run_queries.cc): what it was
-// asked for, and the run; returns the exit code.
-struct QueryRunArgs {
-  std::string file;
-  std::vector<std::string> targets;
-  double scale = 0;
-  int streams = 0;            // 0: the workload's
-  std::string query_timeout;  // empty: the workload's
-  bool verify = false;
-  uint64_t seed = 1;
-  std::string out;
-  std::string max_error_rate = "0%";
-  bool no_data_check = false;
-};
-int run_queries(const QueryRunArgs& args, const workload::Spec& spec);
 // A default result folder: results/<UTC timestamp>-<workload>.
 std::string default_out_dir(const std::string& workload);
 
@@ -52,12 +37,6 @@ std::vector<engine::Target> parse_targets(const std::vector<std::string>& uris);
 bool interactive();
 // Prints a status line to stderr (always; these are the few lines a run prints).
 void note(const std::string& line);
-
-// The scale a run uses (run_data.cc): unless no_data_check, what every
-// target's data is at, checked (datagen::check_loaded_targets) before
-// anything is measured, one note per target; scale_option 0: not given.
-double checked_scale(const workload::Spec& spec, const std::vector<engine::Target>& targets,
-                     double scale_option, bool no_data_check);
 
 // The live progress line on stderr.
 class ProgressLine {

@@ -15,8 +15,13 @@ void add_report(CLI::App& root, Action& action) {
     action = [dir] {
       auto rows = results::read_summary(*dir);
       if (rows.empty()) throw Error(ErrorClass::kBadInput, *dir + ": the summary has no rows");
+      bool incomplete = false;
+      for (const auto& r : rows) incomplete = incomplete || r.incomplete;
       std::cout << "run " << rows.front().run_id << " of " << rows.front().workload
-                << (rows.front().incomplete ? " (incomplete: interrupted)" : "") << "\n\n";
+                << (incomplete
+                        ? " (incomplete: a target was interrupted or did not complete; meta.json says which)"
+                        : "")
+                << "\n\n";
       if (results::is_analytical(rows)) {
         std::cout << results::query_table(rows) << results::query_lines(rows);
         return kExitOk;

@@ -1,16 +1,16 @@
-// `oltap run FILE --target URI`: run the workload against each target in
-// turn, write the result files, print the summary. An interrupted run still
-// writes what it measured, marked incomplete, and exits 130.
+// `oltap run FILE --target URI`: the run's arguments turned into an
+// orchestrate::RunRequest, and what the run measured printed. Planning,
+// measuring and writing are orchestrate::run's; this file parses and prints.
 #include <fmt/format.h>
 
 #include <chrono>
 #include <ctime>
 #include <filesystem>
 #include <iostream>
+#include <optional>
 
 #include "cli.h"
-#include "results/results.h"
-#include "run/run.h"
+#include "orchestrate/orchestrate.h"
 
 namespace oltap::cli {
 
@@ -35,12 +35,13 @@ struct RunArgs {
   int64_t transactions = 0;
   uint64_t seed = 1;
   std::string out;
+  bool force = false;
+  bool no_data_check = false;
   int max_retries = 3;
   std::string max_error_rate = "0%";
   int pipeline = 1;
   int threads = 0;
   bool think_times = false;
-  bool no_data_check = false;
   // Workloads of queries.
   int streams = 0;
   std::string query_timeout;
@@ -49,28 +50,91 @@ struct RunArgs {
   std::vector<CLI::Option*> transactional_only, analytical_only;
 };
 
-std::vector<results::SummaryRow> summary_rows(const run::RunResult& r, const std::string& run_id,
-                                              const std::string& workload) {
-  std::vector<results::SummaryRow> out;
-  for (const auto& t : r.totals) {
-    results::SummaryRow s;
-    s.run_id = run_id;
-    s.workload = workload;
-    s.target = r.target;
-    s.engine = r.engine;
-    s.group = t.group;
-    s.txn = t.txn;
-    s.clients = t.clients;
-    s.duration_s = r.measured_s;
-    s.committed = t.committed;
-    s.aborted = t.aborted;
-    s.errors = t.errors;
-    s.retries = t.retries;
-    s.incomplete = r.interrupted;
-    results::fill_latency(s, t.latency);
-    out.push_back(std::move(s));
+// Prints what the run tells: status lines, and the live progress line on a terminal.
+class PrintingListener : public orchestrate::Listener {
+ public:
+  void note(const std::string& line) override { cli::note(line); }
+  void target_started(const std::string& label) override { progress_.emplace(label); }
+  void target_finished() override {
+    if (progress_) progress_->finish();
+    progress_.reset();
   }
-  return out;
+  void progress(const run::Progress& p) override {
+    if (progress_) progress_->update(p.elapsed_s, p.warming_up, p.tps, p.p99_ms, p.errors);
+  }
+  void query_progress(const run::QueryProgress& p) override {
+    if (progress_) progress_->update_queries(p.elapsed_s, p.done, p.total, p.errors);
+  }
+
+ private:
+  std::optional<ProgressLine> progress_;
+};
+
+// The run's figures as summary.csv holds them, as `oltap report` prints them.
+void print_outcome(const orchestrate::RunOutcome& r, size_t targets) {
+  if (r.analytical) {
+    std::cout << results::query_table(r.summary) << results::query_lines(r.summary);
+    std::cout << "results: " << r.out << "/ (summary.csv, meta.json)\n";
+  } else {
+    std::cout << results::summary_table(r.summary);
+    if (targets > 1) std::cout << "\n" << results::side_by_side(r.summary);
+    std::cout << results::headline_lines(r.headlines);
+    std::cout << "results: " << r.out << "/ (summary.csv, timeseries.csv, latency.hlog, meta.json)\n";
+  }
+  for (const auto& line : r.verdict) note(line);
+}
+
+// A workload of transactions: its options, checked (the scale is the run's to settle).
+run::Options transaction_options(const RunArgs& a, const workload::Spec& spec) {
+  run::Options o;
+  o.clients = a.clients;
+  if (a.clients < 0) throw Error(ErrorClass::kBadInput, "--clients must be at least 1");
+  for (const auto& gc : a.group_clients) {
+    size_t eq = gc.find('=');
+    int n = eq == std::string::npos ? 0 : std::atoi(gc.c_str() + eq + 1);
+    std::string name = gc.substr(0, eq);
+    bool known = false;
+    for (const auto& g : spec.groups) known = known || g.name == name;
+    if (n < 1 || !known)
+      throw Error(ErrorClass::kBadInput, "--group-clients '" + gc + "': expected NAME=N with a group of " +
+                                             spec.name + " and N >= 1");
+    o.group_clients[name] = n;
+  }
+  o.duration_s = a.duration.empty() ? spec.run.duration_s : parse_duration_s(a.duration);
+  o.transactions = a.transactions > 0 ? a.transactions : spec.run.transactions;
+  // A count of transactions (like pgbench -t) means all of them are
+  // measured, unless a warm-up is asked for on the command line too.
+  o.warmup_s = !a.warmup.empty() ? parse_duration_s(a.warmup) : a.transactions > 0 ? 0 : spec.run.warmup_s;
+  if (o.transactions == 0 && o.duration_s <= 0)
+    throw Error(ErrorClass::kBadInput, "--duration must be above 0 (or give --transactions)");
+  o.seed = a.seed;
+  o.max_retries = a.max_retries;
+  if (a.pipeline < 1) throw Error(ErrorClass::kBadInput, "--pipeline must be at least 1");
+  o.pipeline = a.pipeline;
+  if (a.threads < 0) throw Error(ErrorClass::kBadInput, "--threads must be 0 (one per client) or more");
+  o.threads = a.threads;
+  o.think_times = a.think_times;
+  if (o.think_times) {
+    bool any = false;
+    for (const auto& t : spec.transactions) any = any || t.keying_time_s > 0 || t.think_time_s > 0;
+    if (!any) note("--think-times: no transaction of " + spec.name + " has a keying_time or think_time");
+  }
+  return o;
+}
+
+// A workload of queries: its options, checked.
+run::QueryOptions query_options(const RunArgs& a, const workload::Spec& spec) {
+  run::QueryOptions o;
+  o.streams = a.streams > 0 ? a.streams : spec.run.streams;
+  if (a.streams < 0 || o.streams > workload::kMaxStreams)
+    throw Error(ErrorClass::kBadInput,
+                "--streams must be within [1, " + std::to_string(workload::kMaxStreams) + "]");
+  o.timeout_s = a.query_timeout.empty() ? spec.run.query_timeout_s : parse_duration_s(a.query_timeout);
+  if (!a.query_timeout.empty() && o.timeout_s <= 0)
+    throw Error(ErrorClass::kBadInput, "--query-timeout must be above 0, e.g. 30s");
+  o.verify = a.verify;
+  o.seed = a.seed;
+  return o;
 }
 
 }  // namespace
@@ -95,7 +159,11 @@ void add_run(CLI::App& root, Action& action) {
       "--seed", a->seed,
       "Seed of the clients' random streams, and of the query orders of a throughput run's streams "
       "(default 1)");
-  cmd->add_option("-o,--out", a->out, "Result folder (default: results/<timestamp>-<workload>)");
+  cmd->add_option("-o,--out", a->out,
+                  "Result folder (default: results/<timestamp>-<workload>); one that holds files is refused "
+                  "unless --force");
+  cmd->add_flag("--force", a->force,
+                "Write into an --out folder that already holds files, replacing its results");
   cmd->add_option("--max-retries", a->max_retries,
                   "Retries of a serialization failure or deadlock (default 3)");
   cmd->add_option("--max-error-rate", a->max_error_rate,
@@ -138,166 +206,26 @@ void add_run(CLI::App& root, Action& action) {
                           (analytical ? "transactions" : "queries") + "; " + spec.name + " is one of " +
                           (analytical ? "queries" : "transactions") +
                           (analytical ? " (run it with --streams, --query-timeout, --verify)" : ""));
-      if (analytical) {
-        QueryRunArgs q;
-        q.file = a->file;
-        q.targets = a->targets;
-        q.scale = a->scale;
-        q.streams = a->streams;
-        q.query_timeout = a->query_timeout;
-        q.verify = a->verify;
-        q.seed = a->seed;
-        q.out = a->out;
-        q.max_error_rate = a->max_error_rate;
-        q.no_data_check = a->no_data_check;
-        return run_queries(q, spec);
-      }
-      run::Options o;
-      o.clients = a->clients;
-      if (a->clients < 0) throw Error(ErrorClass::kBadInput, "--clients must be at least 1");
-      for (const auto& gc : a->group_clients) {
-        size_t eq = gc.find('=');
-        int n = eq == std::string::npos ? 0 : std::atoi(gc.c_str() + eq + 1);
-        std::string name = gc.substr(0, eq);
-        bool known = false;
-        for (const auto& g : spec.groups) known = known || g.name == name;
-        if (n < 1 || !known)
-          throw Error(
-              ErrorClass::kBadInput,
-              "--group-clients '" + gc + "': expected NAME=N with a group of " + spec.name + " and N >= 1");
-        o.group_clients[name] = n;
-      }
-      o.duration_s = a->duration.empty() ? spec.run.duration_s : parse_duration_s(a->duration);
-      o.transactions = a->transactions > 0 ? a->transactions : spec.run.transactions;
-      // A count of transactions (like pgbench -t) means all of them are
-      // measured, unless a warm-up is asked for on the command line too.
-      o.warmup_s = !a->warmup.empty()    ? parse_duration_s(a->warmup)
-                   : a->transactions > 0 ? 0
-                                         : spec.run.warmup_s;
-      if (o.transactions == 0 && o.duration_s <= 0)
-        throw Error(ErrorClass::kBadInput, "--duration must be above 0 (or give --transactions)");
-      o.seed = a->seed;
-      o.max_retries = a->max_retries;
-      if (a->pipeline < 1) throw Error(ErrorClass::kBadInput, "--pipeline must be at least 1");
-      o.pipeline = a->pipeline;
-      if (a->threads < 0) throw Error(ErrorClass::kBadInput, "--threads must be 0 (one per client) or more");
-      o.threads = a->threads;
-      o.think_times = a->think_times;
-      if (o.think_times) {
-        bool any = false;
-        for (const auto& t : spec.transactions) any = any || t.keying_time_s > 0 || t.think_time_s > 0;
-        if (!any) note("--think-times: no transaction of " + spec.name + " has a keying_time or think_time");
-      }
-      double max_error_rate = parse_percent(a->max_error_rate);
-      std::vector<engine::Target> targets = parse_targets(a->targets);
-      o.scale = checked_scale(spec, targets, a->scale, a->no_data_check);
-
+      orchestrate::RunRequest req;
+      req.workload_file = a->file;
+      req.targets = parse_targets(a->targets);
+      if (a->scale > 0) req.scale = a->scale;
+      req.out = a->out.empty() ? default_out_dir(spec.name) : a->out;
+      req.force = a->force;
+      req.data_check = !a->no_data_check;
+      req.max_error_rate = parse_percent(a->max_error_rate);
+      req.max_error_rate_text = a->max_error_rate;
+      req.command_line = redacted_command_line();
+      if (analytical)
+        req.query_options = query_options(*a, spec);
+      else
+        req.options = transaction_options(*a, spec);
+      req.spec = std::move(spec);
       run::install_stop_handlers();
-      std::string out = a->out.empty() ? default_out_dir(spec.name) : a->out;
-      std::string run_id = std::filesystem::path(out).filename().string();
-      results::Meta meta;
-      meta.run_id = run_id;
-      meta.workload = spec.name;
-      meta.workload_file = a->file;
-      meta.workload_sha256 = spec.sha256;
-      meta.command_line = redacted_command_line();
-      meta.seed = o.seed;
-      meta.scale = o.scale;
-      meta.duration_s = o.transactions ? 0 : o.duration_s;
-      meta.warmup_s = o.warmup_s;
-      meta.transactions_per_client = o.transactions;
-      meta.think_times = o.think_times;
-      if (spec.headline)
-        meta.headline = {spec.headline->name, spec.headline->transaction, spec.headline->per_scale_max,
-                         spec.headline->include_aborted};
-      std::vector<results::SummaryRow> summary;
-      std::vector<results::TimeseriesRow> series;
-      int64_t errors = 0, attempted = 0;
-      bool interrupted = false;
-      for (const auto& target : targets) {
-        if (run::stop_requested()) break;
-        note("running " + spec.name + " on " + target.redacted() +
-             (o.transactions ? " for " + std::to_string(o.transactions) + " transaction(s) per client"
-                             : fmt::format(" for {:g} s", o.duration_s)) +
-             (o.warmup_s > 0 ? fmt::format(" after {:g} s of warm-up", o.warmup_s) : "") +
-             (o.think_times ? ", with keying and think times" : ""));
-        ProgressLine progress(target.redacted());
-        // Collects the intervals into timeseries rows as they come.
-        struct Collect : run::Observer {
-          ProgressLine& progress;
-          std::vector<results::TimeseriesRow>& series;
-          std::string target;
-          Collect(ProgressLine& p, std::vector<results::TimeseriesRow>& s, std::string t)
-              : progress(p), series(s), target(std::move(t)) {}
-          void on_progress(const run::Progress& p) override {
-            progress.update(p.elapsed_s, p.warming_up, p.tps, p.p99_ms, p.errors);
-          }
-          void on_interval(const std::vector<run::IntervalRow>& rows) override {
-            for (const auto& i : rows) {
-              results::TimeseriesRow t;
-              t.target = target;
-              t.group = i.group;
-              t.txn = i.txn;
-              t.t_s = i.t_s;
-              t.committed = i.committed;
-              t.errors = i.errors;
-              t.tps = i.length_s > 0 ? i.committed / i.length_s : 0;
-              t.lat_p50_ms = i.latency.value_at_quantile(0.50) / 1e6;
-              t.lat_p95_ms = i.latency.value_at_quantile(0.95) / 1e6;
-              t.lat_p99_ms = i.latency.value_at_quantile(0.99) / 1e6;
-              series.push_back(std::move(t));
-            }
-          }
-        };
-        auto prepared = run::prepare_run(spec, target, o);
-        Collect collect(progress, series, prepared->target());
-        run::RunResult r = run::measure(*prepared, collect);
-        progress.finish();
-        auto rows = summary_rows(r, run_id, spec.name);
-        summary.insert(summary.end(), rows.begin(), rows.end());
-        results::Meta::TargetInfo ti;
-        ti.target = r.target;
-        ti.engine = r.engine;
-        ti.dialect = r.dialect;
-        ti.server_version = r.server_version;
-        ti.measured_s = r.measured_s;
-        ti.warmup_committed = r.warmup_committed;
-        ti.start_utc = results::utc_iso(r.start_unix_ms);
-        ti.end_utc = results::utc_iso(r.end_unix_ms);
-        ti.interrupted = r.interrupted;
-        ti.sample_errors = r.sample_errors;
-        meta.targets.push_back(std::move(ti));
-        for (const auto& t : r.totals) {
-          if (t.txn != "ALL") continue;
-          errors += t.errors;
-          attempted += t.committed + t.aborted + t.errors;
-        }
-        for (const auto& e : r.sample_errors) note("  error: " + e);
-        if (!r.failure.empty()) note("  did not complete: " + r.failure);
-        interrupted = interrupted || r.interrupted;
-      }
-      meta.incomplete = interrupted || meta.targets.size() < targets.size();
-      if (meta.incomplete)
-        for (auto& s : summary) s.incomplete = true;
-      results::write_run(out, summary, series, meta);
-      // Shown as read back from the file, so `run` and `report` print the
-      // same figures (rounding the file's values again would differ in the last digit).
-      const auto written = results::read_summary(out);
-      std::cout << results::summary_table(written);
-      if (targets.size() > 1) std::cout << "\n" << results::side_by_side(written);
-      std::cout << results::headline_lines(results::read_headlines(out));
-      std::cout << "results: " << out << "/ (summary.csv, timeseries.csv, meta.json)\n";
-      if (meta.incomplete) {
-        note("interrupted: the results above are partial and marked incomplete");
-        return kExitInterrupted;
-      }
-      double rate = attempted ? static_cast<double>(errors) / attempted : 0;
-      if (errors > 0 && rate > max_error_rate) {
-        note("errors: " + std::to_string(errors) + " of " + std::to_string(attempted) +
-             " transactions failed, above the allowed " + a->max_error_rate);
-        return kExitRunErrors;
-      }
-      return kExitOk;
+      PrintingListener listener;
+      const orchestrate::RunOutcome r = orchestrate::run(req, listener);
+      print_outcome(r, req.targets.size());
+      return r.exit_code;
     };
   });
 }

@@ -137,4 +137,9 @@ std::string replace_name(std::string_view sql, std::string_view name, std::strin
 // window's or a subquery's), quotes and comments.
 bool has_top_level_order_by(std::string_view sql);
 
+// The source revision this binary was built from (12 hex digits, "-dirty"
+// when tracked files differed from it; "unknown" outside a git checkout),
+// taken at build time (cmake/git_revision.cmake).
+const char* git_revision() noexcept;
+
 }  // namespace oltap

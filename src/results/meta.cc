@@ -122,7 +122,7 @@ std::string meta_json(const Meta& m, const std::vector<SummaryRow>& summary) {
   nlohmann::ordered_json j;
   j["run_id"] = m.run_id;
   j["incomplete"] = m.incomplete;
-  j["oltap"] = {{"version", OLTAP_VERSION}, {"git_revision", OLTAP_GIT_REV}};
+  j["oltap"] = {{"version", OLTAP_VERSION}, {"git_revision", git_revision()}};
   j["workload"] = {{"name", m.workload}, {"file", m.workload_file}, {"sha256", m.workload_sha256}};
   j["command_line"] = m.command_line;
   j["settings"] = {{"seed", m.seed},
@@ -141,6 +141,9 @@ std::string meta_json(const Meta& m, const std::vector<SummaryRow>& summary) {
   nlohmann::ordered_json targets = nlohmann::ordered_json::array();
   for (const auto& t : m.targets) {
     targets.push_back({{"target", t.target},
+                       {"status", t.status},
+                       {"failure", t.failure},
+                       {"data", t.data},
                        {"engine", t.engine},
                        {"dialect", t.dialect},
                        {"server_version", t.server_version},

@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -48,11 +49,16 @@ bool is_analytical(const std::vector<SummaryRow>& rows);
 // Fills the latency and throughput (tps, tpm) columns from a histogram of ns latencies.
 void fill_latency(SummaryRow& row, const metrics::Histogram& h);
 
+// One interval of timeseries.csv: a (target, group, txn), or a group's
+// "ALL". committed counts commits only; intended rollbacks are aborted, as
+// in summary.csv, so each column's sum over a row's intervals is its
+// summary.csv figure.
 struct TimeseriesRow {
   std::string target, group, txn;
   double t_s = 0;  // end of the interval, seconds since measurement began
   int64_t committed = 0, errors = 0;
   double tps = 0, lat_p50_ms = 0, lat_p95_ms = 0, lat_p99_ms = 0;
+  int64_t aborted = 0;
 };
 
 // What a workload's `headline:` asks for: the figure it is quoted by.
@@ -131,6 +137,11 @@ struct Meta {
   bool think_times = false;  // the transactions' keying and think times were waited (--think-times)
   struct TargetInfo {
     std::string target, engine, dialect, server_version;
+    // "complete", "interrupted", "failed" (failure says why), "running" (the
+    // run was stopped while it was measured) or "not run" (not reached).
+    std::string status = "not run";
+    std::string failure;
+    std::string data;  // how its data was found to match the run (datagen::check_data)
     double measured_s = 0;
     int64_t warmup_committed = 0;
     std::string start_utc, end_utc;
@@ -165,6 +176,52 @@ void write_run(const std::string& dir, const std::vector<SummaryRow>& summary,
                const std::vector<TimeseriesRow>& series, const Meta& meta);
 // Writes text to path through a temporary file and a rename.
 void write_file_atomic(const std::string& path, const std::string& text);
+// row with its figures rounded as summary.csv writes them: what reading the
+// file back would give, so what a run prints equals what `report` prints.
+SummaryRow as_written(const SummaryRow& row);
+
+// Refuses dir, before anything is measured, when it exists and holds
+// anything, unless force (a result folder is never overwritten by
+// accident: it may be a baseline). Throws Error(kBadInput).
+void check_out_dir(const std::string& dir, bool force);
+
+// A result folder written while its run goes on, so that an interrupted,
+// failed or killed run keeps what it measured. timeseries.csv and
+// latency.hlog are appended to and flushed once per interval, so memory
+// does not grow with the run's length; summary.csv and meta.json are
+// rewritten whole (temporary file, rename) each time a target ends.
+// Threading: one thread at a time (the run's recorder appends intervals
+// during a target's measurement; the orchestrator writes between targets).
+class RunFolder {
+ public:
+  // Creates dir after check_out_dir(dir, force); with force, the files a
+  // run writes are removed first. series: whether the run has a time series
+  // (a workload of queries has none).
+  RunFolder(const std::string& dir, bool force, bool series, int64_t start_unix_ms);
+  ~RunFolder();
+  RunFolder(const RunFolder&) = delete;
+  RunFolder& operator=(const RunFolder&) = delete;
+  const std::string& dir() const noexcept;
+
+  // One interval of one row: its line of timeseries.csv and its histogram.
+  struct Interval {
+    TimeseriesRow row;
+    double length_s = 0;
+    const metrics::Histogram* latency = nullptr;  // ns
+  };
+  // measured_from_unix_ms: when the target's measurement began, which places
+  // its intervals on the folder's clock.
+  void append_intervals(const std::vector<Interval>& rows, int64_t measured_from_unix_ms);
+  // A summary row's whole-run histogram, into latency.hlog.
+  void append_whole_run(const SummaryRow& row, const metrics::Histogram& latency,
+                        int64_t measured_from_unix_ms);
+  // Rewrites summary.csv and meta.json with everything so far.
+  void write_summary(const std::vector<SummaryRow>& summary, const Meta& meta);
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
 
 // Reads summary.csv (a result folder is accepted too). Throws Error(kBadInput)
 // naming the file and line of a problem.

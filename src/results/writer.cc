@@ -23,18 +23,24 @@ void write_file_atomic(const std::string& path, const std::string& text) {
 
 std::string meta_json(const Meta& meta, const std::vector<SummaryRow>& summary);  // meta.cc
 
-void write_run(const std::string& dir, const std::vector<SummaryRow>& summary,
-               const std::vector<TimeseriesRow>& series, const Meta& meta) {
-  std::error_code ec;
-  std::filesystem::create_directories(dir, ec);
-  if (ec) throw Error(ErrorClass::kBadInput, "cannot create the result folder " + dir + ": " + ec.message());
+std::vector<std::string> timeseries_header() {
+  // `aborted` is last so that the columns readers knew keep their places.
+  return {"target", "group",      "txn",        "t_s",        "committed", "errors",
+          "tps",    "lat_p50_ms", "lat_p95_ms", "lat_p99_ms", "aborted"};
+}
 
+std::string timeseries_line(const TimeseriesRow& r) {
+  return csv_line({r.target, r.group, r.txn, fixed(r.t_s, 3), std::to_string(r.committed),
+                   std::to_string(r.errors), fixed(r.tps, 2), fixed(r.lat_p50_ms, 3), fixed(r.lat_p95_ms, 3),
+                   fixed(r.lat_p99_ms, 3), std::to_string(r.aborted)});
+}
+
+std::string summary_csv(const std::vector<SummaryRow>& summary, bool analytical) {
   std::vector<std::string> header = kSummaryColumns;
   header.push_back("retries");
   header.push_back("incomplete");
   header.push_back("tpm");
   // An analytical run's answers; transactional runs keep the columns above.
-  const bool analytical = meta.queries.has_value();
   if (analytical) header.insert(header.end(), {"rows", "checksum", "status"});
   std::string s = csv_line(header);
   for (const auto& r : summary) {
@@ -64,18 +70,32 @@ void write_run(const std::string& dir, const std::vector<SummaryRow>& summary,
       fields.insert(fields.end(), {r.rows < 0 ? "" : std::to_string(r.rows), r.checksum, r.status});
     s += csv_line(fields);
   }
-  std::string t = csv_line({"target", "group", "txn", "t_s", "committed", "errors", "tps", "lat_p50_ms",
-                            "lat_p95_ms", "lat_p99_ms"});
-  for (const auto& r : series) {
-    t += csv_line({r.target, r.group, r.txn, fixed(r.t_s, 3), std::to_string(r.committed),
-                   std::to_string(r.errors), fixed(r.tps, 2), fixed(r.lat_p50_ms, 3), fixed(r.lat_p95_ms, 3),
-                   fixed(r.lat_p99_ms, 3)});
-  }
+  return s;
+}
+
+SummaryRow as_written(const SummaryRow& r) {
+  SummaryRow w = r;
+  w.duration_s = rounded(r.duration_s, 3);
+  w.tps = rounded(r.tps, 2);
+  for (double* v : {&w.lat_mean_ms, &w.lat_p50_ms, &w.lat_p90_ms, &w.lat_p95_ms, &w.lat_p99_ms,
+                    &w.lat_p999_ms, &w.lat_max_ms})
+    *v = rounded(*v, 3);
+  w.tpm = rounded(r.tpm, kTpmDecimals);
+  return w;
+}
+
+void write_run(const std::string& dir, const std::vector<SummaryRow>& summary,
+               const std::vector<TimeseriesRow>& series, const Meta& meta) {
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (ec) throw Error(ErrorClass::kBadInput, "cannot create the result folder " + dir + ": " + ec.message());
+  std::string t = csv_line(timeseries_header());
+  for (const auto& r : series) t += timeseries_line(r);
   namespace fs = std::filesystem;
   // Time series and meta first: summary.csv appearing means the run is written.
   write_file_atomic((fs::path(dir) / "timeseries.csv").string(), t);
   write_file_atomic((fs::path(dir) / "meta.json").string(), meta_json(meta, summary));
-  write_file_atomic((fs::path(dir) / "summary.csv").string(), s);
+  write_file_atomic((fs::path(dir) / "summary.csv").string(), summary_csv(summary, meta.queries.has_value()));
 }
 
 }  // namespace oltap::results

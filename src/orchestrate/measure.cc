@@ -1,0 +1,105 @@
+// Step 2 of a workload of transactions: each planned target measured in
+// turn, its intervals appended to the folder as they end, its summary and
+// meta written when it finishes.
+#include <fmt/format.h>
+
+#include <chrono>
+#include <exception>
+
+#include "parts.h"
+
+namespace oltap::orchestrate {
+namespace {
+
+int64_t unix_ms_now() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+// Hands the run's intervals to the folder and its progress to the listener.
+// It runs on the run's recorder, which must not unwind while the clients
+// run: a write that fails is kept and thrown once the measurement is over.
+class Recorder : public run::Observer {
+ public:
+  Recorder(results::RunFolder& folder, Listener& listener, std::string target, int64_t measured_from_unix_ms)
+      : folder_(folder), listener_(listener), target_(std::move(target)), from_(measured_from_unix_ms) {}
+
+  void on_progress(const run::Progress& p) override { listener_.progress(p); }
+  void on_interval(const std::vector<run::IntervalRow>& rows) override {
+    if (failed_) return;
+    try {
+      folder_.append_intervals(interval_rows(rows, target_), from_);
+    } catch (...) {
+      failed_ = std::current_exception();
+    }
+  }
+  void rethrow() const {
+    if (failed_) std::rethrow_exception(failed_);
+  }
+
+ private:
+  results::RunFolder& folder_;
+  Listener& listener_;
+  std::string target_;
+  int64_t from_;
+  std::exception_ptr failed_;
+};
+
+std::string what_runs(const RunRequest& request, const engine::Target& target) {
+  const run::Options& o = request.options;
+  return "running " + request.spec.name + " on " + target.redacted() +
+         (o.transactions ? " for " + std::to_string(o.transactions) + " transaction(s) per client"
+                         : fmt::format(" for {:g} s", o.duration_s)) +
+         (o.warmup_s > 0 ? fmt::format(" after {:g} s of warm-up", o.warmup_s) : "") +
+         (o.think_times ? ", with keying and think times" : "");
+}
+
+}  // namespace
+
+void measure_targets(const RunRequest& request, Plan& plan, results::RunFolder& folder, RunOutcome& outcome,
+                     Listener& listener) {
+  results::Meta& meta = outcome.meta;
+  for (size_t i = 0; i < plan.targets.size(); ++i) {
+    if (run::stop_requested()) break;
+    PlannedTarget& p = plan.targets[i];
+    results::Meta::TargetInfo& ti = meta.targets[i];
+    listener.note(what_runs(request, p.target));
+    // Should oltap die while this target runs, meta.json says it was running.
+    ti.status = "running";
+    folder.write_summary(outcome.summary, meta);
+
+    listener.target_started(p.target.redacted());
+    const int64_t measured_from = unix_ms_now() + static_cast<int64_t>(request.options.warmup_s * 1000);
+    Recorder recorder(folder, listener, p.target.redacted(), measured_from);
+    run::RunResult r = run::measure(*p.prepared, recorder);
+    p.prepared.reset();  // its connections are done with
+    listener.target_finished();
+    recorder.rethrow();
+
+    auto rows = summary_rows(r, meta.run_id, request.spec.name);
+    for (size_t k = 0; k < rows.size(); ++k)  // a row per total, in order
+      folder.append_whole_run(rows[k], r.totals[k].latency, measured_from);
+    outcome.summary.insert(outcome.summary.end(), rows.begin(), rows.end());
+    ti.dialect = r.dialect;
+    ti.server_version = r.server_version;
+    ti.measured_s = r.measured_s;
+    ti.warmup_committed = r.warmup_committed;
+    ti.start_utc = results::utc_iso(r.start_unix_ms);
+    ti.end_utc = results::utc_iso(r.end_unix_ms);
+    ti.interrupted = r.interrupted;
+    ti.sample_errors = r.sample_errors;
+    ti.failure = r.failure;
+    ti.status = r.interrupted ? "interrupted" : !r.failure.empty() ? "failed" : "complete";
+    for (const auto& t : r.totals) {
+      if (t.txn != "ALL") continue;
+      outcome.errors += t.errors;
+      outcome.attempted += t.committed + t.aborted + t.errors;
+    }
+    for (const auto& e : r.sample_errors) listener.note("  error: " + e);
+    if (!r.failure.empty()) listener.note(p.target.redacted() + " did not complete: " + r.failure);
+    folder.write_summary(outcome.summary, meta);
+  }
+}
+
+}  // namespace oltap::orchestrate

@@ -1,0 +1,42 @@
+// What meta.json records of a request before any target ran: the workload,
+// the settings, and every target as not run yet.
+#include "parts.h"
+
+namespace oltap::orchestrate {
+
+results::Meta request_meta(const RunRequest& request, const Plan& plan, const std::string& run_id) {
+  const workload::Spec& spec = request.spec;
+  results::Meta meta;
+  meta.run_id = run_id;
+  meta.workload = spec.name;
+  meta.workload_file = request.workload_file;
+  meta.workload_sha256 = spec.sha256;
+  meta.command_line = request.command_line;
+  meta.scale = plan.scale;
+  meta.incomplete = true;  // until every target has run
+  if (!spec.queries.empty()) {
+    const run::QueryOptions& q = request.query_options;
+    meta.seed = q.seed;
+    meta.queries = results::Meta::Queries{q.streams, q.timeout_s, q.verify};
+  } else {
+    const run::Options& o = request.options;
+    meta.seed = o.seed;
+    meta.duration_s = o.transactions ? 0 : o.duration_s;
+    meta.warmup_s = o.warmup_s;
+    meta.transactions_per_client = o.transactions;
+    meta.think_times = o.think_times;
+    if (spec.headline)
+      meta.headline = {spec.headline->name, spec.headline->transaction, spec.headline->per_scale_max,
+                       spec.headline->include_aborted};
+  }
+  for (const auto& p : plan.targets) {
+    results::Meta::TargetInfo ti;
+    ti.target = p.target.redacted();
+    ti.engine = p.target.engine;
+    ti.data = p.data;
+    meta.targets.push_back(std::move(ti));
+  }
+  return meta;
+}
+
+}  // namespace oltap::orchestrate

@@ -1,0 +1,89 @@
+// Whole runs: what `oltap run` asks for, planned over its targets, run, held
+// in memory and written as it goes. This is the layer the commands that make
+// or combine runs call (run today; suites, merges and reports next), so that
+// none of them copies the glue from a measurement to its files.
+//
+// A run goes in three steps:
+//  1. plan: every target is connected, its data checked against the run
+//     (datagen::check_data) and, for a workload of transactions, every
+//     client connected and every statement prepared, before the first
+//     target is measured. A bad target or a statement its dialect rejects
+//     stops the run here (exit 2 or 3) and nothing is measured in vain.
+//  2. measure each target in turn; its intervals are appended to
+//     timeseries.csv and latency.hlog as they end, and summary.csv and
+//     meta.json are rewritten when it finishes, so a target that fails, an
+//     interrupt or a kill keeps what was measured before it.
+//  3. judge: the exit code from what was measured (errors against
+//     --max-error-rate, a target that did not complete, an interrupt).
+//
+// Nothing is read back from the files just written: the outcome holds the
+// rows as the files hold them (rounded as written), for the caller to print.
+//
+// Threading: run() is called from one thread and calls the Listener from it
+// (progress comes from the run's recorder, which is that thread too).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "engine/engine.h"
+#include "results/results.h"
+#include "run/run.h"
+#include "workload/workload.h"
+
+namespace oltap::orchestrate {
+
+// What a run is asked for, as the command line gave it (already parsed and
+// checked for form; run() checks what needs the workload or the targets).
+struct RunRequest {
+  std::string workload_file;
+  workload::Spec spec;
+  std::vector<engine::Target> targets;
+  // The scale asked for (--scale); none: the scale the data was loaded at
+  // (the workload's own when it has no data: section or the check is off).
+  std::optional<double> scale;
+  run::Options options;             // a workload of transactions (options.scale is set by run())
+  run::QueryOptions query_options;  // a workload of queries (query_options.scale likewise)
+  std::string out;                  // the result folder
+  bool force = false;               // write into a non-empty out folder
+  bool data_check = true;           // --no-data-check turns it off
+  double max_error_rate = 0;        // a fraction: 0.01 = 1%
+  std::string max_error_rate_text;  // as given, for messages
+  std::string command_line;         // with every password removed
+};
+
+// What run() tells while it goes, for the command line to print.
+class Listener {
+ public:
+  virtual ~Listener() = default;
+  // A status line: what is about to run, errors kept, why a target stopped.
+  virtual void note(const std::string& line) { (void)line; }
+  // A target's measurement begins (label: its redacted form) and ends.
+  virtual void target_started(const std::string& label) { (void)label; }
+  virtual void target_finished() {}
+  virtual void progress(const run::Progress& p) { (void)p; }
+  virtual void query_progress(const run::QueryProgress& p) { (void)p; }
+};
+
+// What a run measured and how it ends.
+struct RunOutcome {
+  std::string out;                           // the result folder
+  bool analytical = false;                   // a workload of queries
+  std::vector<results::SummaryRow> summary;  // as summary.csv holds them
+  std::vector<results::Headline> headlines;  // as meta.json records them
+  results::Meta meta;
+  int64_t errors = 0, attempted = 0;  // transactions (or queries) over every target
+  bool incomplete = false;            // interrupted, or a target did not complete
+  int exit_code = 0;                  // kExitOk, kExitRunErrors or kExitInterrupted
+  std::vector<std::string> verdict;   // lines saying why the exit code is not 0
+};
+
+// Plans, measures and writes the run; see the steps above. Throws Error
+// for what stops it before anything is measured (bad input, a target
+// unreachable, data that does not match); after that, failures are in the
+// outcome and the files.
+RunOutcome run(const RunRequest& request, Listener& listener);
+
+}  // namespace oltap::orchestrate

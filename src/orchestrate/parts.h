@@ -1,0 +1,51 @@
+// The pieces run() is made of, one file each. Private to orchestrate/.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "orchestrate.h"
+
+namespace oltap::orchestrate {
+
+// A target as planned: its data checked, and for a workload of
+// transactions every client connected and every statement prepared.
+struct PlannedTarget {
+  engine::Target target;
+  std::string data;  // how its data was found to match (empty: not checked)
+  std::unique_ptr<run::PreparedRun> prepared;
+};
+
+struct Plan {
+  double scale = 1;
+  std::vector<PlannedTarget> targets;
+};
+
+// plan.cc: step 1 for every target, in the order given. Throws Error.
+Plan plan_run(const RunRequest& request, bool analytical, Listener& listener);
+
+// meta.cc: what meta.json records of the request, before any target ran.
+results::Meta request_meta(const RunRequest& request, const Plan& plan, const std::string& run_id);
+
+// rows.cc: a target's measurement as summary.csv rows (rounded as written).
+std::vector<results::SummaryRow> summary_rows(const run::RunResult& r, const std::string& run_id,
+                                              const std::string& workload);
+std::vector<results::SummaryRow> query_summary_rows(const run::QueriesResult& r, const std::string& run_id,
+                                                    const std::string& workload);
+// An interval's rows as timeseries.csv rows of target.
+std::vector<results::RunFolder::Interval> interval_rows(const std::vector<run::IntervalRow>& rows,
+                                                        const std::string& target);
+// How an analytical run's query ended, as summary.csv's status says it.
+const char* query_status(run::QueryRun::Outcome o);
+
+// measure.cc / queries.cc: step 2, every target in turn, written as it goes.
+void measure_targets(const RunRequest& request, Plan& plan, results::RunFolder& folder, RunOutcome& outcome,
+                     Listener& listener);
+void run_query_targets(const RunRequest& request, Plan& plan, results::RunFolder& folder, RunOutcome& outcome,
+                       Listener& listener);
+
+// judge.cc: step 3, the exit code and the lines that explain it.
+void judge(const RunRequest& request, RunOutcome& outcome);
+
+}  // namespace oltap::orchestrate

@@ -1,0 +1,69 @@
+// Step 2 of a workload of queries: each target's streams in turn, its rows
+// and meta written when it finishes.
+#include <fmt/format.h>
+
+#include "parts.h"
+
+namespace oltap::orchestrate {
+namespace {
+
+std::string what_runs(const RunRequest& request, const engine::Target& target, double scale) {
+  const workload::Spec& spec = request.spec;
+  const run::QueryOptions& o = request.query_options;
+  return fmt::format(
+      "running {} on {}: {} ({} quer{}{}) at scale {:g}{}{}", spec.name, target.redacted(),
+      o.streams == 1 ? "a power run" : fmt::format("a throughput run of {} streams", o.streams),
+      spec.queries.size(), spec.queries.size() == 1 ? "y" : "ies", o.streams == 1 ? "" : " each", scale,
+      o.timeout_s > 0 ? fmt::format(", time-out {:g} s per query", o.timeout_s) : "",
+      o.verify ? ", verifying answers" : "");
+}
+
+}  // namespace
+
+void run_query_targets(const RunRequest& request, Plan& plan, results::RunFolder& folder, RunOutcome& outcome,
+                       Listener& listener) {
+  results::Meta& meta = outcome.meta;
+  run::QueryOptions o = request.query_options;
+  o.scale = plan.scale;
+  for (size_t i = 0; i < plan.targets.size(); ++i) {
+    if (run::stop_requested()) break;
+    const engine::Target& target = plan.targets[i].target;
+    results::Meta::TargetInfo& ti = meta.targets[i];
+    listener.note(what_runs(request, target, plan.scale));
+    ti.status = "running";
+    folder.write_summary(outcome.summary, meta);
+
+    listener.target_started(target.redacted());
+    run::QueriesResult r = run::run_queries(request.spec, target, o,
+                                            [&](const run::QueryProgress& p) { listener.query_progress(p); });
+    listener.target_finished();
+
+    auto rows = query_summary_rows(r, meta.run_id, request.spec.name);
+    outcome.summary.insert(outcome.summary.end(), rows.begin(), rows.end());
+    ti.dialect = r.dialect;
+    ti.server_version = r.server_version;
+    ti.measured_s = r.elapsed_s;
+    ti.start_utc = results::utc_iso(r.start_unix_ms);
+    ti.end_utc = results::utc_iso(r.end_unix_ms);
+    ti.interrupted = r.interrupted;
+    ti.sample_errors = r.sample_errors;
+    ti.status = r.interrupted ? "interrupted" : "complete";
+    for (const auto& st : r.streams) {
+      const std::string stream = "stream" + std::to_string(st.stream);
+      results::Meta::TargetInfo::StreamOrder order{stream, {}};
+      for (const auto& q : st.queries) {
+        order.queries.push_back(q.query);
+        if (q.outcome == run::QueryRun::Outcome::kNotRun) continue;
+        ++outcome.attempted;
+        if (q.outcome == run::QueryRun::Outcome::kOk) continue;
+        ++outcome.errors;
+        ti.query_failures.push_back({stream, q.query, query_status(q.outcome), q.error});
+      }
+      ti.stream_orders.push_back(std::move(order));
+    }
+    for (const auto& e : r.sample_errors) listener.note("  error: " + e);
+    folder.write_summary(outcome.summary, meta);
+  }
+}
+
+}  // namespace oltap::orchestrate

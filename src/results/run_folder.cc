@@ -1,0 +1,97 @@
+// A result folder written while its run goes on: the time series appended
+// and flushed per interval (nothing of it is kept in memory), the summary
+// and meta rewritten whole when a target ends.
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+
+#include "csv.h"
+#include "results.h"
+
+namespace oltap::results {
+
+std::vector<std::string> timeseries_header();                                      // writer.cc
+std::string timeseries_line(const TimeseriesRow& r);                               // writer.cc
+std::string summary_csv(const std::vector<SummaryRow>& summary, bool analytical);  // writer.cc
+std::string meta_json(const Meta& meta, const std::vector<SummaryRow>& summary);   // meta.cc
+
+namespace fs = std::filesystem;
+
+namespace {
+
+// The files a run writes, and their temporaries.
+const char* const kRunFiles[] = {"summary.csv", "timeseries.csv", "meta.json", "latency.hlog"};
+
+}  // namespace
+
+void check_out_dir(const std::string& dir, bool force) {
+  std::error_code ec;
+  if (!fs::exists(dir, ec)) return;
+  if (!fs::is_directory(dir, ec))
+    throw Error(ErrorClass::kBadInput, "--out " + dir + " is a file, not a folder");
+  if (force || fs::is_empty(dir, ec)) return;
+  throw Error(ErrorClass::kBadInput, "--out " + dir +
+                                         " already holds files (a result folder may be a baseline); "
+                                         "choose another folder, or add --force to write over it");
+}
+
+struct RunFolder::Impl {
+  std::string dir;
+  std::FILE* series = nullptr;
+  int64_t start_unix_ms = 0;
+
+  void write(std::FILE* f, const std::string& text, const char* name) const {
+    if (std::fwrite(text.data(), 1, text.size(), f) != text.size() || std::fflush(f) != 0)
+      throw Error(ErrorClass::kBadInput, "cannot write " + (fs::path(dir) / name).string() + " (disk full?)");
+  }
+};
+
+RunFolder::RunFolder(const std::string& dir, bool force, bool series, int64_t start_unix_ms)
+    : impl_(std::make_unique<Impl>()) {
+  check_out_dir(dir, force);
+  impl_->dir = dir;
+  impl_->start_unix_ms = start_unix_ms;
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  if (ec) throw Error(ErrorClass::kBadInput, "cannot create the result folder " + dir + ": " + ec.message());
+  // With --force, what an earlier run left must not mix with this one's.
+  for (const char* name : kRunFiles) {
+    fs::remove(fs::path(dir) / name, ec);
+    fs::remove(fs::path(dir) / (std::string(name) + ".tmp"), ec);
+  }
+  if (!series) return;
+  const std::string path = (fs::path(dir) / "timeseries.csv").string();
+  impl_->series = std::fopen(path.c_str(), "wb");
+  if (!impl_->series) throw Error(ErrorClass::kBadInput, "cannot write " + path);
+  impl_->write(impl_->series, csv_line(timeseries_header()), "timeseries.csv");
+}
+
+RunFolder::~RunFolder() {
+  if (impl_->series) std::fclose(impl_->series);
+}
+
+const std::string& RunFolder::dir() const noexcept { return impl_->dir; }
+
+void RunFolder::append_intervals(const std::vector<Interval>& rows, int64_t measured_from_unix_ms) {
+  (void)measured_from_unix_ms;
+  if (!impl_->series) return;
+  std::string text;
+  for (const auto& r : rows) text += timeseries_line(r.row);
+  impl_->write(impl_->series, text, "timeseries.csv");
+}
+
+void RunFolder::append_whole_run(const SummaryRow& row, const metrics::Histogram& latency,
+                                 int64_t measured_from_unix_ms) {
+  (void)row;
+  (void)latency;
+  (void)measured_from_unix_ms;
+}
+
+void RunFolder::write_summary(const std::vector<SummaryRow>& summary, const Meta& meta) {
+  // meta first: summary.csv appearing means the run (so far) is written.
+  write_file_atomic((fs::path(impl_->dir) / "meta.json").string(), meta_json(meta, summary));
+  write_file_atomic((fs::path(impl_->dir) / "summary.csv").string(),
+                    summary_csv(summary, meta.queries.has_value()));
+}
+
+}  // namespace oltap::results

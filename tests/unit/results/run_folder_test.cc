@@ -1,0 +1,143 @@
+// A result folder written while its run goes (RunFolder): a folder that
+// holds files is refused unless forced, the series is on disk after each
+// append (nothing waits for the end), summary and meta are rewritten whole,
+// --force leaves nothing of the earlier run, and as_written rounds as the
+// file does.
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "results/results.h"
+
+namespace oltap::results {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string slurp(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+size_t lines(const std::string& text) {
+  size_t n = 0;
+  for (char c : text) n += c == '\n';
+  return n;
+}
+
+class RunFolderTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
+    dir_ = fs::temp_directory_path() / ("oltap-run-folder-" + std::to_string(getpid()) + "-" + info->name());
+    fs::remove_all(dir_);
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  static SummaryRow row(const std::string& txn, int64_t committed) {
+    SummaryRow r;
+    r.run_id = "r";
+    r.workload = "w";
+    r.target = "redis://127.0.0.1:1/0";
+    r.engine = "redis";
+    r.group = "default";
+    r.txn = txn;
+    r.clients = 1;
+    r.duration_s = 1;
+    r.committed = committed;
+    return r;
+  }
+  static Meta meta() {
+    Meta m;
+    m.run_id = "r";
+    m.workload = "w";
+    return m;
+  }
+  fs::path dir_;
+};
+
+TEST_F(RunFolderTest, AFolderThatHoldsFilesIsRefusedUnlessForced) {
+  EXPECT_NO_THROW(check_out_dir(dir_.string(), false));  // not there yet
+  fs::create_directories(dir_);
+  EXPECT_NO_THROW(check_out_dir(dir_.string(), false));  // empty
+  std::ofstream(dir_ / "summary.csv") << "baseline\n";
+  try {
+    check_out_dir(dir_.string(), false);
+    FAIL() << "a folder holding a baseline was accepted";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.error_class(), ErrorClass::kBadInput);
+    EXPECT_NE(std::string(e.what()).find("--force"), std::string::npos) << e.what();
+  }
+  EXPECT_NO_THROW(check_out_dir(dir_.string(), true));
+  EXPECT_THROW(RunFolder(dir_.string(), false, true, 0), Error);
+  EXPECT_EQ(slurp(dir_ / "summary.csv"), "baseline\n");  // untouched
+}
+
+TEST_F(RunFolderTest, IntervalsAreOnDiskAfterEachAppend) {
+  RunFolder f(dir_.string(), false, true, 0);
+  metrics::Histogram h;
+  h.record(1'000'000);
+  TimeseriesRow t;
+  t.target = "redis://127.0.0.1:1/0";
+  t.group = "default";
+  t.txn = "get";
+  t.committed = 1;
+  t.aborted = 2;
+  for (int i = 1; i <= 3; ++i) {
+    t.t_s = i;
+    f.append_intervals({{t, 1.0, &h}}, 0);
+    // Read while the folder is still open: a kill now keeps every interval so far.
+    EXPECT_EQ(lines(slurp(dir_ / "timeseries.csv")), 1u + i);
+  }
+  const std::string text = slurp(dir_ / "timeseries.csv");
+  EXPECT_EQ(text.substr(0, text.find('\n')),
+            "target,group,txn,t_s,committed,errors,tps,lat_p50_ms,lat_p95_ms,lat_p99_ms,aborted");
+  EXPECT_NE(text.find("redis://127.0.0.1:1/0,default,get,3.000,1,0,"), std::string::npos) << text;
+}
+
+TEST_F(RunFolderTest, SummaryAndMetaAreRewrittenWhole) {
+  RunFolder f(dir_.string(), false, true, 0);
+  f.write_summary({row("get", 5)}, meta());
+  EXPECT_EQ(read_summary(dir_.string()).size(), 1u);
+  f.write_summary({row("get", 5), row("ALL", 5)}, meta());
+  auto rows = read_summary(dir_.string());
+  ASSERT_EQ(rows.size(), 2u);
+  EXPECT_EQ(rows[1].txn, "ALL");
+  for (const auto& e : fs::directory_iterator(dir_))
+    EXPECT_NE(e.path().extension(), ".tmp") << "a temporary file outlived the write: " << e.path();
+}
+
+TEST_F(RunFolderTest, ForceLeavesNothingOfTheEarlierRun) {
+  {
+    RunFolder f(dir_.string(), false, true, 0);
+    f.write_summary({row("get", 5), row("ALL", 5)}, meta());
+  }
+  RunFolder g(dir_.string(), true, false, 0);  // a run without a series this time
+  EXPECT_FALSE(fs::exists(dir_ / "summary.csv"));
+  EXPECT_FALSE(fs::exists(dir_ / "timeseries.csv"));
+  g.write_summary({row("q1", 1)}, meta());
+  EXPECT_EQ(read_summary(dir_.string()).size(), 1u);
+}
+
+TEST(AsWritten, RoundsAsSummaryCsvKeepsEachColumn) {
+  SummaryRow r;
+  r.duration_s = 1.23456;
+  r.tps = 10.005001;
+  r.lat_p99_ms = 0.12345;
+  r.tpm = 600.3049;
+  SummaryRow w = as_written(r);
+  EXPECT_DOUBLE_EQ(w.duration_s, 1.235);
+  EXPECT_DOUBLE_EQ(w.tps, 10.01);
+  EXPECT_DOUBLE_EQ(w.lat_p99_ms, 0.123);
+  EXPECT_DOUBLE_EQ(w.tpm, 600.30);
+}
+
+}  // namespace
+}  // namespace oltap::results
