@@ -11,6 +11,7 @@
 #include "cli.h"
 #include "results/results.h"
 #include "run/run.h"
+#include "run_args.h"
 
 namespace oltap::cli {
 
@@ -24,29 +25,6 @@ std::string default_out_dir(const std::string& workload) {
 }
 
 namespace {
-
-struct RunArgs {
-  std::string file;
-  std::vector<std::string> targets;
-  double scale = 0;
-  int clients = 0;
-  std::vector<std::string> group_clients;
-  std::string duration, warmup;
-  int64_t transactions = 0;
-  uint64_t seed = 1;
-  std::string out;
-  int max_retries = 3;
-  std::string max_error_rate = "0%";
-  int pipeline = 1;
-  int threads = 0;
-  bool think_times = false;
-  // Workloads of queries.
-  int streams = 0;
-  std::string query_timeout;
-  bool verify = false;
-  // Options given on the command line, by kind of workload they apply to.
-  std::vector<CLI::Option*> transactional_only, analytical_only;
-};
 
 std::vector<results::SummaryRow> summary_rows(const run::RunResult& r, const std::string& run_id,
                                               const std::string& workload) {
@@ -94,11 +72,15 @@ void add_run(CLI::App& root, Action& action) {
       "--seed", a->seed,
       "Seed of the clients' random streams, and of the query orders of a throughput run's streams "
       "(default 1)");
-  cmd->add_option("-o,--out", a->out, "Result folder (default: results/<timestamp>-<workload>)");
+  cmd->add_option("-o,--out", a->out,
+                  "Result folder, new or empty (default: results/<timestamp>-<workload>)");
+  cmd->add_flag("--force", a->force, "Write into an --out folder that already holds files");
   cmd->add_option("--max-retries", a->max_retries,
                   "Retries of a serialization failure or deadlock (default 3)");
-  cmd->add_option("--max-error-rate", a->max_error_rate,
-                  "Errors allowed, as a share of transactions (or queries), before exit 4 (default 0%)");
+  cmd->add_option(
+      "--max-error-rate", a->max_error_rate,
+      "Errors allowed, as a share of transactions (or queries), before exit 4: 5% or the fraction "
+      "0.05 (default 0%)");
   cmd->add_option("--threads", a->threads,
                   "Threads the clients share, each serving its connections with poll() as memtier and "
                   "redis-benchmark do (Redis; default 0: a thread per client)");
@@ -123,8 +105,10 @@ void add_run(CLI::App& root, Action& action) {
   for (const char* name : {"--clients", "--group-clients", "--duration", "--warmup", "--transactions",
                            "--max-retries", "--threads", "--pipeline", "--think-times"})
     a->transactional_only.push_back(cmd->get_option(name));
+  a->cmd = cmd;
   cmd->callback([&action, a] {
     action = [a] {
+      check_run_args(*a);
       workload::Spec spec = workload::load_spec(a->file);
       const bool analytical = !spec.queries.empty();
       for (CLI::Option* opt : analytical ? a->transactional_only : a->analytical_only)

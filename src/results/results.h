@@ -160,6 +160,11 @@ struct Meta {
   std::optional<Queries> queries;
 };
 
+// Refuses (Error(kBadInput), naming --out) a dir that is a file, or a folder
+// that holds anything unless force: call it before measuring. A missing or
+// empty folder passes.
+void check_out_dir(const std::string& dir, bool force);
+
 // Writes the three files into dir (created if needed). Throws Error on I/O failure.
 void write_run(const std::string& dir, const std::vector<SummaryRow>& summary,
                const std::vector<TimeseriesRow>& series, const Meta& meta);
