@@ -135,12 +135,15 @@ Spec parse_spec(const std::string& text, const std::string& file) {
         error_at(r.mark(root), "the workload needs 'transactions' (or 'queries', for an analytical one)")
             .what());
   }
+  // When the list itself is unreadable, groups and the headline would only
+  // report its transactions as unknown.
+  bool transactions_read = true;
   if (root["transactions"] && !root["queries"])
-    problems.attempt([&] { read_transactions(r, root["transactions"], spec, problems); });
+    transactions_read = problems.attempt([&] { read_transactions(r, root["transactions"], spec, problems); });
 
   if (root["run"])
     problems.attempt([&] { read_run(r, root["run"], static_cast<bool>(root["queries"]), spec); });
-  if (root["groups"] && !root["queries"])
+  if (root["groups"] && !root["queries"] && transactions_read)
     problems.attempt([&] { read_groups(r, root["groups"], spec, problems); });
   if (spec.groups.empty() && !spec.transactions.empty()) {
     Group g;
@@ -159,7 +162,7 @@ Spec parse_spec(const std::string& text, const std::string& file) {
         problems.add(
             error_at(g.mark, "group '" + g.name + "' has no transaction with a weight above 0").what());
     }
-  if (root["headline"] && !root["queries"])
+  if (root["headline"] && !root["queries"] && transactions_read)
     problems.attempt([&] { spec.headline = read_headline(r, root["headline"], spec, problems); });
   problems.throw_if_any();
   return spec;

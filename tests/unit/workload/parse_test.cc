@@ -1425,6 +1425,17 @@ TEST(ParseSpecProblems, ABrokenTransactionIsNotReportedAgainByItsGroupOrHeadline
   EXPECT_NE(p[0].find("weight must be a number"), std::string::npos) << p[0];
 }
 
+TEST(ParseSpecProblems, AnUnreadableTransactionListIsOneProblem) {
+  std::vector<std::string> p = problems_of(
+      "name: w\n"
+      "transactions: {name: t}\n"
+      "groups:\n"
+      "  - {name: g, mix: [t]}\n"
+      "headline: {name: tpm, transaction: t}\n");
+  ASSERT_EQ(p.size(), 1u) << testing::PrintToString(p);
+  EXPECT_NE(p[0].find("transactions must be a list"), std::string::npos) << p[0];
+}
+
 TEST(ParseSpecProblems, AMisspeltTopLevelKeyIsOneProblemNotTwo) {
   std::vector<std::string> p = problems_of("name: w\ntransactons: []\n");
   ASSERT_EQ(p.size(), 1u) << testing::PrintToString(p);
