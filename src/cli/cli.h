@@ -37,6 +37,8 @@ std::vector<engine::Target> parse_targets(const std::vector<std::string>& uris);
 bool interactive();
 // Prints a status line to stderr (always; these are the few lines a run prints).
 void note(const std::string& line);
+// Prints e as `oltap: error: ...` lines on stderr, one per line of its message.
+void print_error(const Error& e);
 
 // The live progress line on stderr.
 class ProgressLine {

@@ -18,6 +18,28 @@ struct LoadArgs {
   uint64_t seed = 1;
   bool no_after_load = false;
 };
+
+// A load the server refuses (a statement of the schema or of after_load, a
+// row breaking a constraint) is a failed load: exit 4, as README documents.
+// Bad input and an unreachable target keep their own codes.
+datagen::LoadReport load_into(const workload::Spec& spec, const engine::Target& target,
+                              const datagen::LoadOptions& o) {
+  try {
+    return datagen::load(spec, target, o, [](const std::string& l) { note("  " + l); });
+  } catch (const Error& e) {
+    switch (e.error_class()) {
+      case ErrorClass::kBadInput:
+      case ErrorClass::kUnreachable:
+      case ErrorClass::kInterrupted:
+        throw;
+      default:
+        throw Error(ErrorClass::kFatal, "loading " + spec.name + " failed: " + e.what());
+    }
+  } catch (const std::exception& e) {
+    throw Error(ErrorClass::kFatal, "loading " + spec.name + " failed: " + e.what());
+  }
+}
+
 }  // namespace
 
 void add_load(CLI::App& root, Action& action) {
@@ -32,19 +54,21 @@ void add_load(CLI::App& root, Action& action) {
   cmd->add_option("--seed", a->seed, "Seed of the generated data (default 1; same seed, same rows)");
   cmd->add_flag("--no-after-load", a->no_after_load,
                 "Load the rows only: skip the workload's after_load statements (keys, indexes, statistics)");
-  cmd->callback([&action, a] {
-    action = [a] {
+  cmd->callback([&action, a, cmd] {
+    action = [a, cmd] {
+      // 0 means "the workload's" only when --scale is not given at all.
+      if (cmd->count("--scale") > 0 && !(a->scale > 0))
+        throw Error(ErrorClass::kBadInput, fmt::format("--scale must be above 0, not {:g}", a->scale));
       workload::Spec spec = workload::load_spec(a->file);
       datagen::LoadOptions o;
       o.scale = a->scale > 0 ? a->scale : spec.scale;
       o.jobs = a->jobs > 0 ? a->jobs : std::max(1u, std::thread::hardware_concurrency());
       o.seed = a->seed;
       o.after_load = !a->no_after_load;
-      if (a->scale < 0) throw Error(ErrorClass::kBadInput, "--scale must be above 0");
       for (const auto& target : parse_targets(a->targets)) {
         note("loading " + spec.name + " (scale " + fmt::format("{:g}", o.scale) + ") into " +
              target.redacted() + " with " + std::to_string(o.jobs) + " job(s)");
-        datagen::LoadReport r = datagen::load(spec, target, o, [](const std::string& l) { note("  " + l); });
+        datagen::LoadReport r = load_into(spec, target, o);
         int64_t rows = 0;
         for (const auto& t : r.tables) rows += t.rows;
         std::cout << target.redacted() << ": loaded " << rows << " rows into " << r.tables.size()

@@ -11,6 +11,7 @@
 
 #include "cli.h"
 #include "orchestrate/orchestrate.h"
+#include "run_args.h"
 
 namespace oltap::cli {
 
@@ -24,31 +25,6 @@ std::string default_out_dir(const std::string& workload) {
 }
 
 namespace {
-
-struct RunArgs {
-  std::string file;
-  std::vector<std::string> targets;
-  double scale = 0;
-  int clients = 0;
-  std::vector<std::string> group_clients;
-  std::string duration, warmup;
-  int64_t transactions = 0;
-  uint64_t seed = 1;
-  std::string out;
-  bool force = false;
-  bool no_data_check = false;
-  int max_retries = 3;
-  std::string max_error_rate = "0%";
-  int pipeline = 1;
-  int threads = 0;
-  bool think_times = false;
-  // Workloads of queries.
-  int streams = 0;
-  std::string query_timeout;
-  bool verify = false;
-  // Options given on the command line, by kind of workload they apply to.
-  std::vector<CLI::Option*> transactional_only, analytical_only;
-};
 
 // Prints what the run tells: status lines, and the live progress line on a terminal.
 class PrintingListener : public orchestrate::Listener {
@@ -88,7 +64,6 @@ void print_outcome(const orchestrate::RunOutcome& r, size_t targets) {
 run::Options transaction_options(const RunArgs& a, const workload::Spec& spec) {
   run::Options o;
   o.clients = a.clients;
-  if (a.clients < 0) throw Error(ErrorClass::kBadInput, "--clients must be at least 1");
   for (const auto& gc : a.group_clients) {
     size_t eq = gc.find('=');
     int n = eq == std::string::npos ? 0 : std::atoi(gc.c_str() + eq + 1);
@@ -195,8 +170,10 @@ void add_run(CLI::App& root, Action& action) {
   for (const char* name : {"--clients", "--group-clients", "--duration", "--warmup", "--transactions",
                            "--max-retries", "--threads", "--pipeline", "--think-times"})
     a->transactional_only.push_back(cmd->get_option(name));
+  a->cmd = cmd;
   cmd->callback([&action, a] {
     action = [a] {
+      check_run_args(*a);
       workload::Spec spec = workload::load_spec(a->file);
       const bool analytical = !spec.queries.empty();
       for (CLI::Option* opt : analytical ? a->transactional_only : a->analytical_only)

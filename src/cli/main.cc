@@ -33,7 +33,7 @@ int main(int argc, char** argv) {
   try {
     return action ? action() : kExitBadInput;
   } catch (const Error& e) {
-    std::cerr << "oltap: error: " << e.what() << "\n";
+    cli::print_error(e);
     return exit_code_for(e.error_class());
   } catch (const std::exception& e) {
     std::cerr << "oltap: error: " << e.what() << "\n";

@@ -58,4 +58,9 @@ bool interactive() {
 
 void note(const std::string& line) { std::cerr << line << "\n"; }
 
+void print_error(const Error& e) {
+  // A workload file's problems come one per line; each gets the prefix.
+  for (const auto& line : split(e.what(), '\n')) std::cerr << "oltap: error: " << line << "\n";
+}
+
 }  // namespace oltap::cli

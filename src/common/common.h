@@ -103,8 +103,12 @@ size_t edit_distance(std::string_view a, std::string_view b);
 std::string closest_match(std::string_view word, const std::vector<std::string>& candidates);
 // Parses "30s", "500ms", "2m", "1h", or a plain number of seconds.
 double parse_duration_s(std::string_view text);
-// "5%" or "5" -> 0.05
+// A share: "5%" -> 0.05, and a bare fraction below 1 as it is, "0.05" ->
+// 0.05. A bare number of 1 or more ("5") is refused as ambiguous, as are
+// negatives; callers check their own upper bound.
 double parse_percent(std::string_view text);
+// 0.05 -> "5%": how a share parse_percent read is shown back to the user.
+std::string format_percent(double share);
 
 // A `{name}` in a key-value command argument or key template.
 struct TemplatePart {

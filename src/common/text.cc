@@ -2,6 +2,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <cstdio>
 #include <cstdlib>
 
 #include "common.h"
@@ -155,12 +156,27 @@ double parse_duration_s(std::string_view text) {
 
 double parse_percent(std::string_view text) {
   std::string t = trim(text);
-  if (!t.empty() && t.back() == '%') t.pop_back();
+  const bool sign = !t.empty() && t.back() == '%';
+  if (sign) t.pop_back();
   double v = 0;
   auto r = std::from_chars(t.data(), t.data() + t.size(), v);
-  if (t.empty() || r.ec != std::errc() || r.ptr != t.data() + t.size() || v < 0)
-    throw Error(ErrorClass::kBadInput, "'" + std::string(text) + "' is not a percentage (example: 5%)");
-  return v / 100.0;
+  const std::string shown(text);
+  if (t.empty() || r.ec != std::errc() || r.ptr != t.data() + t.size() || !std::isfinite(v))
+    throw Error(ErrorClass::kBadInput,
+                "'" + shown + "' is not a percentage (examples: 5%, or the fraction 0.05 for 5%)");
+  if (v < 0) throw Error(ErrorClass::kBadInput, "'" + shown + "' is negative; a share is 0% or more");
+  // A bare 5 could mean 5% or 500%: only fractions below 1 may go without the sign.
+  if (!sign && v >= 1)
+    throw Error(ErrorClass::kBadInput, "'" + shown + "' is ambiguous: write " + shown +
+                                           "% for a percentage (a number without % is a fraction below 1, "
+                                           "0.05 for 5%)");
+  return sign ? v / 100.0 : v;
+}
+
+std::string format_percent(double share) {
+  char buf[kMaxNumberText];
+  std::snprintf(buf, sizeof buf, "%g%%", share * 100);
+  return buf;
 }
 
 }  // namespace oltap

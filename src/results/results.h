@@ -171,6 +171,11 @@ struct Meta {
   std::optional<Queries> queries;
 };
 
+// Refuses (Error(kBadInput), naming --out) a dir that is a file, or a folder
+// that holds anything unless force: call it before measuring. A missing or
+// empty folder passes.
+void check_out_dir(const std::string& dir, bool force);
+
 // Writes the three files into dir (created if needed). Throws Error on I/O failure.
 void write_run(const std::string& dir, const std::vector<SummaryRow>& summary,
                const std::vector<TimeseriesRow>& series, const Meta& meta);
@@ -179,11 +184,6 @@ void write_file_atomic(const std::string& path, const std::string& text);
 // row with its figures rounded as summary.csv writes them: what reading the
 // file back would give, so what a run prints equals what `report` prints.
 SummaryRow as_written(const SummaryRow& row);
-
-// Refuses dir, before anything is measured, when it exists and holds
-// anything, unless force (a result folder is never overwritten by
-// accident: it may be a baseline). Throws Error(kBadInput).
-void check_out_dir(const std::string& dir, bool force);
 
 // A result folder written while its run goes on, so that an interrupted,
 // failed or killed run keeps what it measured. timeseries.csv and

@@ -24,17 +24,6 @@ const char* const kRunFiles[] = {"summary.csv", "timeseries.csv", "meta.json", "
 
 }  // namespace
 
-void check_out_dir(const std::string& dir, bool force) {
-  std::error_code ec;
-  if (!fs::exists(dir, ec)) return;
-  if (!fs::is_directory(dir, ec))
-    throw Error(ErrorClass::kBadInput, "--out " + dir + " is a file, not a folder");
-  if (force || fs::is_empty(dir, ec)) return;
-  throw Error(ErrorClass::kBadInput, "--out " + dir +
-                                         " already holds files (a result folder may be a baseline); "
-                                         "choose another folder, or add --force to write over it");
-}
-
 struct RunFolder::Impl {
   std::string dir;
   std::FILE* series = nullptr;

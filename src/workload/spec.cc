@@ -1,5 +1,6 @@
 // What a Spec offers once parsed: look-ups, the tables a schema creates,
 // distributions with their bounds evaluated, and reading a file.
+#include <filesystem>
 #include <fstream>
 #include <regex>
 #include <sstream>
@@ -175,6 +176,12 @@ Distribution make_distribution(const DistSpec& d, const std::map<std::string, Va
 }
 
 Spec load_spec(const std::string& path) {
+  // An ifstream opens a folder and reads nothing, which would parse as an empty file.
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec))
+    throw Error(ErrorClass::kBadInput,
+                path + ": is a folder, not a workload file (name the .yaml files in it, e.g. " +
+                    (std::filesystem::path(path) / "*.yaml").string() + ")");
   std::ifstream in(path, std::ios::binary);
   if (!in) throw Error(ErrorClass::kBadInput, path + ": cannot open the workload file");
   std::stringstream ss;

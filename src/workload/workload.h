@@ -495,7 +495,10 @@ struct Spec {
 };
 
 // Reads, validates and compiles a workload file. Throws Error(kBadInput)
-// with "file:line:col: message" for the first problem found.
+// holding every problem found, one per line, each "file:line:col: message"
+// in file order: each data entry, parameter, transaction, group, query and
+// other top-level entry is read on its own, up to its first problem. A
+// folder is refused as such.
 Spec load_spec(const std::string& path);
 // Same, from text (tests); file is used in messages.
 Spec parse_spec(const std::string& text, const std::string& file);

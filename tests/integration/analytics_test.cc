@@ -54,7 +54,7 @@ class Analytics : public ::testing::Test {
   // Runs args in a fresh folder; the result folder is dir/out.
   CmdResult run(const TempDir& dir, std::vector<std::string> args) {
     args.insert(args.begin(), "run");
-    args.insert(args.end(), {"--out", (dir / "out").string()});
+    args.insert(args.end(), {"--out", (dir / "out").string(), "--force"});
     return oltap(args, RunOptions().in(dir.str()).timeout(60));
   }
 

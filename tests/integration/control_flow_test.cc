@@ -50,7 +50,7 @@ class ControlFlow : public ::testing::Test {
     CmdResult load = oltap({"load", file.string(), "--target", uri_});
     EXPECT_EQ(load.exit_code, 0) << load.describe();
     CmdResult r = oltap({"run", file.string(), "--target", uri_, "--transactions", std::to_string(per_client),
-                         "--clients", std::to_string(clients), "--out", (dir / "out").string()});
+                         "--clients", std::to_string(clients), "--out", (dir / "out").string(), "--force"});
     EXPECT_EQ(r.exit_code, 0) << r.describe();
     if (load.exit_code != 0 || r.exit_code != 0) return {};
     return summary_all_row(read_csv(dir / "out" / "summary.csv"));

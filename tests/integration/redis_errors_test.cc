@@ -68,8 +68,9 @@ transactions:
   }
 
   CmdResult run(const std::string& target, std::vector<std::string> extra = {}) {
-    std::vector<std::string> args = {"run",   (dir_ / "counter.yaml").string(), "--target",       target,
-                                     "--out", (dir_ / "results").string(),      "--transactions", "10"};
+    std::vector<std::string> args = {"run",    (dir_ / "counter.yaml").string(), "--target",       target,
+                                     "--out",  (dir_ / "results").string(),      "--transactions", "10",
+                                     "--force"};
     args.insert(args.end(), extra.begin(), extra.end());
     return oltap(args);
   }

@@ -86,7 +86,8 @@ class RedisWorkload : public ::testing::Test {
   }
 
   CmdResult run(const std::string& file, std::vector<std::string> extra) {
-    std::vector<std::string> args = {"run", file, "--target", uri_, "--out", (dir_ / "results").string()};
+    std::vector<std::string> args = {"run",    file, "--target", uri_, "--out", (dir_ / "results").string(),
+                                     "--force"};
     args.insert(args.end(), extra.begin(), extra.end());
     return oltap(args);
   }

@@ -42,7 +42,8 @@ class ThinkTimes : public ::testing::Test {
                 const RunOptions& opts = {}) {
     fs::path file = dir / "workload.yaml";
     write_file(file, text);
-    std::vector<std::string> args = {"run", file.string(), "--target", uri_, "--out", (dir / "out").string()};
+    std::vector<std::string> args = {"run",   file.string(),          "--target", uri_,
+                                     "--out", (dir / "out").string(), "--force"};
     args.insert(args.end(), extra.begin(), extra.end());
     return oltap(args, opts);
   }

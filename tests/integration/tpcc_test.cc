@@ -66,7 +66,7 @@ class Tpcc : public ::testing::TestWithParam<Engine> {
                                                                 int per_client) {
     CmdResult r = oltap({"run", workload("tpcc.yaml"), "--target", target_, "--clients",
                          std::to_string(clients), "--transactions", std::to_string(per_client), "--warmup",
-                         "0", "--seed", "1", "--out", (dir / "out").string()});
+                         "0", "--seed", "1", "--out", (dir / "out").string(), "--force"});
     EXPECT_EQ(r.exit_code, 0) << r.describe();
     std::map<std::string, std::map<std::string, std::string>> by_txn;
     if (r.exit_code != 0) return by_txn;

@@ -36,7 +36,7 @@ class Tpch : public ::testing::Test {
   }
   CmdResult run(const TempDir& dir, std::vector<std::string> args) {
     args.insert(args.begin(), {"run", workload("tpch.yaml")});
-    args.insert(args.end(), {"--out", (dir / "out").string()});
+    args.insert(args.end(), {"--out", (dir / "out").string(), "--force"});
     return oltap(args, RunOptions().in(dir.str()).timeout(300));
   }
 };

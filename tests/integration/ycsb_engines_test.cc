@@ -228,7 +228,7 @@ class Ycsb : public ::testing::TestWithParam<Param> {
     fs::path out = dir_ / "results";
     CmdResult r = oltap({"run", file_, "--target", engine_->target(), "--scale", kScale, "--transactions",
                          std::to_string(kTransactions), "--clients", std::to_string(kClients), "--warmup",
-                         "0s", "--out", out.string()});
+                         "0s", "--out", out.string(), "--force"});
     EXPECT_EQ(r.exit_code, 0) << r.describe();
     std::map<std::string, std::map<std::string, std::string>> by_txn;
     if (!fs::exists(out / "summary.csv")) {

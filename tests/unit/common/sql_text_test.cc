@@ -156,17 +156,18 @@ TEST(ParseDuration, RefusesWhatIsNotADuration) {
 
 // ---------------------------------------------------------------- parse_percent
 
-TEST(ParsePercent, AcceptsWithAndWithoutThePercentSign) {
+TEST(ParsePercent, ReadsAPercentageOrABareFraction) {
   EXPECT_DOUBLE_EQ(parse_percent("5%"), 0.05);
-  EXPECT_DOUBLE_EQ(parse_percent("5"), 0.05);
+  EXPECT_DOUBLE_EQ(parse_percent("0.05"), 0.05);
   EXPECT_DOUBLE_EQ(parse_percent("0.5%"), 0.005);
   EXPECT_DOUBLE_EQ(parse_percent(" 12.5% "), 0.125);
   EXPECT_DOUBLE_EQ(parse_percent("0"), 0);
   EXPECT_DOUBLE_EQ(parse_percent("150%"), 1.5);
+  EXPECT_DOUBLE_EQ(parse_percent("0.999"), 0.999);
 }
 
 TEST(ParsePercent, RefusesWhatIsNotAPercentage) {
-  for (const char* bad : {"", "%", "abc", "-5%", "5%%", "five", "5 %", "%5"}) {
+  for (const char* bad : {"", "%", "abc", "5%%", "five", "5 %", "%5", "nan", "inf%"}) {
     try {
       parse_percent(bad);
       ADD_FAILURE() << "'" << bad << "' was accepted";
@@ -175,6 +176,34 @@ TEST(ParsePercent, RefusesWhatIsNotAPercentage) {
       EXPECT_NE(std::string(e.what()).find("is not a percentage"), std::string::npos) << e.what();
     }
   }
+}
+
+TEST(ParsePercent, RefusesNegativesAndBareNumbersOfOneOrMore) {
+  for (const char* bad : {"-5%", "-0.05"}) {
+    try {
+      parse_percent(bad);
+      ADD_FAILURE() << "'" << bad << "' was accepted";
+    } catch (const Error& e) {
+      EXPECT_NE(std::string(e.what()).find("is negative"), std::string::npos) << e.what();
+    }
+  }
+  // 5 could be 5% or 500%, 1 could be 1% or 100%
+  for (const char* bad : {"5", "1", "150"}) {
+    try {
+      parse_percent(bad);
+      ADD_FAILURE() << "'" << bad << "' was accepted";
+    } catch (const Error& e) {
+      const std::string msg = e.what();
+      EXPECT_NE(msg.find("is ambiguous: write " + std::string(bad) + "%"), std::string::npos) << msg;
+    }
+  }
+}
+
+TEST(FormatPercent, ShowsAShareAsAPercentage) {
+  EXPECT_EQ(format_percent(0.05), "5%");
+  EXPECT_EQ(format_percent(parse_percent("0.5%")), "0.5%");
+  EXPECT_EQ(format_percent(1.5), "150%");
+  EXPECT_EQ(format_percent(0), "0%");
 }
 
 // ---------------------------------------------------------------- closest_match

@@ -3,7 +3,8 @@
 // fields are CSV-escaped, a broken summary is refused with file and line,
 // no temporary file outlives write_run; and the verdicts drawn from files:
 // gate (tps drop or p99 rise beyond the threshold, a missing row),
-// compare_table's % changes, and how match_rows pairs rows.
+// compare_table's % changes, and how match_rows pairs rows; and which result
+// folders a run may write into (check_out_dir).
 #include "results/results.h"
 
 #include <gtest/gtest.h>
@@ -611,6 +612,35 @@ TEST(FormatTable, AlignsColumnsAndRightAlignsNumbers) {
             "name       tps\n"
             "a             5.0\n"
             "long-name  1234.5\n");
+}
+
+// ---------------------------------------------------------------- check_out_dir
+
+TEST_F(ResultFiles, OutDirMayBeMissingOrEmptyButNotHoldFilesUnlessForced) {
+  EXPECT_NO_THROW(check_out_dir(path("missing"), false));
+  fs::create_directories(path("empty"));
+  EXPECT_NO_THROW(check_out_dir(path("empty"), false));
+  fs::create_directories(path("baseline"));
+  write("baseline/summary.csv", "run_id\n");
+  try {
+    check_out_dir(path("baseline"), false);
+    ADD_FAILURE() << "a folder holding files was accepted";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.error_class(), ErrorClass::kBadInput);
+    const std::string msg = e.what();
+    EXPECT_NE(msg.find("--out " + path("baseline") + " already holds files"), std::string::npos) << msg;
+    EXPECT_NE(msg.find("--force"), std::string::npos) << msg;
+  }
+  EXPECT_NO_THROW(check_out_dir(path("baseline"), true));
+  // a file is never a result folder
+  for (bool force : {false, true}) {
+    try {
+      check_out_dir(path("baseline/summary.csv"), force);
+      ADD_FAILURE() << "a file was accepted as a folder";
+    } catch (const Error& e) {
+      EXPECT_NE(std::string(e.what()).find("is a file, not a folder"), std::string::npos) << e.what();
+    }
+  }
 }
 
 }  // namespace

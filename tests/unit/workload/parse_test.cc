@@ -1346,5 +1346,150 @@ TEST(DataForms, MistakesAreRefusedWhereTheyAreWritten) {
   expect_error_at(with_data("      k: {sum: x, count: 2, let: {x: {seq: 1}}}\n"), 6, 38, {"cannot be a seq"});
 }
 
+// ---------------------------------------------------------------- every problem of a file
+
+// The problems of text, one per line of the error's message.
+std::vector<std::string> problems_of(const std::string& text) {
+  try {
+    parse(text);
+  } catch (const Error& e) {
+    EXPECT_EQ(e.error_class(), ErrorClass::kBadInput);
+    std::vector<std::string> lines = split(e.what(), '\n');
+    return lines;
+  }
+  ADD_FAILURE() << "parsed without error";
+  return {};
+}
+
+TEST(ParseSpecProblems, EveryBrokenEntryIsReportedOnePerLineInFileOrder) {
+  const std::string text =
+      "name: w\n"                                          // 1
+      "schema: CREATE TABLE t (a int)\n"                   // 2
+      "data:\n"                                            // 3
+      "  - table: t\n"                                     // 4
+      "    rows: 10\n"                                     // 5
+      "    columns: {a: {unifrom: [1, 2]}}\n"              // 6
+      "parameters:\n"                                      // 7
+      "  good: {uniform: [1, 10]}\n"                       // 8
+      "  bad: {uniform: [1]}\n"                            // 9
+      "transactions:\n"                                    // 10
+      "  - name: one\n"                                    // 11
+      "    steps: [{sql: 'SELECT :good', into_rwo: x}]\n"  // 12
+      "  - name: two\n"                                    // 13
+      "    steps: [{sql: 'SELECT :nope'}]\n"               // 14
+      "  - name: three\n"                                  // 15
+      "    steps: [{sql: 'SELECT :good'}]\n"               // 16
+      "groups:\n"                                          // 17
+      "  - {name: g, clients: 0}\n";                       // 18
+  std::vector<std::string> p = problems_of(text);
+  ASSERT_EQ(p.size(), 5u) << testing::PrintToString(p);
+  EXPECT_EQ(p[0].rfind("w.yaml:6:", 0), 0u) << p[0];
+  EXPECT_NE(p[0].find("did you mean 'uniform'"), std::string::npos) << p[0];
+  EXPECT_EQ(p[1].rfind("w.yaml:9:", 0), 0u) << p[1];
+  EXPECT_NE(p[1].find("takes a list of 2 values"), std::string::npos) << p[1];
+  EXPECT_EQ(p[2].rfind("w.yaml:12:", 0), 0u) << p[2];
+  EXPECT_NE(p[2].find("unknown key 'into_rwo'"), std::string::npos) << p[2];
+  EXPECT_EQ(p[3].rfind("w.yaml:14:", 0), 0u) << p[3];
+  EXPECT_NE(p[3].find("':nope'"), std::string::npos) << p[3];
+  EXPECT_EQ(p[4].rfind("w.yaml:18:", 0), 0u) << p[4];
+  EXPECT_NE(p[4].find("clients must be at least 1"), std::string::npos) << p[4];
+}
+
+TEST(ParseSpecProblems, ABrokenParameterIsNotReportedAgainWhereItIsUsed) {
+  std::vector<std::string> p = problems_of(
+      "name: w\n"
+      "parameters:\n"
+      "  id: {uniform: [1]}\n"
+      "transactions:\n"
+      "  - name: t\n"
+      "    steps:\n"
+      "      - sql: SELECT :id\n"
+      "      - loop: {count: 2, redraw: [id]}\n"
+      "        steps: [{sql: SELECT :id}]\n");
+  ASSERT_EQ(p.size(), 1u) << testing::PrintToString(p);
+  EXPECT_EQ(p[0].rfind("w.yaml:3:", 0), 0u) << p[0];
+}
+
+TEST(ParseSpecProblems, ABrokenTransactionIsNotReportedAgainByItsGroupOrHeadline) {
+  std::vector<std::string> p = problems_of(
+      "name: w\n"
+      "transactions:\n"
+      "  - name: t\n"
+      "    weight: heavy\n"
+      "    steps: [{sql: SELECT 1}]\n"
+      "groups:\n"
+      "  - {name: g, mix: {t: 1}}\n"
+      "headline: {name: tpm, transaction: t}\n");
+  ASSERT_EQ(p.size(), 1u) << testing::PrintToString(p);
+  EXPECT_EQ(p[0].rfind("w.yaml:4:", 0), 0u) << p[0];
+  EXPECT_NE(p[0].find("weight must be a number"), std::string::npos) << p[0];
+}
+
+TEST(ParseSpecProblems, AnUnreadableTransactionListIsOneProblem) {
+  std::vector<std::string> p = problems_of(
+      "name: w\n"
+      "transactions: {name: t}\n"
+      "groups:\n"
+      "  - {name: g, mix: [t]}\n"
+      "headline: {name: tpm, transaction: t}\n");
+  ASSERT_EQ(p.size(), 1u) << testing::PrintToString(p);
+  EXPECT_NE(p[0].find("transactions must be a list"), std::string::npos) << p[0];
+}
+
+TEST(ParseSpecProblems, AMisspeltTopLevelKeyIsOneProblemNotTwo) {
+  std::vector<std::string> p = problems_of("name: w\ntransactons: []\n");
+  ASSERT_EQ(p.size(), 1u) << testing::PrintToString(p);
+  EXPECT_NE(p[0].find("did you mean 'transactions'"), std::string::npos) << p[0];
+}
+
+// ---------------------------------------------------------------- data and schema
+
+// A workload with the schema and one data entry for `table`.
+std::string with_schema(const std::string& schema, const std::string& table) {
+  return "name: w\n"
+         "schema:\n" +
+         schema +
+         "data:\n"
+         "  - table: " +
+         table +
+         "\n"
+         "    rows: 1\n"
+         "    columns: {a: 1}\n"
+         "transactions:\n"
+         "  - name: t\n"
+         "    steps: [{sql: SELECT 1}]\n";
+}
+
+TEST(DataTables, ATableTheSchemaNeverCreatesIsRefusedAtItsEntry) {
+  expect_error_at(
+      with_schema("  default: CREATE TABLE items (a int); CREATE TABLE orders (a int)\n", "itemz"), 5, 5,
+      {"data for 'itemz'", "creates no such table", "items, orders"});
+  // each dialect's schema must create it
+  expect_error_at(
+      with_schema("  default: CREATE TABLE items (a int)\n  mysql: CREATE TABLE other (a int)\n", "items"), 6,
+      5, {"data for 'items'", "for dialect mysql", "(it creates other)"});
+  expect_error_at(with_schema("  default: CREATE INDEX i ON items (a)\n", "items"), 5, 5,
+                  {"(it creates none)"});
+}
+
+TEST(DataTables, NamesMatchAsSqlFoldsThemAndWithTheirSchema) {
+  EXPECT_NO_THROW(parse(with_schema("  default: CREATE TABLE Items (a int)\n", "ITEMS")));
+  EXPECT_NO_THROW(parse(with_schema("  default: CREATE TABLE public.items (a int)\n", "items")));
+  EXPECT_NO_THROW(parse(with_schema("  default: CREATE TABLE IF NOT EXISTS items (a int)\n", "items")));
+}
+
+TEST(DataTables, KeyValueDataWithoutASchemaIsNotChecked) {
+  EXPECT_NO_THROW(
+      parse("name: w\n"
+            "data:\n"
+            "  - table: users\n"
+            "    redis: {key: 'user:{id}'}\n"
+            "    rows: 1\n"
+            "    columns: {id: {seq: 1}}\n"
+            "transactions:\n"
+            "  - name: t\n"
+            "    steps: [{redis: [GET, x]}]\n"));
+}
+
 }  // namespace
 }  // namespace oltap::workload

@@ -1,0 +1,48 @@
+// What `oltap run` was asked for on its command line, and the checks of those
+// arguments alone (before the workload's defaults fill in what was not given).
+// Private to cli/.
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace oltap::cli {
+
+struct RunArgs {
+  std::string file;
+  std::vector<std::string> targets;
+  double scale = 0;
+  int clients = 0;
+  std::vector<std::string> group_clients;
+  std::string duration, warmup;
+  int64_t transactions = 0;
+  uint64_t seed = 1;
+  std::string out;
+  bool force = false;  // write into a non-empty --out
+  bool no_data_check = false;
+  int max_retries = 3;
+  std::string max_error_rate = "0%";
+  int pipeline = 1;
+  int threads = 0;
+  bool think_times = false;
+  // Workloads of queries.
+  int streams = 0;
+  std::string query_timeout;
+  bool verify = false;
+  // Options given on the command line, by kind of workload they apply to.
+  std::vector<CLI::Option*> transactional_only, analytical_only;
+  // The subcommand, to tell an option given as 0 from one not given.
+  CLI::App* cmd = nullptr;
+};
+
+// Refuses, with Error(kBadInput) naming the option, what no workload could
+// make sense of: --clients, --scale or --transactions given as 0 or less,
+// --duration with --transactions, a --max-error-rate that is not a share
+// within [0%, 100%], and an --out folder that holds files (without --force).
+// Says on stderr how a --max-error-rate given was read. Call it before
+// anything connects or measures.
+void check_run_args(const RunArgs& a);
+
+}  // namespace oltap::cli
