@@ -36,7 +36,7 @@ PACKAGES=(
   # libraries oltap links against
   libpqxx-dev libpq-dev libyaml-cpp-dev libfmt-dev libcli11-dev nlohmann-json3-dev
   libgtest-dev libgmock-dev libbenchmark-dev
-  unixodbc-dev libhiredis-dev
+  unixodbc-dev libhiredis-dev zlib1g-dev
   # ODBC drivers
   odbc-postgresql odbc-mariadb
   # servers and clients for the local stack (scripts/stack.sh)
@@ -47,6 +47,8 @@ PACKAGES=(
   sysbench
   # GNU time, for peak memory (bench/memory.sh)
   time
+  # HdrHistogram's own log reader, the independent check of latency.hlog
+  libhdrhistogram-java default-jre-headless
 )
 
 # Packages that ship a system service; if we install them, we make sure the

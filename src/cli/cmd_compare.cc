@@ -1,4 +1,5 @@
-// `oltap compare BASELINE CURRENT`: two summaries side by side.
+// `oltap compare BASELINE CURRENT`: two summaries side by side, latency
+// percentiles from each folder's latency.hlog when it has one.
 #include <iostream>
 
 #include "cli.h"
@@ -15,6 +16,8 @@ void add_compare(CLI::App& root, Action& action) {
     action = [files] {
       auto base = results::read_summary(files->first);
       auto cur = results::read_summary(files->second);
+      results::refill_latency_from_hlog(files->first, base);
+      results::refill_latency_from_hlog(files->second, cur);
       std::cout << results::compare_table(base, cur) << results::compare_answers(base, cur);
       return kExitOk;
     };

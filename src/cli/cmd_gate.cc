@@ -30,6 +30,8 @@ void add_gate(CLI::App& root, Action& action) {
       }
       auto base = results::read_summary(a->baseline);
       auto cur = results::read_summary(a->current);
+      results::refill_latency_from_hlog(a->baseline, base);
+      results::refill_latency_from_hlog(a->current, cur);
       results::GateResult g = results::gate(base, cur, limit);
       // What the threshold was read as, so 0.05 is seen to be 5%, not 0.05%.
       std::cout << "max regression: " << format_percent(limit) << " (--max-regression " << a->max_regression

@@ -1,5 +1,6 @@
 // `oltap report DIR`: a result folder read back and shown as `run` showed
-// it, with the targets side by side when there are several.
+// it, with the targets side by side when there are several; latency
+// percentiles from latency.hlog's whole-run histograms when it has one.
 #include <iostream>
 
 #include "cli.h"
@@ -14,6 +15,7 @@ void add_report(CLI::App& root, Action& action) {
   cmd->callback([&action, dir] {
     action = [dir] {
       auto rows = results::read_summary(*dir);
+      results::refill_latency_from_hlog(*dir, rows);
       if (rows.empty()) throw Error(ErrorClass::kBadInput, *dir + ": the summary has no rows");
       bool incomplete = false;
       for (const auto& r : rows) incomplete = incomplete || r.incomplete;

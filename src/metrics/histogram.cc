@@ -201,6 +201,23 @@ int64_t Histogram::bucket_count_at(int index) const noexcept {
   return counts_[index].load(kRelaxed);
 }
 
+void Histogram::add_to_bucket(int index, int64_t count) noexcept {
+  if (index < 0 || index >= kBucketCount || count <= 0) return;
+  const int64_t lower = bucket_lower(index);
+  const int64_t highest = bucket_upper(index) - 1;
+  add_relaxed(counts_[index], count);
+  add_relaxed(total_, count);
+  add_relaxed(sum_, (lower + (highest - lower) / 2) * count);
+  if (highest > max_.load(kRelaxed)) max_.store(highest, kRelaxed);
+  if (lower < min_.load(kRelaxed)) min_.store(lower, kRelaxed);
+}
+
+void Histogram::tighten_max(int64_t ns) noexcept {
+  const int64_t max = max_.load(kRelaxed);
+  if (total_.load(kRelaxed) <= 0 || ns > max || ns < 0 || bucket_index(ns) != bucket_index(max)) return;
+  max_.store(std::max(ns, min_.load(kRelaxed)), kRelaxed);
+}
+
 int64_t now_ns() noexcept {
   return std::chrono::duration_cast<std::chrono::nanoseconds>(
              std::chrono::steady_clock::now().time_since_epoch())

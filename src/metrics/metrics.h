@@ -57,6 +57,16 @@ class Histogram {
   static int64_t bucket_upper(int index) noexcept;  // exclusive
   int64_t bucket_count_at(int index) const noexcept;
 
+  // Rebuilding a histogram from stored bucket counts (a .hlog line), owner
+  // thread only. add_to_bucket adds count values to bucket index as if they
+  // were recorded at its bounds: min() and max() widen to the bucket's lowest
+  // and highest value, the sum grows by count times its middle (so mean() is
+  // within half a bucket). Out-of-range indexes and counts <= 0 add nothing.
+  void add_to_bucket(int index, int64_t count) noexcept;
+  // Lowers max() to ns when ns lies in the highest non-empty bucket: a
+  // maximum known more exactly than the buckets (a .hlog line's Interval_Max).
+  void tighten_max(int64_t ns) noexcept;
+
  private:
   std::unique_ptr<std::atomic<int64_t>[]> counts_;
   std::atomic<int64_t> total_{0};

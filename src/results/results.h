@@ -5,7 +5,10 @@
 // This module knows nothing of engines or the scheduler: it works on rows.
 #pragma once
 
+#include <compare>
 #include <cstdint>
+#include <cstdio>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -272,5 +275,88 @@ std::string compare_answers(const std::vector<SummaryRow>& baseline, const std::
 
 // A text table from rows of cells; the first row is the header, numbers right-aligned.
 std::string format_table(const std::vector<std::vector<std::string>>& rows);
+
+// ---------------------------------------------------------------- latency.hlog
+// The histograms themselves, in a result folder's latency.hlog: an
+// HdrHistogram interval log (log format 1.3, V2 compressed histograms) that
+// HdrHistogram's own HistogramLogProcessor reads. oltap's bucket i is
+// HdrHistogram's counts index i for lowestDiscernibleValue 1 ns and 2
+// significant digits (README, "latency.hlog"), so nothing is re-bucketed.
+// A writer belongs to one thread; the readers share nothing.
+inline constexpr const char* kHlogFileName = "latency.hlog";
+// What a whole-run histogram's tag starts with.
+inline constexpr const char* kHlogWholeRunPrefix = "whole:";
+
+// h as a log line holds it: HdrHistogram's V2 compressed encoding, base64.
+std::string encode_hlog_histogram(const metrics::Histogram& h);
+// The inverse; max() and min() are the bucket bounds (see
+// metrics::Histogram::add_to_bucket). Throws Error(kBadInput) starting with
+// where ("file:line") on bad base64, a bad cookie or zlib stream, or a
+// layout other than oltap's.
+metrics::Histogram decode_hlog_histogram(const std::string& base64, const std::string& where);
+
+// The tag of a (target, group, txn)'s interval lines, "<target>/<group>/<txn>"
+// (target redacted, as summary.csv holds it). The log format splits on ','
+// and whitespace, so ',', '%' and every byte that is not printable ASCII are
+// percent-encoded, and '/' too in group and txn.
+std::string hlog_tag(const std::string& target, const std::string& group, const std::string& txn);
+// The tag of its whole-run histogram: kHlogWholeRunPrefix + hlog_tag, so that
+// summing one tag's intervals never counts the whole-run line too.
+std::string hlog_whole_run_tag(const std::string& target, const std::string& group, const std::string& txn);
+
+struct HlogTag {
+  std::string target, group, txn;
+  bool whole_run = false;
+  auto operator<=>(const HlogTag&) const = default;
+};
+// The inverse of hlog_tag and hlog_whole_run_tag (split from the right on
+// '/'); none for a tag oltap did not make.
+std::optional<HlogTag> parse_hlog_tag(const std::string& tag);
+
+// Appends histograms to <dir>/latency.hlog as a run goes, so a crash keeps
+// every line written and flushed. Not thread-safe: one thread appends.
+class HlogWriter {
+ public:
+  // Opens the file for appending (creating dir if needed). A new or empty
+  // file first gets the headers: StartTime and BaseTime, both start_unix_ms
+  // (ms since the epoch), and the legend. Throws Error on I/O failure.
+  HlogWriter(const std::string& dir, int64_t start_unix_ms);
+  // One line "Tag=<tag>,<start_s>,<length_s>,<max ms>,<histogram>": start_s
+  // in seconds since BaseTime, Interval_Max in ms (HdrHistogram's default
+  // ratio for ns values, with 6 decimals: the exact max in ns). tag is one of
+  // hlog_tag's or hlog_whole_run_tag's. Throws Error on I/O failure.
+  void append(const std::string& tag, double start_s, double length_s, const metrics::Histogram& h);
+  // Hands every line appended to the OS. Throws Error on I/O failure.
+  void flush();
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+  std::unique_ptr<std::FILE, int (*)(std::FILE*)> file_;
+};
+
+// One histogram line of a latency.hlog.
+struct HlogEntry {
+  std::string tag;               // empty for a line without one
+  double start_s = 0;            // seconds since the log's BaseTime
+  double length_s = 0;           // the interval's length
+  metrics::Histogram histogram;  // max() exact from Interval_Max when it lies in the top bucket
+};
+// Calls fn for each histogram line of a latency.hlog (a result folder is
+// accepted too), in file order, holding one line at a time. Throws
+// Error(kBadInput) naming the file and line of a malformed one.
+void for_each_hlog_entry(const std::string& path, const std::function<void(const HlogEntry&)>& fn);
+// Every histogram line at once (37 KB each: for small logs and tests).
+std::vector<HlogEntry> read_hlog(const std::string& path);
+// The whole-run histograms of a latency.hlog by (target, group, txn), with
+// whole_run set; lines of one tag are merged. Interval lines are not decoded.
+std::map<HlogTag, metrics::Histogram> read_whole_run_histograms(const std::string& path);
+// When the folder of path (a result folder or its summary.csv) has a
+// latency.hlog, replaces each row's p50 ... p999 and max by those of its
+// whole-run histogram, rounded as summary.csv keeps them; lat_mean_ms stays
+// (summary.csv's is exact, the buckets give it within half a bucket), and
+// rows without a whole-run histogram keep their figures. Returns how many
+// rows were refilled.
+int refill_latency_from_hlog(const std::string& path, std::vector<SummaryRow>& rows);
 
 }  // namespace oltap::results

@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 
 #include "csv.h"
 #include "results.h"
@@ -27,7 +28,11 @@ const char* const kRunFiles[] = {"summary.csv", "timeseries.csv", "meta.json", "
 struct RunFolder::Impl {
   std::string dir;
   std::FILE* series = nullptr;
+  std::optional<HlogWriter> hlog;
   int64_t start_unix_ms = 0;
+
+  // Seconds from the folder's start (latency.hlog's BaseTime) to unix_ms.
+  double since_start_s(int64_t unix_ms) const { return static_cast<double>(unix_ms - start_unix_ms) / 1e3; }
 
   void write(std::FILE* f, const std::string& text, const char* name) const {
     if (std::fwrite(text.data(), 1, text.size(), f) != text.size() || std::fflush(f) != 0)
@@ -49,6 +54,7 @@ RunFolder::RunFolder(const std::string& dir, bool force, bool series, int64_t st
     fs::remove(fs::path(dir) / (std::string(name) + ".tmp"), ec);
   }
   if (!series) return;
+  impl_->hlog.emplace(dir, start_unix_ms);
   const std::string path = (fs::path(dir) / "timeseries.csv").string();
   impl_->series = std::fopen(path.c_str(), "wb");
   if (!impl_->series) throw Error(ErrorClass::kBadInput, "cannot write " + path);
@@ -62,18 +68,24 @@ RunFolder::~RunFolder() {
 const std::string& RunFolder::dir() const noexcept { return impl_->dir; }
 
 void RunFolder::append_intervals(const std::vector<Interval>& rows, int64_t measured_from_unix_ms) {
-  (void)measured_from_unix_ms;
   if (!impl_->series) return;
   std::string text;
   for (const auto& r : rows) text += timeseries_line(r.row);
   impl_->write(impl_->series, text, "timeseries.csv");
+  const double from_s = impl_->since_start_s(measured_from_unix_ms);
+  for (const auto& r : rows)
+    if (r.latency)
+      impl_->hlog->append(hlog_tag(r.row.target, r.row.group, r.row.txn), from_s + r.row.t_s - r.length_s,
+                          r.length_s, *r.latency);
+  impl_->hlog->flush();
 }
 
 void RunFolder::append_whole_run(const SummaryRow& row, const metrics::Histogram& latency,
                                  int64_t measured_from_unix_ms) {
-  (void)row;
-  (void)latency;
-  (void)measured_from_unix_ms;
+  if (!impl_->hlog) return;
+  impl_->hlog->append(hlog_whole_run_tag(row.target, row.group, row.txn),
+                      impl_->since_start_s(measured_from_unix_ms), row.duration_s, latency);
+  impl_->hlog->flush();
 }
 
 void RunFolder::write_summary(const std::vector<SummaryRow>& summary, const Meta& meta) {

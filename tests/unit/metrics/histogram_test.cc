@@ -316,6 +316,48 @@ TEST(Histogram, SnapshotsWhileOwnerRecordsNeverGoBackwards) {
   RecordProperty("snapshots", snapshots);
 }
 
+// Rebuilding from stored counts (a .hlog line): the buckets as given, the
+// extremes and the mean from the bucket bounds, max narrowed when known.
+TEST(AddToBucket, AddsCountsWithBoundsFromTheBuckets) {
+  Histogram h;
+  const int low = Histogram::bucket_index(3 * kMicrosecond);
+  const int high = Histogram::bucket_index(7 * kMillisecond);
+  h.add_to_bucket(low, 10);
+  h.add_to_bucket(high, 2);
+  h.add_to_bucket(high, 3);
+  h.add_to_bucket(Histogram::kBucketCount, 5);  // out of range: nothing
+  h.add_to_bucket(-1, 5);
+  h.add_to_bucket(low, -4);
+  EXPECT_EQ(h.count(), 15);
+  EXPECT_EQ(h.bucket_count_at(low), 10);
+  EXPECT_EQ(h.bucket_count_at(high), 5);
+  EXPECT_EQ(h.min(), Histogram::bucket_lower(low));
+  EXPECT_EQ(h.max(), Histogram::bucket_upper(high) - 1);
+  const double middle_low = (Histogram::bucket_lower(low) + Histogram::bucket_upper(low) - 1) / 2.0;
+  const double middle_high = (Histogram::bucket_lower(high) + Histogram::bucket_upper(high) - 1) / 2.0;
+  EXPECT_NEAR(h.mean(), (10 * middle_low + 5 * middle_high) / 15, 1.0);
+
+  // Quantiles are the middles of the buckets, as for recorded values.
+  EXPECT_EQ(h.value_at_quantile(0.5), middle_low);
+  EXPECT_EQ(h.value_at_quantile(0.9), middle_high);
+}
+
+TEST(TightenMax, LowersMaxOnlyWithinTheTopBucket) {
+  Histogram h;
+  const int top = Histogram::bucket_index(7 * kMillisecond);
+  h.add_to_bucket(Histogram::bucket_index(kMicrosecond), 1);
+  h.add_to_bucket(top, 1);
+  h.tighten_max(Histogram::bucket_upper(top));  // above the bucket: ignored
+  EXPECT_EQ(h.max(), Histogram::bucket_upper(top) - 1);
+  h.tighten_max(Histogram::bucket_lower(top) - 1);  // below it: ignored
+  EXPECT_EQ(h.max(), Histogram::bucket_upper(top) - 1);
+  // A max below the bucket's middle also caps the quantiles, as a recorded one does.
+  const int64_t max = Histogram::bucket_lower(top) + 1;
+  h.tighten_max(max);
+  EXPECT_EQ(h.max(), max);
+  EXPECT_EQ(h.value_at_quantile(1.0), max);
+}
+
 TEST(NowNs, IsMonotonic) {
   int64_t last = now_ns();
   for (int i = 0; i < 10'000; ++i) {
