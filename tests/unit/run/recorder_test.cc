@@ -8,29 +8,11 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
-#include <cstdlib>
 #include <memory>
-#include <new>
 #include <vector>
 
+#include "count_allocations.h"
 #include "workload/workload.h"
-
-namespace {
-// Allocations made on this binary's threads while counting is on.
-std::atomic<bool> counting{false};
-std::atomic<int64_t> allocations{0};
-}  // namespace
-
-void* operator new(std::size_t n) {
-  if (counting.load(std::memory_order_relaxed)) allocations.fetch_add(1, std::memory_order_relaxed);
-  if (void* p = std::malloc(n ? n : 1)) return p;
-  throw std::bad_alloc();
-}
-void* operator new[](std::size_t n) { return operator new(n); }
-void operator delete(void* p) noexcept { std::free(p); }
-void operator delete[](void* p) noexcept { std::free(p); }
-void operator delete(void* p, std::size_t) noexcept { std::free(p); }
-void operator delete[](void* p, std::size_t) noexcept { std::free(p); }
 
 namespace oltap::run {
 namespace {
@@ -130,15 +112,15 @@ TEST(Recorder, ReadingAnIntervalAllocatesNothing) {
   Recorder rec(f.plan, f.workers);
   f.add(0, 0, 10, 1'000'000);
   rec.collect(1.0, 1.0);  // first use: nothing left to grow
-  allocations = 0;
-  counting = true;
+  testing::allocations = 0;
+  testing::counting_allocations = true;
   for (int i = 0; i < 100; ++i) {
     f.add(0, 0, 1, 1'000'000 + i);
     rec.collect(2.0 + i, 1.0);
     (void)rec.progress(2.0 + i);
   }
-  counting = false;
-  EXPECT_EQ(allocations.load(), 0);
+  testing::counting_allocations = false;
+  EXPECT_EQ(testing::allocations.load(), 0);
 }
 
 }  // namespace
