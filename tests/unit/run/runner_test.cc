@@ -126,6 +126,21 @@ TEST(PrepareRun, PipeliningATargetThatCannotIsBadInput) {
   }
 }
 
+TEST(PrepareRun, ASpecNeedNotOutliveThePreparedRun) {
+  FakeServer server;
+  Options o = fake_options(server, 0);
+  o.transactions = 5;
+  std::unique_ptr<PreparedRun> prepared;
+  {
+    workload::Spec spec = spec_of(kMixed);
+    prepared = prepare_run(spec, fake_target(), o);
+  }
+  Recording rec;
+  RunResult r = measure(*prepared, rec);
+  EXPECT_EQ(totals_of(r, "ALL", "buyers").committed + totals_of(r, "ALL", "buyers").aborted, 2 * 5);
+  EXPECT_EQ(totals_of(r, "peek", "readers").committed, 5);
+}
+
 TEST(Measure, APreparedRunIsMeasuredOnce) {
   FakeServer server;
   Options o = fake_options(server, 1);
