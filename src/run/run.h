@@ -69,13 +69,17 @@ struct TxnTotals {
   int64_t aborted = 0;  // rolled back on purpose
   int64_t errors = 0;
   int64_t retries = 0;
-  metrics::Histogram latency;  // of committed transactions, ns
+  // Of committed transactions and intended rollbacks (their latency counts,
+  // TPC-C clause 5.2.5.3), ns: its count is committed + aborted.
+  metrics::Histogram latency;
 };
 
 // One interval of the time series: a row per (group, txn) of the interval and
 // then an "ALL" row per group (every transaction of the group). Summed over
 // every interval, committed, aborted, errors and the latency counts equal
-// the RunResult's totals exactly.
+// the RunResult's totals exactly. Intervals are kIntervalNs long and counted
+// from the end of the warm-up; the last ends at the last client's stop (what
+// clients finish after the duration is up is in it), so it may be shorter.
 struct IntervalRow {
   double t_s = 0;       // end of the interval, seconds since measurement began
   double length_s = 0;  // the interval's length
@@ -91,6 +95,8 @@ struct IntervalRow {
 class Observer {
  public:
   virtual ~Observer() = default;
+  // Once per interval while the clients run (warm-up ones say warming_up),
+  // not for the last, partial one.
   virtual void on_progress(const Progress&) {}
   // Once per measured interval, with every row of that interval (never during
   // warm-up). The rows are valid during the call only.

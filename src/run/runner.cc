@@ -208,9 +208,10 @@ RunResult measure(PreparedRun& prepared, Observer& observer) {
       continue;
     }
     if (now < next_tick) {
-      // Short naps, so the end of a count-limited run is noticed promptly.
-      std::this_thread::sleep_for(
-          std::chrono::nanoseconds(std::min({next_tick, end, now + kFinishPollNs}) - now));
+      // Short naps, so the end of a count-limited run is noticed promptly
+      // (a count-limited run has no end time to wake for).
+      const int64_t wake = std::min({next_tick, o.transactions == 0 ? end : next_tick, now + kFinishPollNs});
+      std::this_thread::sleep_for(std::chrono::nanoseconds(wake - now));
       continue;
     }
     if (!measuring) {

@@ -360,7 +360,7 @@ int64_t receive_batch(Worker& w) noexcept {
     ++ended;
   }
   ended += lose_rest(w, Status::kConnectionLost);
-  if (lost && w.conn && !reconnect(w)) w.conn.reset();
+  if (lost && w.conn) reconnect(w);  // leaves the client without one when it fails
   return ended;
 }
 

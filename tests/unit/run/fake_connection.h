@@ -53,6 +53,11 @@ class FakeServer {
   // server refuses a statement its dialect does not have.
   std::string reject;
   bool keep_log = true;
+  // Lean: statements answer without the script, the log or any allocation
+  // (every fail_every-th execute fails, when set), so a test can count the
+  // allocations of the client's own path.
+  bool lean = false;
+  int fail_every = 0;
 
   // Options::connect for this server.
   std::function<std::unique_ptr<engine::Connection>(const engine::Target&)> connector();
@@ -126,11 +131,16 @@ class FakeConnection : public engine::Connection {
 
   engine::Status execute(int id, const Value* const* params, engine::ResultBuffer* out,
                          int keep_rows) noexcept override {
+    if (server_.lean) {
+      if (out) out->rows = 0;
+      return server_.fail_every && ++executed_ % server_.fail_every == 0 ? engine::Status::kFatal
+                                                                         : engine::Status::kOk;
+    }
     return finish(call(texts_[id], id, params), out, keep_rows);
   }
-  engine::Status begin() noexcept override { return finish(call("BEGIN", -1, nullptr), nullptr, 0); }
-  engine::Status commit() noexcept override { return finish(call("COMMIT", -1, nullptr), nullptr, 0); }
-  engine::Status rollback() noexcept override { return finish(call("ROLLBACK", -1, nullptr), nullptr, 0); }
+  engine::Status begin() noexcept override { return transaction_call("BEGIN"); }
+  engine::Status commit() noexcept override { return transaction_call("COMMIT"); }
+  engine::Status rollback() noexcept override { return transaction_call("ROLLBACK"); }
 
   bool can_pipeline() const noexcept override { return server_.pipelines; }
   engine::Status send(int id, const Value* const* params) noexcept override {
@@ -196,6 +206,10 @@ class FakeConnection : public engine::Connection {
     }
     return server_.answer(make_call(text, id, params));
   }
+  engine::Status transaction_call(const char* what) {
+    if (server_.lean) return engine::Status::kOk;
+    return finish(call(what, -1, nullptr), nullptr, 0);
+  }
   engine::Status lost() {
     error_ = "fake: server closed the connection";
     return engine::Status::kConnectionLost;
@@ -222,7 +236,8 @@ class FakeConnection : public engine::Connection {
   std::vector<size_t> params_;      // by statement id: how many parameters
   std::deque<Reply> queued_;        // pipelined replies, in the order sent
   size_t arrived_ = 0;              // of queued_, those flushed (try_receive may take them)
-  std::string error_;
+  int64_t executed_ = 0;            // lean: executes so far
+  std::string error_ = "lean: scripted failure";
 };
 
 inline std::function<std::unique_ptr<engine::Connection>(const engine::Target&)> FakeServer::connector() {

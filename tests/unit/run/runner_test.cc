@@ -126,6 +126,21 @@ TEST(PrepareRun, PipeliningATargetThatCannotIsBadInput) {
   }
 }
 
+TEST(PrepareRun, ASpecNeedNotOutliveThePreparedRun) {
+  FakeServer server;
+  Options o = fake_options(server, 0);
+  o.transactions = 5;
+  std::unique_ptr<PreparedRun> prepared;
+  {
+    workload::Spec spec = spec_of(kMixed);
+    prepared = prepare_run(spec, fake_target(), o);
+  }
+  Recording rec;
+  RunResult r = measure(*prepared, rec);
+  EXPECT_EQ(totals_of(r, "ALL", "buyers").committed + totals_of(r, "ALL", "buyers").aborted, 2 * 5);
+  EXPECT_EQ(totals_of(r, "peek", "readers").committed, 5);
+}
+
 TEST(Measure, APreparedRunIsMeasuredOnce) {
   FakeServer server;
   Options o = fake_options(server, 1);
@@ -216,9 +231,9 @@ TEST(Measure, TheIntervalsAddUpToTheTotalsIncludingTheLastPartialOne) {
   expect_series_adds_up(r, rec);
   // Two whole seconds, then the last 0.4 s with what clients finished after the end.
   ASSERT_EQ(rec.intervals.size(), 3u);
-  EXPECT_NEAR(rec.intervals[0][0].t_s, 1.0, 0.05);
-  EXPECT_NEAR(rec.intervals[0][0].length_s, 1.0, 0.05);
-  EXPECT_NEAR(rec.intervals[2][0].length_s, 0.4, 0.05);
+  EXPECT_NEAR(rec.intervals[0][0].t_s, 1.0, 0.15);
+  EXPECT_NEAR(rec.intervals[0][0].length_s, 1.0, 0.15);
+  EXPECT_NEAR(rec.intervals[2][0].length_s, 0.4, 0.15);
   EXPECT_NEAR(rec.intervals[2][0].t_s, r.measured_s, 1e-9);
   for (const auto& rows : rec.intervals) {
     ASSERT_EQ(rows.size(), 5u) << "order, peek, ALL of buyers; peek, ALL of readers";
@@ -237,7 +252,7 @@ TEST(Measure, AWholeNumberOfSecondsHasNoSliverAfterTheEnd) {
   RunResult r = run_on(spec_of(kMixed), o, &rec);
   expect_series_adds_up(r, rec);
   ASSERT_EQ(rec.intervals.size(), 2u);
-  EXPECT_NEAR(rec.intervals[1][0].length_s, 1.0, 0.05) << "what finished after the end is in the last second";
+  EXPECT_NEAR(rec.intervals[1][0].length_s, 1.0, 0.15) << "what finished after the end is in the last second";
 }
 
 TEST(Measure, WarmUpRecordsNothingAndIntervalsStartAtItsEnd) {
@@ -259,18 +274,18 @@ TEST(Measure, WarmUpRecordsNothingAndIntervalsStartAtItsEnd) {
   EXPECT_GT(t.committed, 0);
   EXPECT_EQ(r.warmup_committed + t.committed, executed.load()) << "each transaction is warm-up or measured";
   EXPECT_EQ(t.latency.count(), t.committed) << "no warm-up latency recorded";
-  EXPECT_NEAR(r.measured_s, 1.2, 0.1);
+  EXPECT_NEAR(r.measured_s, 1.2, 0.15);
   expect_series_adds_up(r, rec);
   ASSERT_EQ(rec.intervals.size(), 2u) << "[0, 1], then the last 0.2 s: no sliver at the end of the warm-up";
-  EXPECT_NEAR(rec.intervals[0][0].t_s, 1.0, 0.05);
-  EXPECT_NEAR(rec.intervals[0][0].length_s, 1.0, 0.05);
+  EXPECT_NEAR(rec.intervals[0][0].t_s, 1.0, 0.15);
+  EXPECT_NEAR(rec.intervals[0][0].length_s, 1.0, 0.15);
   // The progress line: warm-up ticks first (a second apart from the start),
   // then the measured ones; none shows the cut at the end of the warm-up.
   ASSERT_GE(rec.progress.size(), 2u);
   EXPECT_TRUE(rec.progress[0].warming_up);
-  EXPECT_NEAR(rec.progress[0].elapsed_s, 1.0, 0.05);
+  EXPECT_NEAR(rec.progress[0].elapsed_s, 1.0, 0.15);
   EXPECT_FALSE(rec.progress[1].warming_up);
-  EXPECT_NEAR(rec.progress[1].elapsed_s, 2.5, 0.05);
+  EXPECT_NEAR(rec.progress[1].elapsed_s, 2.5, 0.15);
   for (const auto& p : rec.progress) EXPECT_LT(p.tps, 1e6) << "a sliver's rate at " << p.elapsed_s;
 }
 

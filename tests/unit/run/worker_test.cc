@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "count_allocations.h"
 #include "fake_connection.h"
 
 namespace oltap::run {
@@ -355,6 +356,51 @@ TEST(Worker, APipelinedClientThatLosesItsConnectionCountsTheBatchAndReconnects) 
     EXPECT_EQ(server.connects(), 3);
     EXPECT_TRUE(r.failure.empty()) << r.failure;
   }
+}
+
+// The allocations of a whole run of n transactions (prepare and measure).
+int64_t allocations_of_run(const workload::Spec& spec, int64_t n) {
+  FakeServer server;
+  server.lean = true;
+  server.fail_every = 7;
+  Options o = one_client(server, n);
+  struct Quiet : Observer {
+  } quiet;
+  testing::allocations = 0;
+  testing::counting_allocations = true;
+  RunResult r = measure(*prepare_run(spec, testing::fake_target(), o), quiet);
+  testing::counting_allocations = false;
+  EXPECT_GT(totals_of(r, "t").errors, kKeptErrorsPerWorker) << "failures past the kept ones happen";
+  EXPECT_GT(totals_of(r, "t").committed, 0);
+  return testing::allocations.load();
+}
+
+TEST(Worker, APerTransactionPathAllocatesNothingOnFailuresToo) {
+  // let, if, a loop with a redrawn parameter, BEGIN/COMMIT, and a failure
+  // every 7th statement (ROLLBACK, an error counted, its message kept only
+  // for the first few).
+  auto spec = spec_of(R"(name: w
+parameters:
+  n: {uniform: [1, 3]}
+  x: {uniform: [1, 1000]}
+  word: {string: [10, 40]}
+transactions:
+  - name: t
+    steps:
+      - let: {y: x * 2}
+      - sql: UPDATE a SET v = :y, w = :word
+      - if: x > 500
+        steps:
+          - sql: UPDATE b SET v = :x
+      - loop: {count: n, index: i, redraw: [x, word]}
+        steps:
+          - sql: INSERT INTO c VALUES (:i, :x, :word)
+)");
+  // The fixed costs (connecting, threads, the result) are the same for
+  // both runs: the difference is what the extra transactions allocated.
+  const int64_t small = allocations_of_run(spec, 2000);
+  const int64_t large = allocations_of_run(spec, 4000);
+  EXPECT_EQ(large - small, 0) << small << " allocations for 2000 transactions, " << large << " for 4000";
 }
 
 }  // namespace
