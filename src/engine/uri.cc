@@ -283,13 +283,17 @@ std::string redact_target(std::string_view text) {
   } catch (const std::exception&) {
   }
   std::string t = trim(text);
-  if (!is_odbc_string(t)) return shown_uri(t);
-  std::string out = t.substr(0, 5);
-  for (const auto& entry : odbc_entries(t.substr(5))) {
+  if (t.find("://") != std::string::npos && !is_odbc_string(t)) return shown_uri(t);
+  // An odbc: string, or text that is no URI at all but may still be a
+  // connection string's entries.
+  const bool odbc = is_odbc_string(t);
+  std::string out = odbc ? t.substr(0, 5) : "";
+  std::string kept;
+  for (const auto& entry : odbc_entries(odbc ? t.substr(5) : t)) {
     if (trim(entry).empty() || secret_key(entry.substr(0, entry.find('=')))) continue;
-    out += entry + ";";
+    kept += (kept.empty() ? "" : ";") + entry;
   }
-  return out;
+  return out + (odbc ? kept + ";" : shown_uri(kept));
 }
 
 }  // namespace oltap::engine
