@@ -190,7 +190,16 @@ class Connection {
 };
 
 // Opens a connection to target; throws Error(kUnreachable) when it cannot,
-// with a message naming the redacted target and why.
+// with a message naming the redacted target and why (a target that does not
+// answer: "timed out after N s", N its connect_timeout_s). Thread-safe.
 std::unique_ptr<Connection> connect(const Target& target);
+
+// Makes connect() watch stop (oltap's Ctrl-C flag, run::stop_requested):
+// once it returns true, a connect in progress is left to end on its own and
+// connect() throws Error(kInterrupted) within about kConnectPollMs. Without
+// it (nullptr, the default) a connect ends only by itself, within its
+// time-out. Call before connecting; stop must be callable from any thread.
+inline constexpr int kConnectPollMs = 50;
+void interrupt_connects_when(bool (*stop)() noexcept) noexcept;
 
 }  // namespace oltap::engine
