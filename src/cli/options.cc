@@ -17,7 +17,10 @@ std::vector<std::string> g_args;
 // npos when the argument does not hold one: an odbc: connection string or a
 // scheme://... URI.
 size_t target_start(const std::string& a) {
+  // odbc: opens the argument or its value (--target=odbc:...), so that a
+  // path holding "odbc:" is left alone.
   size_t odbc = to_lower(a).find("odbc:");
+  if (odbc != std::string::npos && odbc > 0 && a[odbc - 1] != '=') odbc = std::string::npos;
   size_t uri = a.find("://");
   if (uri != std::string::npos)
     while (uri > 0 && (std::isalnum(static_cast<unsigned char>(a[uri - 1])) || a[uri - 1] == '+' ||
