@@ -164,14 +164,12 @@ const BulkMethod* requested_bulk_method(const Target& t) {
   std::string v;
   for (const auto& [k, val] : t.options)
     if (to_lower(k) == kBulkOption) v = val;
-  if (v.empty() && !t.connection_string.empty())
-    v = connection_string_value(t.connection_string, kBulkOption);
+  if (v.empty() && !t.connection_string.empty()) v = connection_string_value(t.connection_string, kBulkOption);
   v = to_lower(trim(v));
   if (v.empty()) return nullptr;
   if (v == "array") return &kArrays;
   if (v == "values") return &kValues;
-  throw Error(ErrorClass::kBadInput,
-              "bulk=" + v + " in " + t.redacted() + ": expected bulk=array or bulk=values");
+  throw Error(ErrorClass::kBadInput, "bulk=" + v + " in " + t.redacted() + ": expected bulk=array or bulk=values");
 }
 
 std::string dialect_of_dbms(std::string_view dbms_name) {
