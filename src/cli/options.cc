@@ -1,6 +1,8 @@
 // What the subcommands share: targets, the redacted command line, stderr notes.
 #include <unistd.h>
 
+#include <algorithm>
+#include <cctype>
 #include <cstdlib>
 #include <iostream>
 
@@ -8,32 +10,40 @@
 
 namespace oltap::cli {
 namespace {
+
 std::vector<std::string> g_args;
+
+// Where a target starts inside an argument (after "--target=", say), or
+// npos when the argument does not hold one: an odbc: connection string or a
+// scheme://... URI.
+size_t target_start(const std::string& a) {
+  // odbc: opens the argument or its value (--target=odbc:...), so that a
+  // path holding "odbc:" is left alone.
+  size_t odbc = to_lower(a).find("odbc:");
+  if (odbc != std::string::npos && odbc > 0 && a[odbc - 1] != '=') odbc = std::string::npos;
+  size_t uri = a.find("://");
+  if (uri != std::string::npos)
+    while (uri > 0 && (std::isalnum(static_cast<unsigned char>(a[uri - 1])) || a[uri - 1] == '+' ||
+                       a[uri - 1] == '.' || a[uri - 1] == '-'))
+      --uri;
+  return std::min(odbc, uri);
 }
+
+}  // namespace
 
 void set_command_line(int argc, char** argv) { g_args.assign(argv, argv + argc); }
 
+// Every argument that is or holds a target is shown as engine::redact_target
+// shows it, however it was given: `--target X`, `-t X`, `--target=X`, or
+// anywhere else; the value after --target/-t even when it reads as no target.
 std::string redacted_command_line() {
   std::string out;
+  bool target_next = false;
   for (const auto& a : g_args) {
     std::string shown = a;
-    // Any argument that reads as a target URI is shown in its redacted form.
-    if (a.find("://") != std::string::npos) {
-      std::string value = a;
-      std::string prefix;
-      if (size_t eq = a.find('='); eq != std::string::npos && eq < a.find("://")) {
-        prefix = a.substr(0, eq + 1);
-        value = a.substr(eq + 1);
-      }
-      try {
-        shown = prefix + engine::parse_target(value).redacted();
-      } catch (const Error&) {
-        size_t at = value.rfind('@');
-        shown = at == std::string::npos
-                    ? a
-                    : prefix + value.substr(0, value.find("://") + 3) + "***@" + value.substr(at + 1);
-      }
-    }
+    size_t start = target_next ? 0 : target_start(a);
+    if (start != std::string::npos) shown = a.substr(0, start) + engine::redact_target(a.substr(start));
+    target_next = a == "--target" || a == "-t";
     if (!out.empty()) out += ' ';
     out += shown;
   }

@@ -20,6 +20,12 @@
 
 namespace oltap::engine {
 
+// Seconds a connect may take (TCP, TLS, login, the first round trip) before
+// it fails with Error(kUnreachable); a target changes it with
+// ?connect_timeout=N (or a connect_timeout=N entry of an odbc: string).
+inline constexpr int kDefaultConnectTimeoutS = 10;
+inline constexpr std::string_view kConnectTimeoutOption = "connect_timeout";
+
 // A parsed target URI. Its password is kept apart and never printed:
 // redacted() is the form for messages, logs and result files.
 struct Target {
@@ -35,11 +41,17 @@ struct Target {
   std::map<std::string, std::string> options;  // ?key=value
   std::string dsn;                             // odbc://DSN, or DSN= of a connection string
   std::string connection_string;               // odbc:<connection string>, without its password and dialect
+  int connect_timeout_s = kDefaultConnectTimeoutS;  // whole seconds, at least 1
   std::string redacted() const;
 };
 
 // Parses a target URI; throws Error(kBadInput) naming what is wrong.
 Target parse_target(std::string_view uri);
+// The form of a target text that may be printed, whether it parses or not:
+// parse_target(text).redacted(), or else the text without anything that may
+// be a password (a URI's user part and query, an odbc: string's PWD,
+// Password and Pass entries). Never throws for a bad target.
+std::string redact_target(std::string_view text);
 // Schemes connect() understands, for messages and `oltap list`.
 std::vector<std::string> known_schemes();
 
@@ -178,7 +190,16 @@ class Connection {
 };
 
 // Opens a connection to target; throws Error(kUnreachable) when it cannot,
-// with a message naming the redacted target and why.
+// with a message naming the redacted target and why (a target that does not
+// answer: "timed out after N s", N its connect_timeout_s). Thread-safe.
 std::unique_ptr<Connection> connect(const Target& target);
+
+// Makes connect() watch stop (oltap's Ctrl-C flag, run::stop_requested):
+// once it returns true, a connect in progress is left to end on its own and
+// connect() throws Error(kInterrupted) within about kConnectPollMs. Without
+// it (nullptr, the default) a connect ends only by itself, within its
+// time-out. Call before connecting; stop must be callable from any thread.
+inline constexpr int kConnectPollMs = 50;
+void interrupt_connects_when(bool (*stop)() noexcept) noexcept;
 
 }  // namespace oltap::engine

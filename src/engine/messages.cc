@@ -1,6 +1,13 @@
 #include "messages.h"
 
 namespace oltap::engine {
+namespace {
+
+// A connect that failed after this share of its time-out is taken as timed
+// out: the libraries check their clocks in steps (libpq in whole seconds).
+constexpr double kTimedOutShare = 0.9;
+
+}  // namespace
 
 std::string scrub(std::string msg, const std::string& password) {
   if (password.size() >= 3)
@@ -15,6 +22,19 @@ std::string scrub(std::string msg, const std::string& password) {
     one_line += c;
   }
   return one_line;
+}
+
+Error connect_failure(const Target& t, const std::string& why, double elapsed_s) {
+  std::string msg = "cannot connect to " + t.redacted() + ": ";
+  std::string said = scrub(why, t.password);
+  if (elapsed_s >= kTimedOutShare * t.connect_timeout_s) {
+    msg += "timed out after " + std::to_string(t.connect_timeout_s) + " s (the target's " +
+           std::string(kConnectTimeoutOption) + "= option sets it)";
+    if (!said.empty()) msg += ": " + said;
+  } else {
+    msg += said;
+  }
+  return Error(ErrorClass::kUnreachable, msg);
 }
 
 }  // namespace oltap::engine

@@ -34,6 +34,36 @@ bool secret_key(std::string_view key) {
   return k == "pwd" || k == "password" || k == "pass";
 }
 
+// The entries of an odbc: connection string; they end at ';' outside
+// braces, as ODBC quotes a value as {a;b}.
+std::vector<std::string> odbc_entries(std::string_view rest) {
+  std::vector<std::string> entries(1);
+  int depth = 0;
+  for (char c : rest) {
+    if (c == '{') ++depth;
+    if (c == '}' && depth > 0) --depth;
+    if (c == ';' && depth == 0) {
+      entries.emplace_back();
+      continue;
+    }
+    entries.back() += c;
+  }
+  return entries;
+}
+
+// connect_timeout=N: whole seconds, at least 1; "3s" reads as 3 too, as
+// oltap's other durations are written.
+int connect_timeout_of(std::string v, const std::string& shown) {
+  if (!v.empty() && (v.back() == 's' || v.back() == 'S')) v.pop_back();
+  int s = 0;
+  auto r = std::from_chars(v.data(), v.data() + v.size(), s);
+  if (v.empty() || r.ec != std::errc() || r.ptr != v.data() + v.size() || s < 1)
+    throw Error(ErrorClass::kBadInput, "bad target '" + shown + "': " + std::string(kConnectTimeoutOption) +
+                                           " must be whole seconds, at least 1 (e.g. " +
+                                           std::string(kConnectTimeoutOption) + "=3)");
+  return s;
+}
+
 // odbc:<connection string>: the string goes to the driver as it is, less the
 // `dialect=` entry, which is ours; PWD is kept apart like a URI's password.
 Target parse_odbc_connection_string(const std::string& uri) {
@@ -46,19 +76,8 @@ Target parse_odbc_connection_string(const std::string& uri) {
     throw Error(ErrorClass::kBadInput,
                 "bad target 'odbc:': expected a connection string, e.g. odbc:Driver=PostgreSQL "
                 "Unicode;Server=h;Database=d");
-  // Entries end at ';' outside braces: ODBC quotes a value as {a;b}.
-  std::vector<std::string> entries(1);
-  int depth = 0;
-  for (char c : rest) {
-    if (c == '{') ++depth;
-    if (c == '}' && depth > 0) --depth;
-    if (c == ';' && depth == 0) {
-      entries.emplace_back();
-      continue;
-    }
-    entries.back() += c;
-  }
-  for (const auto& entry : entries) {
+  std::string timeout;
+  for (const auto& entry : odbc_entries(rest)) {
     if (trim(entry).empty()) continue;
     size_t eq = entry.find('=');
     std::string key = trim(entry.substr(0, eq));
@@ -66,6 +85,8 @@ Target parse_odbc_connection_string(const std::string& uri) {
     std::string lk = to_lower(key);
     if (lk == "dialect") {
       t.dialect = trim(value);
+    } else if (lk == kConnectTimeoutOption) {
+      timeout = trim(value);
     } else if (secret_key(key)) {
       // {a;b} is ODBC's quoting; the password is what is inside.
       t.password = value.size() >= 2 && value.front() == '{' && value.back() == '}'
@@ -80,6 +101,7 @@ Target parse_odbc_connection_string(const std::string& uri) {
       t.connection_string += entry + ";";
     }
   }
+  if (!timeout.empty()) t.connect_timeout_s = connect_timeout_of(timeout, t.redacted());
   return t;
 }
 
@@ -99,6 +121,26 @@ std::string percent_decode(std::string_view s, const std::string& what) {
     }
   }
   return out;
+}
+
+// A URI as messages show it before it is parsed. Everything up to the last
+// '@' may be a password, unencoded '/', '?' or ':' included, so that is
+// where the user part ends; only what follows it is shown, without the
+// query (which may hold ?password=).
+std::string shown_uri(const std::string& uri) {
+  size_t colon = uri.find("://");
+  size_t at = uri.rfind('@');
+  bool has_scheme = colon != std::string::npos && (at == std::string::npos || at > colon);
+  std::string host_part = at != std::string::npos ? uri.substr(at + 1)
+                          : has_scheme            ? uri.substr(colon + 3)
+                                                  : uri;
+  if (size_t q = host_part.find('?'); q != std::string::npos) host_part = host_part.substr(0, q) + "?…";
+  return (has_scheme ? uri.substr(0, colon + 3) : std::string()) + (at != std::string::npos ? "…@" : "") +
+         host_part;
+}
+
+bool is_odbc_string(const std::string& uri) {
+  return to_lower(uri.substr(0, 5)) == "odbc:" && uri.compare(5, 2, "//") != 0;
 }
 
 [[noreturn]] void bad(const std::string& shown, const std::string& why) {
@@ -134,7 +176,7 @@ std::string Target::redacted() const {
 
 Target parse_target(std::string_view uri_in) {
   std::string uri = trim(uri_in);
-  if (to_lower(uri.substr(0, 5)) == "odbc:" && uri.compare(5, 2, "//") != 0) {
+  if (is_odbc_string(uri)) {
     Target t = parse_odbc_connection_string(uri);
     if (t.password.empty())
       if (const char* p = std::getenv("OLTAP_PASSWORD")) t.password = p;
@@ -143,17 +185,9 @@ Target parse_target(std::string_view uri_in) {
   Target t;
   t.uri = uri;
   size_t colon = uri.find("://");
-  // Everything up to the last '@' may be a password, unencoded '/', '?' or
-  // ':' included, so that is where the user part ends; messages show only
-  // what follows it, without the query (which may hold ?password=).
   size_t at = uri.rfind('@');
   bool has_scheme = colon != std::string::npos && (at == std::string::npos || at > colon);
-  std::string host_part = at != std::string::npos ? uri.substr(at + 1)
-                          : has_scheme            ? uri.substr(colon + 3)
-                                                  : uri;
-  if (size_t q = host_part.find('?'); q != std::string::npos) host_part = host_part.substr(0, q) + "?…";
-  std::string shown = (has_scheme ? uri.substr(0, colon + 3) : std::string()) +
-                      (at != std::string::npos ? "…@" : "") + host_part;
+  std::string shown = shown_uri(uri);
   if (uri.empty()) bad(shown, "it is empty");
   if (!has_scheme)
     bad(shown, "expected scheme://user@host:port/database, e.g. postgresql://oltap@127.0.0.1:5432/oltap");
@@ -229,6 +263,10 @@ Target parse_target(std::string_view uri_in) {
       t.password = v;
       continue;
     }
+    if (lk == kConnectTimeoutOption) {
+      t.connect_timeout_s = connect_timeout_of(v, shown);
+      continue;
+    }
     if (lk == "dialect") t.dialect = v;
     t.options[k] = v;
   }
@@ -237,6 +275,25 @@ Target parse_target(std::string_view uri_in) {
     if (const char* p = std::getenv("OLTAP_PASSWORD")) t.password = p;
   }
   return t;
+}
+
+std::string redact_target(std::string_view text) {
+  try {
+    return parse_target(text).redacted();
+  } catch (const std::exception&) {
+  }
+  std::string t = trim(text);
+  if (t.find("://") != std::string::npos && !is_odbc_string(t)) return shown_uri(t);
+  // An odbc: string, or text that is no URI at all but may still be a
+  // connection string's entries.
+  const bool odbc = is_odbc_string(t);
+  std::string out = odbc ? t.substr(0, 5) : "";
+  std::string kept;
+  for (const auto& entry : odbc_entries(odbc ? t.substr(5) : t)) {
+    if (trim(entry).empty() || secret_key(entry.substr(0, entry.find('=')))) continue;
+    kept += (kept.empty() ? "" : ";") + entry;
+  }
+  return out + (odbc ? kept + ";" : shown_uri(kept));
 }
 
 }  // namespace oltap::engine

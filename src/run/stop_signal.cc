@@ -26,6 +26,7 @@ void install_stop_handlers() {
   sigemptyset(&sa.sa_mask);
   sigaction(SIGINT, &sa, nullptr);
   sigaction(SIGTERM, &sa, nullptr);
+  engine::interrupt_connects_when(&stop_requested);
 }
 
 bool stop_requested() noexcept { return g_stop.load(std::memory_order_relaxed); }

@@ -192,6 +192,41 @@ TEST_F(Errors, WrongPasswordExits3WithoutShowingIt) {
   EXPECT_NO_FILE_CONTAINS(dir / "env", kRightPassword);
 }
 
+// ------------------------------------------------------------ SQLSTATE
+
+// PostgreSQL's errors carry their SQLSTATE as ODBC's do ("SQLSTATE 42P01:
+// ..."): on the prepare path (exit 2) and for a statement failing during the
+// run, on stderr and in meta.json's sample errors (exit 4).
+TEST_F(Errors, PostgresErrorsShowTheirSqlstate) {
+  TempDir dir;
+  write_file(dir / "missing.yaml",
+             "name: missing\n"
+             "transactions:\n"
+             "  - name: t\n"
+             "    steps:\n"
+             "      - sql: SELECT * FROM errors_test_no_such_table\n");
+  CmdResult p = oltap({"run", (dir / "missing.yaml").string(), "--target", uri_, "--transactions", "1",
+                       "--clients", "1", "--out", (dir / "p").string()});
+  EXPECT_EQ(p.exit_code, 2) << p.describe();
+  EXPECT_TRUE(contains(p.err, "SQLSTATE 42P01: ")) << p.describe();
+
+  write_file(dir / "divide.yaml",
+             "name: divide\n"
+             "parameters:\n"
+             "  x: {uniform: [1, 10]}\n"
+             "transactions:\n"
+             "  - name: t\n"
+             "    steps:\n"
+             "      - sql: SELECT 1 / (CAST(:x AS int) - CAST(:x AS int))\n");
+  fs::path out = dir / "r";
+  CmdResult r = oltap({"run", (dir / "divide.yaml").string(), "--target", uri_, "--transactions", "3",
+                       "--clients", "1", "--warmup", "0s", "--out", out.string()});
+  EXPECT_EQ(r.exit_code, 4) << r.describe();
+  EXPECT_TRUE(contains(r.err, "SQLSTATE 22012: ")) << r.describe();
+  ASSERT_TRUE(fs::is_regular_file(out / "meta.json")) << r.describe();
+  EXPECT_TRUE(contains(read_file(out / "meta.json"), "SQLSTATE 22012: ")) << read_file(out / "meta.json");
+}
+
 // ------------------------------------------------------------ exit 130
 
 TEST_F(Errors, SigintDuringRunExits130WithIncompleteResults) {

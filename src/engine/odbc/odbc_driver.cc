@@ -15,8 +15,10 @@
 #include <sql.h>
 #include <sqlext.h>
 
+#include <chrono>
 #include <cstring>
 
+#include "bounded_connect.h"
 #include "connection_string.h"
 #include "engine/messages.h"
 #include "engine/placeholders.h"
@@ -25,8 +27,6 @@
 namespace oltap::engine::odbc {
 namespace {
 
-// Seconds the driver waits for a server before giving up (SQL_ATTR_LOGIN_TIMEOUT).
-constexpr SQLULEN kLoginTimeoutS = 10;
 // Diagnostic records kept per failure (drivers may stack several).
 constexpr int kMaxDiagRecords = 3;
 // First size of a statement's buffer for reading text columns; it grows to
@@ -130,7 +130,6 @@ class OdbcConnection final : public Connection {
       release();
       throw Error(ErrorClass::kFatal, "cannot allocate an ODBC connection handle");
     }
-    SQLSetConnectAttr(dbc_, SQL_ATTR_LOGIN_TIMEOUT, reinterpret_cast<SQLPOINTER>(kLoginTimeoutS), 0);
     std::string cs;
     try {
       cs = build_connection_string(t, installed_drivers(env_));
@@ -138,9 +137,15 @@ class OdbcConnection final : public Connection {
       release();
       throw;
     }
-    SQLRETURN rc = SQLDriverConnect(dbc_, nullptr, reinterpret_cast<SQLCHAR*>(cs.data()), SQL_NTS, nullptr, 0,
-                                    nullptr, SQL_DRIVER_NOPROMPT);
-    if (!SQL_SUCCEEDED(rc)) {
+    const auto start = std::chrono::steady_clock::now();
+    ConnectOutcome outcome = connect_within(env_, dbc_, cs, t.connect_timeout_s);
+    const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    if (outcome == ConnectOutcome::kTimedOut) {
+      env_ = SQL_NULL_HENV;  // the connecting thread frees them when its call returns
+      dbc_ = SQL_NULL_HDBC;
+      throw connect_failure(t, "", elapsed);
+    }
+    if (outcome == ConnectOutcome::kFailed) {
       Diagnostic d = read_diagnostic(SQL_HANDLE_DBC, dbc_);
       std::string why = scrub(d.message, t.password);
       if (d.sqlstate == "IM002") {  // no such DSN, no driver
@@ -151,7 +156,7 @@ class OdbcConnection final : public Connection {
                                                " (data sources: " + (known.empty() ? "none" : known) + ")");
       }
       release();
-      throw Error(ErrorClass::kUnreachable, "cannot connect to " + t.redacted() + ": " + why);
+      throw connect_failure(t, d.message, elapsed);
     }
     connected_ = true;
     dbms_name_ = get_info(dbc_, SQL_DBMS_NAME);

@@ -9,8 +9,10 @@
 
 #include <libpq-fe.h>
 
+#include <algorithm>
 #include <array>
 #include <charconv>
+#include <chrono>
 #include <cstring>
 #include <pqxx/pqxx>
 
@@ -20,8 +22,8 @@
 namespace oltap::engine::postgres {
 namespace {
 
-// Seconds libpq waits for a server before "could not connect".
-constexpr int kConnectTimeoutS = 10;
+// libpq reads a connect_timeout of 1 as 2 (its documented minimum).
+constexpr int kLibpqMinConnectTimeoutS = 2;
 // Rows per COPY data message during bulk load.
 constexpr size_t kCopyChunkBytes = 1 << 20;
 
@@ -43,10 +45,29 @@ std::string conninfo(const Target& t) {
   if (!t.database.empty()) s += " dbname=" + quote_conninfo(t.database);
   if (!t.user.empty()) s += " user=" + quote_conninfo(t.user);
   if (!t.password.empty()) s += " password=" + quote_conninfo(t.password);
-  s += " connect_timeout=" + std::to_string(kConnectTimeoutS) + " application_name=oltap";
+  // libpq's connect_timeout bounds each address's whole attempt (TCP,
+  // TLS, authentication), not only the TCP handshake.
+  s += " connect_timeout=" + std::to_string(std::max(kLibpqMinConnectTimeoutS, t.connect_timeout_s)) +
+       " application_name=oltap";
   for (const auto& [k, v] : t.options)
     if (k != "dialect") s += " " + k + "=" + quote_conninfo(v);
   return s;
+}
+
+// A server's message as ODBC failures are reported (odbc/connection_string.h's
+// format_diagnostic): "SQLSTATE 42P01: ERROR: relation ... does not exist".
+// Messages without a SQLSTATE (libpq's own: a broken connection) stay as they are.
+std::string with_sqlstate(const char* sqlstate, const std::string& message) {
+  if (!sqlstate || !*sqlstate) return message;
+  return "SQLSTATE " + std::string(sqlstate) + ": " + message;
+}
+
+// The message of an exception from libpqxx, with its SQLSTATE when the
+// server gave one (pqxx::sql_error::sqlstate()).
+std::string pqxx_message(const std::exception& e) {
+  if (const auto* sql = dynamic_cast<const pqxx::sql_error*>(&e))
+    return with_sqlstate(sql->sqlstate().c_str(), e.what());
+  return e.what();
 }
 
 Status status_of_sqlstate(const std::string& state) {
@@ -129,14 +150,15 @@ Status status_of_result(PGconn* pg, const PGresult* r) {
 class PostgresConnection final : public Connection {
  public:
   explicit PostgresConnection(const Target& t) : target_(t) {
+    const auto start = std::chrono::steady_clock::now();
     try {
       t_capture = &pg_;
       conn_ = std::make_unique<PqxxConnection>(conninfo(t));
       t_capture = nullptr;
     } catch (const std::exception& e) {
       t_capture = nullptr;
-      throw Error(ErrorClass::kUnreachable,
-                  "cannot connect to " + t.redacted() + ": " + scrub(e.what(), t.password));
+      throw connect_failure(t, e.what(),
+                            std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
     }
     // A broken session must surface as kConnectionLost, not be reopened
     // behind our back with a new handle and no prepared statements.
@@ -159,7 +181,8 @@ class PostgresConnection final : public Connection {
     std::string native = translate_placeholders(sql, PlaceholderStyle::kDollar, param_names);
     PGresult* r = PQprepare(pg_, p.name.c_str(), native.c_str(), 0, nullptr);
     bool ok = PQresultStatus(r) == PGRES_COMMAND_OK;
-    std::string why = ok ? "" : PQresultErrorMessage(r);
+    std::string why =
+        ok ? "" : with_sqlstate(PQresultErrorField(r, PG_DIAG_SQLSTATE), PQresultErrorMessage(r));
     PQclear(r);
     if (!ok) {
       // Preparing on the server catches a bad statement before the run starts.
@@ -235,7 +258,7 @@ class PostgresConnection final : public Connection {
     try {
       ensure_tx().exec(sql);
     } catch (const std::exception& e) {
-      throw Error(ErrorClass::kFatal, target_.redacted() + ": " + scrub(e.what(), target_.password));
+      throw Error(ErrorClass::kFatal, target_.redacted() + ": " + scrub(pqxx_message(e), target_.password));
     }
   }
 
@@ -245,7 +268,7 @@ class PostgresConnection final : public Connection {
       if (r.empty() || r.columns() == 0 || r[0][0].is_null()) return "";
       return r[0][0].c_str();
     } catch (const std::exception& e) {
-      throw Error(ErrorClass::kFatal, target_.redacted() + ": " + scrub(e.what(), target_.password));
+      throw Error(ErrorClass::kFatal, target_.redacted() + ": " + scrub(pqxx_message(e), target_.password));
     }
   }
 
@@ -336,7 +359,7 @@ class PostgresConnection final : public Connection {
 
   Target target_;
   std::unique_ptr<PqxxConnection> conn_;
-  PGconn* pg_ = nullptr;  // owned by conn_
+  PGconn* pg_ = nullptr;        // owned by conn_
   PGcancel* cancel_ = nullptr;  // the session's cancel key, for cancel() from another thread
   std::unique_ptr<pqxx::nontransaction> tx_;
   std::vector<Prepared> stmts_;
@@ -347,9 +370,11 @@ class PostgresConnection final : public Connection {
     return *tx_;
   }
 
-  Status fail(Status s, const char* what) noexcept {
+  // Keeps the message of a failure: built here, when a failure is kept, and
+  // never on a statement that succeeds.
+  Status fail(Status s, const char* what, const char* sqlstate = nullptr) noexcept {
     try {
-      last_error_ = scrub(what, target_.password);
+      last_error_ = scrub(with_sqlstate(sqlstate, what), target_.password);
     } catch (...) {
     }
     return s;
@@ -366,7 +391,7 @@ class PostgresConnection final : public Connection {
   Status fail_result(PGresult* r) noexcept {
     Status s = status_of_result(pg_, r);
     const char* msg = r ? PQresultErrorMessage(r) : PQerrorMessage(pg_);
-    fail(s, msg && *msg ? msg : PQerrorMessage(pg_));
+    fail(s, msg && *msg ? msg : PQerrorMessage(pg_), r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : nullptr);
     PQclear(r);
     return s;
   }

@@ -11,6 +11,8 @@
 
 #include <sys/time.h>
 
+#include <algorithm>
+#include <chrono>
 #include <cstring>
 
 #include "engine/messages.h"
@@ -19,8 +21,6 @@
 namespace oltap::engine::redis {
 namespace {
 
-// Seconds to wait for the server to accept the TCP connection.
-constexpr int kConnectTimeoutS = 10;
 // Commands appended before their replies are read, during bulk load.
 constexpr size_t kBulkPipeline = 1000;
 // SCAN's COUNT hint while clearing a key family: keys looked at per call.
@@ -56,14 +56,14 @@ void append_value(std::string& out, const Value& v) {
 
 class RedisConnection final : public Connection {
  public:
-  explicit RedisConnection(const Target& t) : target_(t) {
-    timeval tv{kConnectTimeoutS, 0};
-    ctx_ = redisConnectWithTimeout(t.host.c_str(), t.port, tv);
+  // The whole set-up (TCP connect, AUTH, SELECT, the first PING) shares one
+  // deadline, t.connect_timeout_s from now: each reply is awaited with a
+  // socket time-out of what is left of it (hiredis sets SO_RCVTIMEO).
+  explicit RedisConnection(const Target& t)
+      : target_(t), deadline_(Clock::now() + std::chrono::seconds(t.connect_timeout_s)) {
+    ctx_ = redisConnectWithTimeout(t.host.c_str(), t.port, time_left());
     if (!ctx_) unreachable("out of memory");
     if (ctx_->err) unreachable(ctx_->errstr);
-    // The connect timeout must not become a limit on slow commands.
-    timeval none{0, 0};
-    redisSetTimeout(ctx_, none);
     redisEnableKeepAlive(ctx_);
     if (!t.password.empty()) {
       std::vector<std::string> auth = {"AUTH"};
@@ -74,6 +74,9 @@ class RedisConnection final : public Connection {
     if (!t.database.empty() && t.database != "0") handshake({"SELECT", t.database}, "cannot select database");
     // NOAUTH and the like show here rather than in the first command of a run.
     handshake({"PING"}, "the server refused us");
+    // The connect time-out must not become a limit on slow commands.
+    timeval none{0, 0};
+    redisSetTimeout(ctx_, none);
   }
 
   ~RedisConnection() override {
@@ -302,23 +305,34 @@ class RedisConnection final : public Connection {
   }
 
  private:
+  using Clock = std::chrono::steady_clock;
   Target target_;
+  Clock::time_point deadline_;  // of the connect (see the constructor)
   redisContext* ctx_ = nullptr;
   std::vector<std::unique_ptr<CommandTemplate>> commands_;
   std::string last_error_;
   bool in_multi_ = false;
 
   [[noreturn]] void unreachable(const std::string& why) {
-    std::string msg = "cannot connect to " + target_.redacted() + ": " + scrub(why, target_.password);
+    const auto started = deadline_ - std::chrono::seconds(target_.connect_timeout_s);
+    Error e = connect_failure(target_, why, std::chrono::duration<double>(Clock::now() - started).count());
     if (ctx_) redisFree(ctx_);
     ctx_ = nullptr;
-    throw Error(ErrorClass::kUnreachable, msg);
+    throw e;
+  }
+  // What is left of the connect's deadline, at least 1 ms (0 would mean no time-out).
+  timeval time_left() const {
+    auto us = std::chrono::duration_cast<std::chrono::microseconds>(deadline_ - Clock::now()).count();
+    us = std::max<decltype(us)>(us, 1000);
+    return timeval{static_cast<time_t>(us / 1000000), static_cast<suseconds_t>(us % 1000000)};
   }
 
   // A command of the connection's set-up; an error reply makes the target unreachable.
   void handshake(const std::vector<std::string>& args, const std::string& what) {
     std::vector<size_t> lens;
     std::vector<const char*> argv = pointers(args, lens);
+    if (Clock::now() >= deadline_) unreachable("no reply in time");
+    if (redisSetTimeout(ctx_, time_left()) != REDIS_OK) unreachable(ctx_->errstr);
     ReplyPtr r(static_cast<redisReply*>(
         redisCommandArgv(ctx_, static_cast<int>(argv.size()), argv.data(), lens.data())));
     if (!r) unreachable(ctx_->errstr);
@@ -379,6 +393,8 @@ class RedisConnection final : public Connection {
     if (args.empty()) throw Error(ErrorClass::kBadInput, "an empty Redis command");
     std::vector<size_t> lens;
     std::vector<const char*> argv = pointers(args, lens);
+    if (Clock::now() >= deadline_) unreachable("no reply in time");
+    if (redisSetTimeout(ctx_, time_left()) != REDIS_OK) unreachable(ctx_->errstr);
     ReplyPtr r(static_cast<redisReply*>(
         redisCommandArgv(ctx_, static_cast<int>(argv.size()), argv.data(), lens.data())));
     if (!r)

@@ -343,6 +343,56 @@ TEST(TranslatePlaceholders, MoreThanNineParameters) {
   EXPECT_EQ(names[11], "p11");
 }
 
+// ---------------------------------------------------------------- connect time-out
+
+TEST_F(TargetTest, ConnectTimeoutDefaultsToTenSecondsAndIsReadFromTheUri) {
+  EXPECT_EQ(parse_target("postgresql://u@h/db").connect_timeout_s, 10);
+  EXPECT_EQ(parse_target("mysql://u@h/db?connect_timeout=3").connect_timeout_s, 3);
+  EXPECT_EQ(parse_target("redis://h:6379/0?Connect_Timeout=4s").connect_timeout_s, 4);
+  // ours: not passed on to the driver as an option, not part of the target's name
+  Target t = parse_target("postgresql://u@h/db?connect_timeout=3&sslmode=disable");
+  EXPECT_EQ(t.options.count("connect_timeout"), 0u);
+  EXPECT_EQ(t.redacted(), "postgresql://u@h:5432/db?sslmode=disable");
+}
+
+TEST_F(TargetTest, ConnectTimeoutIsAnEntryOfAnOdbcString) {
+  Target t = parse_target("odbc:Driver={X};Server=h;connect_timeout=5;Uid=u");
+  EXPECT_EQ(t.connect_timeout_s, 5);
+  EXPECT_FALSE(contains(t.connection_string, "connect_timeout"));
+}
+
+TEST_F(TargetTest, ConnectTimeoutMustBeWholeSecondsFromOne) {
+  for (const char* v : {"0", "-2", "1.5", "x", "", "3ms"}) {
+    Error e = parse_error(std::string("postgresql://u:pw-secret@h/db?connect_timeout=") + v);
+    EXPECT_EQ(e.error_class(), ErrorClass::kBadInput) << v;
+    EXPECT_TRUE(contains(e.what(), "connect_timeout")) << e.what();
+    EXPECT_FALSE(contains(e.what(), "pw-secret")) << e.what();
+  }
+}
+
+// ---------------------------------------------------------------- redact_target
+
+TEST_F(TargetTest, RedactTargetShowsNoPasswordOfAnyForm) {
+  const std::vector<std::string> texts = {
+      "postgresql://u:pw-secret@h/db",
+      "postgresql://u@h/db?password=pw-secret",
+      "postgresql://u:pw-secret@h:notaport/db",  // does not parse
+      "nosuch://u:pw-secret@h/db?password=pw-secret",
+      "odbc:Driver={X};Server=h;PWD=pw-secret",
+      "odbc:Driver={X};Server=h;Pwd=pw-secret;Uid=u",
+      "odbc:Driver={X};Server=h;Password=pw-secret",
+      "odbc:Driver={X};Server=h;PWD={pw;-secret}",
+      "odbc:Driver={X};Server=h;PWD={pw;-secret};connect_timeout=bad",  // does not parse
+      "Driver={X};Server=h;PWD=pw-secret",                              // no scheme at all
+  };
+  for (const auto& text : texts) {
+    std::string shown = redact_target(text);
+    EXPECT_FALSE(contains(shown, "secret")) << text << " -> " << shown;
+    EXPECT_FALSE(shown.empty()) << text;
+  }
+  EXPECT_EQ(redact_target("odbc:Driver={X};Server=h;PWD={a;b};Uid=u"), "odbc:Driver={X};Server=h;Uid=u;");
+}
+
 }  // namespace
 }  // namespace oltap::engine
 
@@ -377,6 +427,5 @@ TEST(OdbcTarget, DsnFormAndRedisDatabaseNumber) {
   EXPECT_EQ(parse_target("mysql://u@h/db").port, 3306);
   EXPECT_EQ(parse_target("redshift://u@h/db").dialect, "redshift");
 }
-
 }  // namespace
 }  // namespace oltap::engine
