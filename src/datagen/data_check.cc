@@ -218,6 +218,7 @@ std::vector<DataCheck> check_loaded_targets(const workload::Spec& spec,
                                             const std::vector<engine::Target>& targets,
                                             std::optional<double> requested_scale) {
   std::vector<DataCheck> out;
+  if (spec.data.empty()) return out;  // nothing to check: no connection either
   for (const auto& t : targets) {
     auto conn = engine::connect(t);
     out.push_back(check_loaded_data(spec, *conn, t, requested_scale));
