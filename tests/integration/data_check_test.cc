@@ -159,6 +159,16 @@ TEST_F(DataCheck, TablesFromPgbenchInitRun) {
   expect_refused(r, {"pgbench_branches", "holds 2 rows", "--scale 2"});
 }
 
+TEST_F(DataCheck, TablesRemadeByAnotherToolAfterTheLoadAreNoticed) {
+  ASSERT_NO_FATAL_FAILURE(load(uri_, "1"));
+  ASSERT_NO_FATAL_FAILURE(pgbench_init("2"));  // oltap_load still says scale 1
+  CmdResult r = run(uri_);
+  expect_refused(r, {"pgbench_branches holds 2 rows", "says 1 were loaded", "changed since"});
+  sql_exec(uri_, "DROP TABLE pgbench_accounts");
+  r = run(uri_);
+  expect_refused(r, {"nothing loaded", "pgbench_accounts does not exist"});
+}
+
 TEST_F(DataCheck, TablesFromPgbenchWithRowsDeletedExitTwo) {
   ASSERT_NO_FATAL_FAILURE(pgbench_init("1"));
   sql_exec(uri_, "DELETE FROM pgbench_accounts WHERE aid > 90000");
