@@ -67,18 +67,18 @@ int64_t as_count(const std::string& text) {
 Count count_rows(engine::Connection& conn, const std::string& dialect, const std::string& table,
                  int64_t expected) {
   if (expected > kExactCountRows) {
+    const std::string name = "'" + table + "'";
     std::string estimate;
     if (dialect == "postgres")
       estimate = conn.query_value(
-          "SELECT c.reltuples FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname "
-          "= "
-          "current_schema() AND c.relname = '" +
-          table + "'");
+          "SELECT c.reltuples FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+          "WHERE n.nspname = current_schema() AND c.relname = " +
+          name);
     else if (dialect == "mysql")
       estimate = conn.query_value(
-          "SELECT table_rows FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name = "
-          "'" +
-          table + "'");
+          "SELECT table_rows FROM information_schema.tables "
+          "WHERE table_schema = DATABASE() AND table_name = " +
+          name);
     // reltuples is -1 until the first VACUUM or ANALYZE: then count.
     if (const int64_t n = as_count(estimate); n >= 0) return {n, false};
   }
