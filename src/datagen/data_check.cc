@@ -41,6 +41,18 @@ int64_t rows_at(const workload::TableData& d, double scale) {
 
 std::string scale_text(double s) { return fmt::format("{:g}", s); }
 
+// The smallest table whose rows grow in proportion to the scale
+// (pgbench_branches, TPC-C's warehouse), or null.
+const workload::TableData* smallest_scaled(const std::vector<const workload::TableData*>& entries) {
+  const workload::TableData* best = nullptr;
+  for (const auto* d : entries) {
+    const int64_t one = rows_at(*d, 1);
+    if (d->repeat || one <= 0 || rows_at(*d, 2) != 2 * one) continue;
+    if (!best || one < rows_at(*best, 1)) best = d;
+  }
+  return best;
+}
+
 struct Count {
   int64_t rows = 0;
   bool exact = true;
@@ -55,18 +67,18 @@ int64_t as_count(const std::string& text) {
 Count count_rows(engine::Connection& conn, const std::string& dialect, const std::string& table,
                  int64_t expected) {
   if (expected > kExactCountRows) {
+    const std::string name = "'" + table + "'";
     std::string estimate;
     if (dialect == "postgres")
       estimate = conn.query_value(
-          "SELECT c.reltuples FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname "
-          "= "
-          "current_schema() AND c.relname = '" +
-          table + "'");
+          "SELECT c.reltuples FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+          "WHERE n.nspname = current_schema() AND c.relname = " +
+          name);
     else if (dialect == "mysql")
       estimate = conn.query_value(
-          "SELECT table_rows FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name = "
-          "'" +
-          table + "'");
+          "SELECT table_rows FROM information_schema.tables "
+          "WHERE table_schema = DATABASE() AND table_name = " +
+          name);
     // reltuples is -1 until the first VACUUM or ANALYZE: then count.
     if (const int64_t n = as_count(estimate); n >= 0) return {n, false};
   }
@@ -96,12 +108,7 @@ DataCheck check_counts(const workload::Spec& spec, engine::Connection& conn, Dat
           "(or run with --no-data-check)",
           d->table, spec.file));
   // The scale the rows say, as pgbench's count of pgbench_branches.
-  const workload::TableData* scale_table = nullptr;
-  for (const auto* d : entries) {
-    const int64_t one = rows_at(*d, 1);
-    if (d->repeat || one <= 0 || rows_at(*d, 2) != 2 * one) continue;
-    if (!scale_table || one < rows_at(*scale_table, 1)) scale_table = d;
-  }
+  const workload::TableData* scale_table = smallest_scaled(entries);
   std::optional<double> rows_scale;
   if (scale_table) {
     const int64_t n = as_count(conn.query_value("SELECT count(*) FROM " + scale_table->table));
@@ -179,6 +186,11 @@ DataCheck check_loaded_data(const workload::Spec& spec, engine::Connection& conn
       continue;
     }
     const TableRecord& r = it->second;
+    if (!kv && !sql_table_exists(conn, d->table))
+      throw fail(
+          fmt::format("nothing loaded: {} does not exist, though oltap's load record says {} loaded it ({}); "
+                      "run oltap load {} again",
+                      d->table, r.workload, r.finished, spec.file));
     if (!r.complete)
       throw fail(fmt::format(
           "the load of {} at scale {} started {} did not finish (interrupted or failed); load again",
@@ -205,6 +217,22 @@ DataCheck check_loaded_data(const workload::Spec& spec, engine::Connection& conn
                       scale_text(*requested_scale), scale_text(first->scale)));
     c.scale = first->scale;
     c.source = fmt::format("oltap's load record ({}, {})", first->workload, first->finished);
+    // One cheap count keeps the record honest: tables another tool remade
+    // (`pgbench -i -s 5` after oltap's load) or emptied since the load.
+    std::vector<const workload::TableData*> recorded;
+    for (const auto* d : entries)
+      if (records.count(d->table)) recorded.push_back(d);
+    if (const auto* d = kv ? nullptr : smallest_scaled(recorded)) {
+      const int64_t loaded = records.at(d->table).rows;
+      if (loaded >= 0 && loaded <= kExactCountRows) {
+        const Count n{as_count(conn.query_value("SELECT count(*) FROM " + d->table)), true};
+        if (!fits(n, loaded, dialect))
+          throw fail(
+              fmt::format("{} holds {} rows but oltap's load record says {} were loaded ({}, {}): the data "
+                          "changed since; load again (or run with --no-data-check)",
+                          d->table, n.rows, loaded, first->workload, first->finished));
+      }
+    }
   }
   if (unrecorded.empty()) return c;
   const std::string recorded_source = c.source;
@@ -218,6 +246,7 @@ std::vector<DataCheck> check_loaded_targets(const workload::Spec& spec,
                                             const std::vector<engine::Target>& targets,
                                             std::optional<double> requested_scale) {
   std::vector<DataCheck> out;
+  if (spec.data.empty()) return out;  // nothing to check: no connection either
   for (const auto& t : targets) {
     auto conn = engine::connect(t);
     out.push_back(check_loaded_data(spec, *conn, t, requested_scale));

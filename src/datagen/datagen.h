@@ -146,6 +146,7 @@ DataCheck check_loaded_data(const workload::Spec& spec, engine::Connection& conn
 
 // check_loaded_data() on each target, connecting to each in turn; without
 // requested_scale their scales must agree (Error(kBadInput) naming them).
+// A workload without `data:` gives no checks and connects to nothing.
 // Throws Error(kUnreachable) for a target it cannot connect to.
 std::vector<DataCheck> check_loaded_targets(const workload::Spec& spec,
                                             const std::vector<engine::Target>& targets,
