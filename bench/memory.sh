@@ -7,7 +7,7 @@
 # that change a run grew by about 330 KB per second (a 24-hour soak would
 # have needed about 28 GB).
 #
-#   bench/memory.sh [--short 10s] [--long 10m] [--clients 2]
+#   bench/memory.sh [--short 10s] [--long 10m] [--clients 2] [--bin build/oltap]
 #
 # Needs the stack (scripts/stack.sh up) and a build (build/oltap). Loads
 # tpcc.yaml at scale 1 into a database of its own, oltap_bench_memory.
@@ -21,15 +21,17 @@ cd "$REPO_ROOT"
 short=10s
 long=10m
 clients=2
+bin=build/oltap
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --short) short="$2"; shift 2 ;;
     --long) long="$2"; shift 2 ;;
     --clients) clients="$2"; shift 2 ;;
+    --bin) bin="$2"; shift 2 ;;
     *) echo "memory: unknown option $1" >&2; exit 2 ;;
   esac
 done
-[[ -x build/oltap ]] || { echo "memory: build/oltap not found: run scripts/setup.sh" >&2; exit 2; }
+[[ -x "$bin" ]] || { echo "memory: $bin not found: run scripts/setup.sh" >&2; exit 2; }
 [[ -x /usr/bin/time ]] || { echo "memory: GNU time (/usr/bin/time) not found: apt-get install time" >&2; exit 2; }
 
 eval "$(bash scripts/stack.sh env)"
@@ -37,14 +39,14 @@ db=oltap_bench_memory
 base="${OLTAP_POSTGRES%/*}"
 psql "$base/oltap" -qc "DROP DATABASE IF EXISTS $db WITH (FORCE)" -c "CREATE DATABASE $db" >/dev/null
 target="$base/$db"
-build/oltap load workloads/tpcc.yaml --target "$target" --scale 1 --jobs 2 >/dev/null
+"$bin" load workloads/tpcc.yaml --target "$target" --scale 1 --jobs 2 >/dev/null
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
 # peak_kb DURATION: runs TPC-C for DURATION and prints its peak RSS in KB.
 peak_kb() {
-  /usr/bin/time -f '%M' -o "$work/time" build/oltap run workloads/tpcc.yaml --target "$target" \
+  /usr/bin/time -f '%M' -o "$work/time" "$bin" run workloads/tpcc.yaml --target "$target" \
     --clients "$clients" --warmup 0s --duration "$1" --out "$work/run-$1" >/dev/null 2>"$work/err" ||
     { cat "$work/err" >&2; exit 2; }
   tail -n1 "$work/time"

@@ -81,14 +81,9 @@ void measure_targets(const RunRequest& request, Plan& plan, results::RunFolder& 
     for (size_t k = 0; k < rows.size(); ++k)  // a row per total, in order
       folder.append_whole_run(rows[k], r.totals[k].latency, measured_from);
     outcome.summary.insert(outcome.summary.end(), rows.begin(), rows.end());
-    ti.dialect = r.dialect;
-    ti.server_version = r.server_version;
+    record_target(ti, r);
     ti.measured_s = r.measured_s;
     ti.warmup_committed = r.warmup_committed;
-    ti.start_utc = results::utc_iso(r.start_unix_ms);
-    ti.end_utc = results::utc_iso(r.end_unix_ms);
-    ti.interrupted = r.interrupted;
-    ti.sample_errors = r.sample_errors;
     ti.failure = r.failure;
     ti.status = r.interrupted ? "interrupted" : !r.failure.empty() ? "failed" : "complete";
     for (const auto& t : r.totals) {

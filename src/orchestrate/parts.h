@@ -39,6 +39,18 @@ std::vector<results::RunFolder::Interval> interval_rows(const std::vector<run::I
 // How an analytical run's query ended, as summary.csv's status says it.
 const char* query_status(run::QueryRun::Outcome o);
 
+// What meta.json says of a target that ran, from its run::RunResult or
+// run::QueriesResult (the two share these fields).
+template <typename Result>
+void record_target(results::Meta::TargetInfo& ti, const Result& r) {
+  ti.dialect = r.dialect;
+  ti.server_version = r.server_version;
+  ti.start_utc = results::utc_iso(r.start_unix_ms);
+  ti.end_utc = results::utc_iso(r.end_unix_ms);
+  ti.interrupted = r.interrupted;
+  ti.sample_errors = r.sample_errors;
+}
+
 // measure.cc / queries.cc: step 2, every target in turn, written as it goes.
 void measure_targets(const RunRequest& request, Plan& plan, results::RunFolder& folder, RunOutcome& outcome,
                      Listener& listener);

@@ -43,9 +43,7 @@ Plan plan_run(const RunRequest& request, bool analytical, Listener& listener) {
     if (!check && !analytical) break;  // prepare_run connects below
     stop_if_interrupted();
     std::unique_ptr<engine::Connection> conn = engine::connect(p.target);
-    if (analytical && conn->kind() != engine::Kind::kSql)
-      throw Error(ErrorClass::kBadInput, p.target.redacted() + " is a " + conn->dialect() +
-                                             " target; a workload of queries runs on SQL engines");
+    if (analytical) run::check_query_target(spec, p.target, *conn);
     if (!check) continue;
     datagen::DataCheck dc = datagen::check_loaded_data(spec, *conn, p.target, request.scale);
     p.data = dc.source;

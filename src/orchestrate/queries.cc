@@ -40,13 +40,8 @@ void run_query_targets(const RunRequest& request, Plan& plan, results::RunFolder
 
     auto rows = query_summary_rows(r, meta.run_id, request.spec.name);
     outcome.summary.insert(outcome.summary.end(), rows.begin(), rows.end());
-    ti.dialect = r.dialect;
-    ti.server_version = r.server_version;
+    record_target(ti, r);
     ti.measured_s = r.elapsed_s;
-    ti.start_utc = results::utc_iso(r.start_unix_ms);
-    ti.end_utc = results::utc_iso(r.end_unix_ms);
-    ti.interrupted = r.interrupted;
-    ti.sample_errors = r.sample_errors;
     ti.status = r.interrupted ? "interrupted" : "complete";
     for (const auto& st : r.streams) {
       const std::string stream = "stream" + std::to_string(st.stream);

@@ -164,15 +164,20 @@ void watch(Stream& s, int64_t now, bool stopping) noexcept {
 
 }  // namespace
 
+void check_query_target(const workload::Spec& spec, const engine::Target& target,
+                        const engine::Connection& conn) {
+  if (conn.kind() != engine::Kind::kSql)
+    throw Error(ErrorClass::kBadInput, target.redacted() + " is a " + conn.dialect() +
+                                           " target, which runs no SQL queries; " + spec.name +
+                                           " is a workload of queries (run it on a SQL target)");
+}
+
 QueriesResult run_queries(const workload::Spec& spec, const engine::Target& target, const QueryOptions& o,
                           const std::function<void(const QueryProgress&)>& on_progress) {
   if (spec.queries.empty())
     throw Error(ErrorClass::kBadInput, spec.file + ": the workload has no queries to run");
   std::unique_ptr<engine::Connection> first = engine::connect(target);
-  if (first->kind() != engine::Kind::kSql)
-    throw Error(ErrorClass::kBadInput, target.redacted() + " is a " + first->dialect() +
-                                           " target, which runs no SQL queries; " + spec.name +
-                                           " is a workload of queries (run it on a SQL target)");
+  check_query_target(spec, target, *first);
   QueriesResult res;
   res.target = target.redacted();
   res.engine = target.engine;

@@ -221,6 +221,11 @@ QueriesResult run_queries(const workload::Spec& spec, const engine::Target& targ
                           const QueryOptions& options,
                           const std::function<void(const QueryProgress&)>& on_progress);
 
+// Throws Error(kBadInput) unless conn is a SQL engine's: a workload of
+// queries runs on SQL targets only.
+void check_query_target(const workload::Spec& spec, const engine::Target& target,
+                        const engine::Connection& conn);
+
 // The order stream `stream` runs n queries in, as indexes into the file's
 // order: the file's own for stream 0, for the others a permutation drawn
 // from (seed, stream), the same on every machine.

@@ -46,19 +46,6 @@ class Errors : public ::testing::Test {
   }
 
   // role oltap_pw, password oltap-right-pw (SCRAM), allowed to read the pgbench tables
-  void ensure_password_role() {
-    sql_exec(uri_, std::string("SET password_encryption = 'scram-sha-256';") +
-                       "DO $$ BEGIN"
-                       "  IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'oltap_pw') THEN"
-                       "    CREATE ROLE oltap_pw LOGIN PASSWORD 'oltap-right-pw';"
-                       "  ELSE"
-                       "    ALTER ROLE oltap_pw LOGIN PASSWORD 'oltap-right-pw';"
-                       "  END IF;"
-                       " EXCEPTION WHEN duplicate_object THEN"
-                       "  ALTER ROLE oltap_pw LOGIN PASSWORD 'oltap-right-pw';"
-                       " END $$;");
-  }
-
   // Whether the server asks oltap_pw for its password over TCP (the pg_hba
   // line of scripts/stack.sh); with trust, any password would do.
   bool password_required() {
@@ -150,7 +137,7 @@ TEST_F(Errors, ClosedPortExits3NamingTheTarget) {
 
 TEST_F(Errors, WrongPasswordExits3WithoutShowingIt) {
   ASSERT_NO_FATAL_FAILURE(load("pgbench-select.yaml"));
-  ensure_password_role();
+  ensure_password_role(uri_);
   ASSERT_TRUE(password_required())
       << "role oltap_pw can log in over 127.0.0.1 with any password: pg_hba.conf lacks the line\n"
          "  host all oltap_pw 127.0.0.1/32 scram-sha-256\nbefore its trust line; run scripts/stack.sh up";

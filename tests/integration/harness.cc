@@ -467,6 +467,19 @@ long long sql_int(const std::string& uri, const std::string& sql) {
   return std::stoll(v);
 }
 
+void ensure_password_role(const std::string& uri) {
+  sql_exec(uri, std::string("SET password_encryption = 'scram-sha-256';") +
+                    "DO $$ BEGIN"
+                    "  IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'oltap_pw') THEN"
+                    "    CREATE ROLE oltap_pw LOGIN PASSWORD 'oltap-right-pw';"
+                    "  ELSE"
+                    "    ALTER ROLE oltap_pw LOGIN PASSWORD 'oltap-right-pw';"
+                    "  END IF;"
+                    " EXCEPTION WHEN duplicate_object THEN"
+                    "  ALTER ROLE oltap_pw LOGIN PASSWORD 'oltap-right-pw';"
+                    " END $$;");
+}
+
 }  // namespace oltap_it
 
 namespace oltap_it {

@@ -136,6 +136,9 @@ void sql_exec(const std::string& uri, const std::string& sql);
 // First column of the first row of sql as text ("" for NULL).
 std::string sql_value(const std::string& uri, const std::string& sql);
 long long sql_int(const std::string& uri, const std::string& sql);
+// Makes role oltap_pw with password oltap-right-pw (SCRAM), through uri: a
+// role that must give its password, for the tests of passwords.
+void ensure_password_role(const std::string& uri);
 
 // ------------------------------------------------------------ other servers
 

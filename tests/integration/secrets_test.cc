@@ -105,16 +105,7 @@ class Secrets : public ::testing::Test {
   }
 
   void ensure_password_role() {
-    sql_exec(pg_pw_, std::string("SET password_encryption = 'scram-sha-256';") +
-                         "DO $$ BEGIN"
-                         "  IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'oltap_pw') THEN"
-                         "    CREATE ROLE oltap_pw LOGIN PASSWORD 'oltap-right-pw';"
-                         "  ELSE"
-                         "    ALTER ROLE oltap_pw LOGIN PASSWORD 'oltap-right-pw';"
-                         "  END IF;"
-                         " EXCEPTION WHEN duplicate_object THEN"
-                         "  ALTER ROLE oltap_pw LOGIN PASSWORD 'oltap-right-pw';"
-                         " END $$;");
+    oltap_it::ensure_password_role(pg_pw_);
     // oltap_pw loads into a database of its own, where it owns what it makes.
     sql_exec(pg_pw_, "ALTER DATABASE oltap_it_secrets_pw OWNER TO oltap_pw");
     sql_exec(pg_pw_, "ALTER SCHEMA public OWNER TO oltap_pw");

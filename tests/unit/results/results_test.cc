@@ -182,7 +182,7 @@ TEST_F(ResultFiles, WriteRunCreatesTheFolderAndAllThreeFiles) {
   std::string header, line;
   std::getline(in, header);
   std::getline(in, line);
-  EXPECT_EQ(header, "target,group,txn,t_s,committed,errors,tps,lat_p50_ms,lat_p95_ms,lat_p99_ms");
+  EXPECT_EQ(header, "target,group,txn,t_s,committed,errors,tps,lat_p50_ms,lat_p95_ms,lat_p99_ms,aborted");
   EXPECT_EQ(line.rfind("t,default,ALL,1.000,", 0), 0u) << line;
 }
 
