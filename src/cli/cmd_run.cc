@@ -21,7 +21,12 @@ std::string default_out_dir(const std::string& workload) {
   gmtime_r(&now, &tm);
   char buf[32];
   std::strftime(buf, sizeof buf, "%Y%m%d-%H%M%S", &tm);
-  return "results/" + std::string(buf) + "-" + workload;
+  const std::string base = "results/" + std::string(buf) + "-" + workload;
+  // Two runs started in the same second each get a folder of their own
+  // (a folder that holds files is refused, and a default is no typo).
+  std::string dir = base;
+  for (int n = 2; std::filesystem::exists(dir); ++n) dir = base + "-" + std::to_string(n);
+  return dir;
 }
 
 namespace {
@@ -60,53 +65,28 @@ void print_outcome(const orchestrate::RunOutcome& r, size_t targets) {
   for (const auto& line : r.verdict) note(line);
 }
 
-// A workload of transactions: its options, checked (the scale is the run's to settle).
-run::Options transaction_options(const RunArgs& a, const workload::Spec& spec) {
-  run::Options o;
-  o.clients = a.clients;
+// What the command line says of how to run; what it leaves out is none, for
+// the orchestration to take from the workload.
+orchestrate::RunOverrides overrides(const RunArgs& a) {
+  auto given = [&](const char* name) { return a.cmd->count(name) > 0; };
+  orchestrate::RunOverrides o;
+  if (given("--clients")) o.clients = a.clients;
   for (const auto& gc : a.group_clients) {
-    size_t eq = gc.find('=');
-    int n = eq == std::string::npos ? 0 : std::atoi(gc.c_str() + eq + 1);
-    std::string name = gc.substr(0, eq);
-    bool known = false;
-    for (const auto& g : spec.groups) known = known || g.name == name;
-    if (n < 1 || !known)
-      throw Error(ErrorClass::kBadInput, "--group-clients '" + gc + "': expected NAME=N with a group of " +
-                                             spec.name + " and N >= 1");
-    o.group_clients[name] = n;
+    const size_t eq = gc.find('=');
+    const int n = eq == std::string::npos ? 0 : std::atoi(gc.c_str() + eq + 1);
+    if (n < 1 || eq == 0)
+      throw Error(ErrorClass::kBadInput, "--group-clients '" + gc + "': expected NAME=N with N >= 1");
+    o.group_clients[gc.substr(0, eq)] = n;
   }
-  o.duration_s = a.duration.empty() ? spec.run.duration_s : parse_duration_s(a.duration);
-  o.transactions = a.transactions > 0 ? a.transactions : spec.run.transactions;
-  // A count of transactions (like pgbench -t) means all of them are
-  // measured, unless a warm-up is asked for on the command line too.
-  o.warmup_s = !a.warmup.empty() ? parse_duration_s(a.warmup) : a.transactions > 0 ? 0 : spec.run.warmup_s;
-  if (o.transactions == 0 && o.duration_s <= 0)
-    throw Error(ErrorClass::kBadInput, "--duration must be above 0 (or give --transactions)");
-  o.seed = a.seed;
-  o.max_retries = a.max_retries;
-  if (a.pipeline < 1) throw Error(ErrorClass::kBadInput, "--pipeline must be at least 1");
-  o.pipeline = a.pipeline;
-  if (a.threads < 0) throw Error(ErrorClass::kBadInput, "--threads must be 0 (one per client) or more");
-  o.threads = a.threads;
+  if (given("--duration")) o.duration_s = parse_duration_s(a.duration);
+  if (given("--warmup")) o.warmup_s = parse_duration_s(a.warmup);
+  if (given("--transactions")) o.transactions = a.transactions;
+  if (given("--max-retries")) o.max_retries = a.max_retries;
+  if (given("--pipeline")) o.pipeline = a.pipeline;
+  if (given("--threads")) o.threads = a.threads;
   o.think_times = a.think_times;
-  if (o.think_times) {
-    bool any = false;
-    for (const auto& t : spec.transactions) any = any || t.keying_time_s > 0 || t.think_time_s > 0;
-    if (!any) note("--think-times: no transaction of " + spec.name + " has a keying_time or think_time");
-  }
-  return o;
-}
-
-// A workload of queries: its options, checked.
-run::QueryOptions query_options(const RunArgs& a, const workload::Spec& spec) {
-  run::QueryOptions o;
-  o.streams = a.streams > 0 ? a.streams : spec.run.streams;
-  if (a.streams < 0 || o.streams > workload::kMaxStreams)
-    throw Error(ErrorClass::kBadInput,
-                "--streams must be within [1, " + std::to_string(workload::kMaxStreams) + "]");
-  o.timeout_s = a.query_timeout.empty() ? spec.run.query_timeout_s : parse_duration_s(a.query_timeout);
-  if (!a.query_timeout.empty() && o.timeout_s <= 0)
-    throw Error(ErrorClass::kBadInput, "--query-timeout must be above 0, e.g. 30s");
+  if (given("--streams")) o.streams = a.streams;
+  if (given("--query-timeout")) o.query_timeout_s = parse_duration_s(a.query_timeout);
   o.verify = a.verify;
   o.seed = a.seed;
   return o;
@@ -155,34 +135,21 @@ void add_run(CLI::App& root, Action& action) {
   cmd->add_flag("--no-data-check", a->no_data_check,
                 "Run without first checking that each target holds the workload's data at the run's scale "
                 "(by oltap load's record, else by the tables' rows)");
-  a->analytical_only = {
-      cmd->add_option("--streams", a->streams,
-                      "Workloads of queries: streams running the queries at once, each on its own connection "
-                      "and in its own order (default 1: a power run, every query once in file order; more: a "
-                      "throughput run)"),
-      cmd->add_option("--query-timeout", a->query_timeout,
-                      "Workloads of queries: cancel a query on the server when it runs longer, e.g. 30s; it "
-                      "counts as an error and the stream goes on (default: the workload's, else none)"),
-      cmd->add_flag(
-          "--verify", a->verify,
-          "Workloads of queries: checksum every answer (rows as ordered, numbers to 2 decimals) and "
-          "say which queries' answers differ between targets; a difference is a result, not an error")};
-  for (const char* name : {"--clients", "--group-clients", "--duration", "--warmup", "--transactions",
-                           "--max-retries", "--threads", "--pipeline", "--think-times"})
-    a->transactional_only.push_back(cmd->get_option(name));
+  cmd->add_option("--streams", a->streams,
+                  "Workloads of queries: streams running the queries at once, each on its own connection "
+                  "and in its own order (default 1: a power run, every query once in file order; more: a "
+                  "throughput run)");
+  cmd->add_option("--query-timeout", a->query_timeout,
+                  "Workloads of queries: cancel a query on the server when it runs longer, e.g. 30s; it "
+                  "counts as an error and the stream goes on (default: the workload's, else none)");
+  cmd->add_flag("--verify", a->verify,
+                "Workloads of queries: checksum every answer (rows as ordered, numbers to 2 decimals) and "
+                "say which queries' answers differ between targets; a difference is a result, not an error");
   a->cmd = cmd;
   cmd->callback([&action, a] {
     action = [a] {
       check_run_args(*a);
       workload::Spec spec = workload::load_spec(a->file);
-      const bool analytical = !spec.queries.empty();
-      for (CLI::Option* opt : analytical ? a->transactional_only : a->analytical_only)
-        if (opt->count() > 0)
-          throw Error(ErrorClass::kBadInput,
-                      opt->get_name() + " applies to workloads of " +
-                          (analytical ? "transactions" : "queries") + "; " + spec.name + " is one of " +
-                          (analytical ? "queries" : "transactions") +
-                          (analytical ? " (run it with --streams, --query-timeout, --verify)" : ""));
       orchestrate::RunRequest req;
       req.workload_file = a->file;
       req.targets = parse_targets(a->targets);
@@ -193,10 +160,7 @@ void add_run(CLI::App& root, Action& action) {
       req.max_error_rate = parse_percent(a->max_error_rate);
       req.max_error_rate_text = a->max_error_rate;
       req.command_line = redacted_command_line();
-      if (analytical)
-        req.query_options = query_options(*a, spec);
-      else
-        req.options = transaction_options(*a, spec);
+      req.overrides = overrides(*a);
       req.spec = std::move(spec);
       run::install_stop_handlers();
       PrintingListener listener;

@@ -31,8 +31,6 @@ struct RunArgs {
   int streams = 0;
   std::string query_timeout;
   bool verify = false;
-  // Options given on the command line, by kind of workload they apply to.
-  std::vector<CLI::Option*> transactional_only, analytical_only;
   // The subcommand, to tell an option given as 0 from one not given.
   CLI::App* cmd = nullptr;
 };

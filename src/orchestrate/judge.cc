@@ -14,12 +14,12 @@ void judge(const RunRequest& request, RunOutcome& outcome) {
     if (t.status == "failed") failed.push_back(t.target + " (" + t.failure + ")");
   }
   outcome.incomplete = interrupted || !failed.empty();
+  for (const auto& f : failed) outcome.verdict.push_back("did not complete: " + f);
   if (interrupted) {
     outcome.verdict.push_back("interrupted: the results above are partial and marked incomplete");
     outcome.exit_code = kExitInterrupted;
     return;
   }
-  for (const auto& f : failed) outcome.verdict.push_back("did not complete: " + f);
   const char* what = outcome.analytical ? "queries failed or timed out" : "transactions failed";
   const double rate =
       outcome.attempted ? static_cast<double>(outcome.errors) / static_cast<double>(outcome.attempted) : 0;

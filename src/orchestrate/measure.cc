@@ -19,19 +19,27 @@ int64_t unix_ms_now() {
 
 // Hands the run's intervals to the folder and its progress to the listener.
 // It runs on the run's recorder, which must not unwind while the clients
-// run: a write that fails is kept and thrown once the measurement is over.
+// run: what throws is kept, said at once, and thrown once the measurement
+// is over and its summary written.
 class Recorder : public run::Observer {
  public:
   Recorder(results::RunFolder& folder, Listener& listener, std::string target, int64_t measured_from_unix_ms)
       : folder_(folder), listener_(listener), target_(std::move(target)), from_(measured_from_unix_ms) {}
 
-  void on_progress(const run::Progress& p) override { listener_.progress(p); }
+  void on_progress(const run::Progress& p) override {
+    try {
+      listener_.progress(p);
+    } catch (...) {
+      keep(std::current_exception());
+    }
+  }
   void on_interval(const std::vector<run::IntervalRow>& rows) override {
     if (failed_) return;
     try {
       folder_.append_intervals(interval_rows(rows, target_), from_);
-    } catch (...) {
-      failed_ = std::current_exception();
+    } catch (const std::exception& e) {
+      keep(std::current_exception());
+      listener_.note(std::string("the time series stops here: ") + e.what());
     }
   }
   void rethrow() const {
@@ -39,6 +47,9 @@ class Recorder : public run::Observer {
   }
 
  private:
+  void keep(std::exception_ptr e) noexcept {
+    if (!failed_) failed_ = std::move(e);
+  }
   results::RunFolder& folder_;
   Listener& listener_;
   std::string target_;
@@ -46,8 +57,7 @@ class Recorder : public run::Observer {
   std::exception_ptr failed_;
 };
 
-std::string what_runs(const RunRequest& request, const engine::Target& target) {
-  const run::Options& o = request.options;
+std::string what_runs(const RunRequest& request, const run::Options& o, const engine::Target& target) {
   return "running " + request.spec.name + " on " + target.redacted() +
          (o.transactions ? " for " + std::to_string(o.transactions) + " transaction(s) per client"
                          : fmt::format(" for {:g} s", o.duration_s)) +
@@ -60,26 +70,37 @@ std::string what_runs(const RunRequest& request, const engine::Target& target) {
 void measure_targets(const RunRequest& request, Plan& plan, results::RunFolder& folder, RunOutcome& outcome,
                      Listener& listener) {
   results::Meta& meta = outcome.meta;
+  const run::Options& o = plan.resolved.options;
   for (size_t i = 0; i < plan.targets.size(); ++i) {
     if (run::stop_requested()) break;
     PlannedTarget& p = plan.targets[i];
     results::Meta::TargetInfo& ti = meta.targets[i];
-    listener.note(what_runs(request, p.target));
+    listener.note(what_runs(request, o, p.target));
     // Should oltap die while this target runs, meta.json says it was running.
     ti.status = "running";
     folder.write_summary(outcome.summary, meta);
 
     listener.target_started(p.target.redacted());
-    const int64_t measured_from = unix_ms_now() + static_cast<int64_t>(request.options.warmup_s * 1000);
+    const int64_t measured_from = unix_ms_now() + static_cast<int64_t>(o.warmup_s * 1000);
     Recorder recorder(folder, listener, p.target.redacted(), measured_from);
-    run::RunResult r = run::measure(*p.prepared, recorder);
+    run::RunResult r;
+    try {
+      r = run::measure(*p.prepared, recorder);
+    } catch (const Error& e) {
+      // What this target measured is lost with it; the others' is kept.
+      listener.target_finished();
+      ti.status = e.error_class() == ErrorClass::kInterrupted ? "interrupted" : "failed";
+      ti.failure = e.what();
+      folder.write_summary(outcome.summary, meta);
+      if (ti.status == "interrupted") throw;
+      listener.note(p.target.redacted() + " did not complete: " + ti.failure);
+      continue;
+    }
     p.prepared.reset();  // its connections are done with
     listener.target_finished();
-    recorder.rethrow();
 
+    // The summary first: it is whole in memory even when the series could not be written.
     auto rows = summary_rows(r, meta.run_id, request.spec.name);
-    for (size_t k = 0; k < rows.size(); ++k)  // a row per total, in order
-      folder.append_whole_run(rows[k], r.totals[k].latency, measured_from);
     outcome.summary.insert(outcome.summary.end(), rows.begin(), rows.end());
     record_target(ti, r);
     ti.measured_s = r.measured_s;
@@ -94,6 +115,9 @@ void measure_targets(const RunRequest& request, Plan& plan, results::RunFolder& 
     for (const auto& e : r.sample_errors) listener.note("  error: " + e);
     if (!r.failure.empty()) listener.note(p.target.redacted() + " did not complete: " + r.failure);
     folder.write_summary(outcome.summary, meta);
+    recorder.rethrow();
+    for (size_t k = 0; k < rows.size(); ++k)  // a row per total, in order
+      folder.append_whole_run(rows[k], r.totals[k].latency, measured_from);
   }
 }
 

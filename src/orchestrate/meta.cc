@@ -15,11 +15,11 @@ results::Meta request_meta(const RunRequest& request, const Plan& plan, const st
   meta.scale = plan.scale;
   meta.incomplete = true;  // until every target has run
   if (!spec.queries.empty()) {
-    const run::QueryOptions& q = request.query_options;
+    const run::QueryOptions& q = plan.resolved.query_options;
     meta.seed = q.seed;
     meta.queries = results::Meta::Queries{q.streams, q.timeout_s, q.verify};
   } else {
-    const run::Options& o = request.options;
+    const run::Options& o = plan.resolved.options;
     meta.seed = o.seed;
     meta.duration_s = o.transactions ? 0 : o.duration_s;
     meta.warmup_s = o.warmup_s;

@@ -24,6 +24,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -35,6 +36,25 @@
 
 namespace oltap::orchestrate {
 
+// What the command line says of how to run, each none (or false) when not
+// given: then the workload's `run:` section decides. Options of the other
+// kind of workload (--clients for queries, --streams for transactions) are
+// refused by run().
+struct RunOverrides {
+  // Workloads of transactions.
+  std::optional<int> clients;                // every group's
+  std::map<std::string, int> group_clients;  // per group, by name
+  std::optional<double> duration_s, warmup_s;
+  std::optional<int64_t> transactions;  // per client, instead of a duration
+  std::optional<int> max_retries, pipeline, threads;
+  bool think_times = false;
+  // Workloads of queries.
+  std::optional<int> streams;
+  std::optional<double> query_timeout_s;
+  bool verify = false;
+  uint64_t seed = 1;  // both kinds
+};
+
 // What a run is asked for, as the command line gave it (already parsed and
 // checked for form; run() checks what needs the workload or the targets).
 struct RunRequest {
@@ -44,8 +64,7 @@ struct RunRequest {
   // The scale asked for (--scale); none: the scale the data was loaded at
   // (the workload's own when it has no data: section or the check is off).
   std::optional<double> scale;
-  run::Options options;             // a workload of transactions (options.scale is set by run())
-  run::QueryOptions query_options;  // a workload of queries (query_options.scale likewise)
+  RunOverrides overrides;
   std::string out;                  // the result folder
   bool force = false;               // write into a non-empty out folder
   bool data_check = true;           // --no-data-check turns it off

@@ -17,8 +17,16 @@ struct PlannedTarget {
   std::unique_ptr<run::PreparedRun> prepared;
 };
 
+// The request's overrides resolved against its workload (options.cc).
+struct Resolved {
+  run::Options options;             // a workload of transactions
+  run::QueryOptions query_options;  // a workload of queries
+};
+Resolved resolve_options(const workload::Spec& spec, const RunOverrides& overrides, Listener& listener);
+
 struct Plan {
   double scale = 1;
+  Resolved resolved;  // with the scale set
   std::vector<PlannedTarget> targets;
 };
 

@@ -34,6 +34,7 @@ double common_scale(const std::vector<std::pair<std::string, double>>& loaded) {
 Plan plan_run(const RunRequest& request, bool analytical, Listener& listener) {
   const workload::Spec& spec = request.spec;
   Plan plan;
+  plan.resolved = resolve_options(spec, request.overrides, listener);
   for (const auto& t : request.targets) plan.targets.push_back({t, "", nullptr});
 
   // Data first: its scale is what the plan is compiled at.
@@ -54,13 +55,11 @@ Plan plan_run(const RunRequest& request, bool analytical, Listener& listener) {
   plan.scale = request.scale ? *request.scale : check ? common_scale(loaded) : spec.scale;
   if (!request.data_check && !spec.data.empty())
     listener.note("--no-data-check: the data of the targets was not checked against the run");
+  plan.resolved.options.scale = plan.resolved.query_options.scale = plan.scale;
   if (analytical) return plan;
-
-  run::Options o = request.options;
-  o.scale = plan.scale;
   for (auto& p : plan.targets) {
     stop_if_interrupted();
-    p.prepared = run::prepare_run(spec, p.target, o);
+    p.prepared = run::prepare_run(spec, p.target, plan.resolved.options);
   }
   return plan;
 }

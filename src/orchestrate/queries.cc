@@ -7,9 +7,9 @@
 namespace oltap::orchestrate {
 namespace {
 
-std::string what_runs(const RunRequest& request, const engine::Target& target, double scale) {
+std::string what_runs(const RunRequest& request, const run::QueryOptions& o, const engine::Target& target) {
   const workload::Spec& spec = request.spec;
-  const run::QueryOptions& o = request.query_options;
+  const double scale = o.scale;
   return fmt::format(
       "running {} on {}: {} ({} quer{}{}) at scale {:g}{}{}", spec.name, target.redacted(),
       o.streams == 1 ? "a power run" : fmt::format("a throughput run of {} streams", o.streams),
@@ -23,19 +23,39 @@ std::string what_runs(const RunRequest& request, const engine::Target& target, d
 void run_query_targets(const RunRequest& request, Plan& plan, results::RunFolder& folder, RunOutcome& outcome,
                        Listener& listener) {
   results::Meta& meta = outcome.meta;
-  run::QueryOptions o = request.query_options;
-  o.scale = plan.scale;
+  const run::QueryOptions& o = plan.resolved.query_options;
   for (size_t i = 0; i < plan.targets.size(); ++i) {
     if (run::stop_requested()) break;
     const engine::Target& target = plan.targets[i].target;
     results::Meta::TargetInfo& ti = meta.targets[i];
-    listener.note(what_runs(request, target, plan.scale));
+    listener.note(what_runs(request, o, target));
     ti.status = "running";
     folder.write_summary(outcome.summary, meta);
 
     listener.target_started(target.redacted());
-    run::QueriesResult r = run::run_queries(request.spec, target, o,
-                                            [&](const run::QueryProgress& p) { listener.query_progress(p); });
+    run::QueriesResult r;
+    try {
+      // Progress comes from the run's watchdog, which must not unwind: a
+      // listener that throws is only not told again.
+      bool listening = true;
+      r = run::run_queries(request.spec, target, o, [&](const run::QueryProgress& p) {
+        if (!listening) return;
+        try {
+          listener.query_progress(p);
+        } catch (...) {
+          listening = false;
+        }
+      });
+    } catch (const Error& e) {
+      // Its streams could not start (connect, interrupt): the others' results are kept.
+      listener.target_finished();
+      ti.status = e.error_class() == ErrorClass::kInterrupted ? "interrupted" : "failed";
+      ti.failure = e.what();
+      folder.write_summary(outcome.summary, meta);
+      if (ti.status == "interrupted") throw;
+      listener.note(target.redacted() + " did not complete: " + ti.failure);
+      continue;
+    }
     listener.target_finished();
 
     auto rows = query_summary_rows(r, meta.run_id, request.spec.name);

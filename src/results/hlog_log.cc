@@ -119,7 +119,7 @@ HlogWriter::HlogWriter(const std::string& dir, int64_t start_unix_ms) : file_(nu
       "\"StartTimestamp\",\"Interval_Length\",\"Interval_Max\","
       "\"Interval_Compressed_Histogram\"\n";
   if (std::fwrite(headers.data(), 1, headers.size(), file_.get()) != headers.size())
-    throw Error(ErrorClass::kBadInput, "cannot write " + path_ + ": " + std::strerror(errno));
+    throw Error(ErrorClass::kFatal, "cannot write " + path_ + ": " + std::strerror(errno));
 }
 
 void HlogWriter::append(const std::string& tag, double start_s, double length_s,

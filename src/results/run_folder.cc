@@ -36,7 +36,7 @@ struct RunFolder::Impl {
 
   void write(std::FILE* f, const std::string& text, const char* name) const {
     if (std::fwrite(text.data(), 1, text.size(), f) != text.size() || std::fflush(f) != 0)
-      throw Error(ErrorClass::kBadInput, "cannot write " + (fs::path(dir) / name).string() + " (disk full?)");
+      throw Error(ErrorClass::kFatal, "cannot write " + (fs::path(dir) / name).string() + " (disk full?)");
   }
 };
 

@@ -49,6 +49,7 @@ struct Stream {
   bool verify = false;
   int64_t timeout_ns = 0;  // 0: none
   const std::atomic<bool>* stop = nullptr;
+  std::string connect_error;  // why the last reconnect failed
 
   std::atomic<int> phase{kIdle};
   std::atomic<int64_t> deadline_ns{INT64_MAX};
@@ -80,9 +81,12 @@ bool reconnect(Stream& s) noexcept {
   try {
     s.conn = engine::connect(*s.target);
     return true;
+  } catch (const std::exception& e) {
+    s.connect_error = e.what();  // the target is redacted in connect's messages
   } catch (...) {
-    return false;
+    s.connect_error = "unknown error";
   }
+  return false;
 }
 
 // Runs one query: its statements in order, timed together; the answer is
@@ -91,7 +95,7 @@ void run_query(Stream& s, const StreamQuery& q, QueryRun& run) noexcept {
   using engine::Status;
   if (!s.conn && !reconnect(s)) {
     run.outcome = QueryRun::Outcome::kError;
-    run.error = "cannot reconnect to " + s.target->redacted();
+    run.error = "cannot reconnect to " + s.target->redacted() + ": " + s.connect_error;
     return;
   }
   const int keep = s.verify ? INT_MAX : 0;
@@ -170,6 +174,12 @@ void check_query_target(const workload::Spec& spec, const engine::Target& target
     throw Error(ErrorClass::kBadInput, target.redacted() + " is a " + conn.dialect() +
                                            " target, which runs no SQL queries; " + spec.name +
                                            " is a workload of queries (run it on a SQL target)");
+  // Every query needs a text for this dialect: found out before any target is measured.
+  const std::string dialect = conn.dialect();
+  for (const auto& q : spec.queries)
+    if (!q.sql.for_dialect(dialect))
+      throw workload::error_at(
+          q.sql.mark, "query '" + q.name + "' has no SQL for dialect '" + dialect + "' and no default");
 }
 
 QueriesResult run_queries(const workload::Spec& spec, const engine::Target& target, const QueryOptions& o,
@@ -184,15 +194,9 @@ QueriesResult run_queries(const workload::Spec& spec, const engine::Target& targ
   res.dialect = first->dialect();
   res.server_version = first->server_version();
 
-  // Each query's text for this dialect, checked before anything runs.
+  // Each query's text for this dialect (check_query_target made sure of them).
   std::vector<const std::string*> texts;
-  for (const auto& q : spec.queries) {
-    const std::string* text = q.sql.for_dialect(res.dialect);
-    if (!text)
-      throw workload::error_at(
-          q.sql.mark, "query '" + q.name + "' has no SQL for dialect '" + res.dialect + "' and no default");
-    texts.push_back(text);
-  }
+  for (const auto& q : spec.queries) texts.push_back(q.sql.for_dialect(res.dialect));
 
   // The scale as SQL reads it, always with a decimal point (1.0, 0.01), so
   // that 1 / :scale is not an integer division.

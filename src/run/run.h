@@ -221,8 +221,8 @@ QueriesResult run_queries(const workload::Spec& spec, const engine::Target& targ
                           const QueryOptions& options,
                           const std::function<void(const QueryProgress&)>& on_progress);
 
-// Throws Error(kBadInput) unless conn is a SQL engine's: a workload of
-// queries runs on SQL targets only.
+// Throws Error(kBadInput) unless conn is a SQL engine's (a workload of
+// queries runs on SQL targets only) and every query has a text for its dialect.
 void check_query_target(const workload::Spec& spec, const engine::Target& target,
                         const engine::Connection& conn);
 

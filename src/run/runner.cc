@@ -257,7 +257,10 @@ RunResult measure(PreparedRun& prepared, Observer& observer) {
     if (!measuring) last_tick = measure_from;
     recorder.collect((stopped - measure_from) / 1e9, std::max(0.0, (stopped - last_tick) / 1e9));
     bool any = false;
-    for (const auto& row : recorder.rows()) any = any || row.committed || row.aborted || row.errors;
+    // The histograms too: a commit's latency may be read in this interval
+    // after its counter was read in the one before.
+    for (const auto& row : recorder.rows())
+      any = any || row.committed || row.aborted || row.errors || row.latency.count() > 0;
     if (any || !emitted) observer.on_interval(recorder.rows());
   }
   res.totals = recorder.totals();

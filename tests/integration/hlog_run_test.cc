@@ -6,8 +6,9 @@
 // what the histogram holds).
 //
 // Within 1%: oltap reports a bucket's middle and the processor its upper
-// end (half a bucket, at most 0.39%), and summary.csv keeps 3 decimals of a
-// ms (0.36% of the smallest figure here, about 0.14 ms).
+// end (half a bucket, at most 0.39%). summary.csv keeps 3 decimals of a ms,
+// so its own figure is off by up to 0.0005 ms more, which is 0.7% of a
+// Redis p50 of 0.07 ms: that half-step is allowed on top of the 1%.
 //
 // Isolation: database oltap_it_hlog_run on the PostgreSQL server, Redis
 // database 10.
@@ -66,7 +67,7 @@ void expect_processor_agrees_with_summary(const fs::path& out) {
     EXPECT_EQ(std::stoll(f[5]), std::stoll(row.at("committed")) + std::stoll(row.at("aborted"))) << text;
     auto near = [&](double java_us, const std::string& column) {
       const double ms = std::stod(row.at(column));
-      EXPECT_NEAR(java_us / 1e3, ms, ms * 0.01) << column << "\n" << text;
+      EXPECT_NEAR(java_us / 1e3, ms, ms * 0.01 + 0.0005) << column << "\n" << text;
     };
     near(std::stod(f[6]), "lat_p50_ms");
     near(std::stod(f[8]), "lat_p99_ms");

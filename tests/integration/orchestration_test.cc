@@ -132,6 +132,25 @@ TEST_F(Orchestration, AStatementATargetRejectsStopsTheRunBeforeTheFirstTargetIsM
   EXPECT_FALSE(fs::exists(out / "summary.csv")) << r.describe();
 }
 
+TEST_F(Orchestration, AQueryWithoutTextForALaterTargetStopsTheRunBeforeTheFirstIsMeasured) {
+  const std::string pg = make_scratch_db(kDb);
+  const std::string mysql = make_scratch_mariadb(kDb);
+  const fs::path w = dir_ / "queries.yaml";
+  write_file(w,
+             "name: postgres-only\n"
+             "queries:\n"
+             "  - name: q1\n"
+             "    sql:\n"
+             "      postgres: SELECT pg_sleep(2)\n");
+  const fs::path out = dir_ / "out";
+  CmdResult r = oltap({"run", w.string(), "--target", pg, "--target", mysql, "--out", out.string()});
+  EXPECT_EQ(r.exit_code, 2) << r.describe();
+  EXPECT_TRUE(contains(r.err, "no SQL for dialect 'mysql'")) << r.describe();
+  EXPECT_FALSE(contains(r.err, "running postgres-only")) << r.describe();
+  EXPECT_LT(r.elapsed_s, 2) << "the PostgreSQL query ran first: " << r.describe();
+  EXPECT_FALSE(fs::exists(out / "summary.csv")) << r.describe();
+}
+
 TEST_F(Orchestration, ATargetWhoseServerDiesMidRunLeavesTheOtherTargetsResults) {
   OwnRedis own;
   const std::string stack_port = server_of(stack_env("OLTAP_REDIS")).port;

@@ -175,6 +175,10 @@ TEST_F(Secrets, NoPasswordFormIsWrittenByAnyCommand) {
                         "--warmup", "0s", "--out", out + "-t"},
                        f.env_password);
     EXPECT_EQ(r3.exit_code, f.want_exit) << r3.describe();
+    CmdResult r4 = run({"run", "secrets.yaml", "-t" + f.target, "--transactions", "5", "--clients", "1",
+                        "--warmup", "0s", "--out", out + "-tstuck"},
+                       f.env_password);
+    EXPECT_EQ(r4.exit_code, f.want_exit) << r4.describe();
     if (f.want_exit == 0) {
       EXPECT_TRUE(fs::exists(work_ / out / "meta.json")) << r.describe();
       folders.push_back(out);

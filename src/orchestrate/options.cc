@@ -1,0 +1,89 @@
+// What a run is asked for, resolved against its workload: the command line's
+// overrides where given, the workload's `run:` defaults elsewhere, and the
+// options that belong to the other kind of workload refused.
+#include <utility>
+
+#include "parts.h"
+
+namespace oltap::orchestrate {
+namespace {
+
+// The options given that a workload of this kind does not take, by name.
+std::vector<std::string> given_of_the_other_kind(const RunOverrides& o, bool analytical) {
+  const std::vector<std::pair<const char*, bool>> transactional = {
+      {"--clients", o.clients.has_value()},
+      {"--group-clients", !o.group_clients.empty()},
+      {"--duration", o.duration_s.has_value()},
+      {"--warmup", o.warmup_s.has_value()},
+      {"--transactions", o.transactions.has_value()},
+      {"--max-retries", o.max_retries.has_value()},
+      {"--threads", o.threads.has_value()},
+      {"--pipeline", o.pipeline.has_value()},
+      {"--think-times", o.think_times}};
+  const std::vector<std::pair<const char*, bool>> queries = {
+      {"--streams", o.streams.has_value()},
+      {"--query-timeout", o.query_timeout_s.has_value()},
+      {"--verify", o.verify}};
+  std::vector<std::string> out;
+  for (const auto& [name, given] : analytical ? transactional : queries)
+    if (given) out.push_back(name);
+  return out;
+}
+
+}  // namespace
+
+Resolved resolve_options(const workload::Spec& spec, const RunOverrides& o, Listener& listener) {
+  const bool analytical = !spec.queries.empty();
+  if (auto wrong = given_of_the_other_kind(o, analytical); !wrong.empty())
+    throw Error(ErrorClass::kBadInput,
+                wrong.front() + " applies to workloads of " + (analytical ? "transactions" : "queries") +
+                    "; " + spec.name + " is one of " + (analytical ? "queries" : "transactions") +
+                    (analytical ? " (run it with --streams, --query-timeout, --verify)" : ""));
+  Resolved r;
+  if (analytical) {
+    run::QueryOptions& q = r.query_options;
+    q.streams = o.streams.value_or(spec.run.streams);
+    if (q.streams < 1 || q.streams > workload::kMaxStreams)
+      throw Error(ErrorClass::kBadInput,
+                  "--streams must be within [1, " + std::to_string(workload::kMaxStreams) + "]");
+    q.timeout_s = o.query_timeout_s.value_or(spec.run.query_timeout_s);
+    if (o.query_timeout_s && q.timeout_s <= 0)
+      throw Error(ErrorClass::kBadInput, "--query-timeout must be above 0, e.g. 30s");
+    q.verify = o.verify;
+    q.seed = o.seed;
+    return r;
+  }
+  run::Options& t = r.options;
+  t.clients = o.clients.value_or(0);
+  for (const auto& [name, n] : o.group_clients) {
+    bool known = false;
+    for (const auto& g : spec.groups) known = known || g.name == name;
+    if (!known)
+      throw Error(ErrorClass::kBadInput, "--group-clients " + name + "=" + std::to_string(n) + ": " +
+                                             spec.name + " has no group '" + name + "'");
+    t.group_clients[name] = n;
+  }
+  t.duration_s = o.duration_s.value_or(spec.run.duration_s);
+  t.transactions = o.transactions.value_or(spec.run.transactions);
+  // A count of transactions (like pgbench -t) means all of them are
+  // measured, unless a warm-up is asked for too.
+  t.warmup_s = o.warmup_s ? *o.warmup_s : o.transactions ? 0 : spec.run.warmup_s;
+  if (t.transactions == 0 && t.duration_s <= 0)
+    throw Error(ErrorClass::kBadInput, "--duration must be above 0 (or give --transactions)");
+  t.seed = o.seed;
+  t.max_retries = o.max_retries.value_or(t.max_retries);
+  t.pipeline = o.pipeline.value_or(1);
+  if (t.pipeline < 1) throw Error(ErrorClass::kBadInput, "--pipeline must be at least 1");
+  t.threads = o.threads.value_or(0);
+  if (t.threads < 0) throw Error(ErrorClass::kBadInput, "--threads must be 0 (one per client) or more");
+  t.think_times = o.think_times;
+  if (t.think_times) {
+    bool any = false;
+    for (const auto& tx : spec.transactions) any = any || tx.keying_time_s > 0 || tx.think_time_s > 0;
+    if (!any)
+      listener.note("--think-times: no transaction of " + spec.name + " has a keying_time or think_time");
+  }
+  return r;
+}
+
+}  // namespace oltap::orchestrate
