@@ -10,6 +10,7 @@
 #include <atomic>
 #include <chrono>
 #include <cmath>
+#include <cstdlib>
 #include <map>
 #include <string>
 #include <thread>
@@ -172,6 +173,9 @@ TEST(Measure, TransactionsRunsExactlyThatManyPerClient) {
   EXPECT_FALSE(rec.intervals.empty()) << "a short run still has its one (partial) interval";
 }
 
+// The most clients a test here runs (kMixed: 2 buyers, 1 reader).
+constexpr int64_t kMaxClients = 3;
+
 // Sums every interval's rows per (group, txn) and checks each interval's
 // ALL rows against its transactions' rows.
 struct Sums {
@@ -187,7 +191,13 @@ std::map<std::string, Sums> sum_series(const Recording& rec) {
       s.aborted += row.aborted;
       s.errors += row.errors;
       s.latency += row.latency.count();
-      EXPECT_EQ(row.latency.count(), row.committed + row.aborted) << row.group << "/" << row.txn;
+      // A client's latency and its counter are two writes: one that lands
+      // between the recorder's two reads is in this interval's histogram and
+      // the next interval's counter (or the other way round), so within an
+      // interval they may differ by a transaction per client; the sums over
+      // the run are exact (expect_series_adds_up).
+      EXPECT_LE(std::abs(row.latency.count() - (row.committed + row.aborted)), kMaxClients)
+          << row.group << "/" << row.txn;
       if (row.txn == "ALL") {
         const Sums& g = groups[row.group];
         EXPECT_EQ(row.committed, g.committed) << row.group << " at " << row.t_s;
