@@ -75,25 +75,14 @@ void measure_targets(const RunRequest& request, Plan& plan, results::RunFolder& 
     if (run::stop_requested()) break;
     PlannedTarget& p = plan.targets[i];
     results::Meta::TargetInfo& ti = meta.targets[i];
-    listener.note(what_runs(request, o, p.target));
-    // Should oltap die while this target runs, meta.json says it was running.
-    ti.status = "running";
-    folder.write_summary(outcome.summary, meta);
-
-    listener.target_started(p.target.redacted());
+    begin_target(i, what_runs(request, o, p.target), folder, outcome, listener);
     const int64_t measured_from = unix_ms_now() + static_cast<int64_t>(o.warmup_s * 1000);
     Recorder recorder(folder, listener, p.target.redacted(), measured_from);
     run::RunResult r;
     try {
       r = run::measure(*p.prepared, recorder);
     } catch (const Error& e) {
-      // What this target measured is lost with it; the others' is kept.
-      listener.target_finished();
-      ti.status = e.error_class() == ErrorClass::kInterrupted ? "interrupted" : "failed";
-      ti.failure = e.what();
-      folder.write_summary(outcome.summary, meta);
-      if (ti.status == "interrupted") throw;
-      listener.note(p.target.redacted() + " did not complete: " + ti.failure);
+      target_threw(i, e, folder, outcome, listener);  // what it measured is lost with it
       continue;
     }
     p.prepared.reset();  // its connections are done with

@@ -59,6 +59,16 @@ void record_target(results::Meta::TargetInfo& ti, const Result& r) {
   ti.sample_errors = r.sample_errors;
 }
 
+// target.cc: what measure.cc and queries.cc do around each target. Before:
+// says what runs and writes meta.json with the target `running`, so a kill
+// leaves that said. After its measurement threw: the target is `failed` (or
+// `interrupted`, which is thrown on) with the error as its failure, the
+// files say so, and the run goes on to the next target.
+void begin_target(size_t index, const std::string& what_runs, results::RunFolder& folder, RunOutcome& outcome,
+                  Listener& listener);
+void target_threw(size_t index, const Error& e, results::RunFolder& folder, RunOutcome& outcome,
+                  Listener& listener);
+
 // measure.cc / queries.cc: step 2, every target in turn, written as it goes.
 void measure_targets(const RunRequest& request, Plan& plan, results::RunFolder& folder, RunOutcome& outcome,
                      Listener& listener);

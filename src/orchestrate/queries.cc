@@ -28,11 +28,7 @@ void run_query_targets(const RunRequest& request, Plan& plan, results::RunFolder
     if (run::stop_requested()) break;
     const engine::Target& target = plan.targets[i].target;
     results::Meta::TargetInfo& ti = meta.targets[i];
-    listener.note(what_runs(request, o, target));
-    ti.status = "running";
-    folder.write_summary(outcome.summary, meta);
-
-    listener.target_started(target.redacted());
+    begin_target(i, what_runs(request, o, target), folder, outcome, listener);
     run::QueriesResult r;
     try {
       // Progress comes from the run's watchdog, which must not unwind: a
@@ -47,13 +43,7 @@ void run_query_targets(const RunRequest& request, Plan& plan, results::RunFolder
         }
       });
     } catch (const Error& e) {
-      // Its streams could not start (connect, interrupt): the others' results are kept.
-      listener.target_finished();
-      ti.status = e.error_class() == ErrorClass::kInterrupted ? "interrupted" : "failed";
-      ti.failure = e.what();
-      folder.write_summary(outcome.summary, meta);
-      if (ti.status == "interrupted") throw;
-      listener.note(target.redacted() + " did not complete: " + ti.failure);
+      target_threw(i, e, folder, outcome, listener);  // its streams could not start
       continue;
     }
     listener.target_finished();
