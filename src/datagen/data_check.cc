@@ -242,28 +242,19 @@ DataCheck check_loaded_data(const workload::Spec& spec, engine::Connection& conn
   return c;
 }
 
-std::vector<DataCheck> check_loaded_targets(const workload::Spec& spec,
-                                            const std::vector<engine::Target>& targets,
-                                            std::optional<double> requested_scale) {
-  std::vector<DataCheck> out;
-  if (spec.data.empty()) return out;  // nothing to check: no connection either
-  for (const auto& t : targets) {
-    auto conn = engine::connect(t);
-    out.push_back(check_loaded_data(spec, *conn, t, requested_scale));
+double common_scale(const std::vector<DataCheck>& checks) {
+  if (checks.empty()) return 0;
+  std::string scales;
+  bool differ = false;
+  for (const auto& c : checks) {
+    differ = differ || !same_scale(c.scale, checks.front().scale);
+    scales += fmt::format("{}{} at scale {}", scales.empty() ? "" : ", ", c.target, scale_text(c.scale));
   }
-  if (!requested_scale) {
-    std::string scales;
-    bool differ = false;
-    for (const auto& c : out) {
-      differ = differ || !same_scale(c.scale, out.front().scale);
-      scales += fmt::format("{}{} at scale {}", scales.empty() ? "" : ", ", c.target, scale_text(c.scale));
-    }
-    if (differ)
-      throw Error(ErrorClass::kBadInput,
-                  "the targets hold data of different scales (" + scales +
-                      "), and a run compares them at one; load them at the same scale, or give --scale");
-  }
-  return out;
+  if (differ)
+    throw Error(ErrorClass::kBadInput,
+                "the targets hold data of different scales (" + scales +
+                    "), and a run compares them at one; load them at the same scale, or give --scale");
+  return checks.front().scale;
 }
 
 }  // namespace oltap::datagen

@@ -144,12 +144,8 @@ struct DataCheck {
 DataCheck check_loaded_data(const workload::Spec& spec, engine::Connection& conn,
                             const engine::Target& target, std::optional<double> requested_scale);
 
-// check_loaded_data() on each target, connecting to each in turn; without
-// requested_scale their scales must agree (Error(kBadInput) naming them).
-// A workload without `data:` gives no checks and connects to nothing.
-// Throws Error(kUnreachable) for a target it cannot connect to.
-std::vector<DataCheck> check_loaded_targets(const workload::Spec& spec,
-                                            const std::vector<engine::Target>& targets,
-                                            std::optional<double> requested_scale);
+// The scale every check found, which a run takes when none is asked for;
+// Error(kBadInput) naming each target's scale when they differ. 0 for none.
+double common_scale(const std::vector<DataCheck>& checks);
 
 }  // namespace oltap::datagen

@@ -4,8 +4,6 @@
 // time-out, not the measurements of the targets before it.
 #include <fmt/format.h>
 
-#include <map>
-
 #include "datagen/datagen.h"
 #include "parts.h"
 
@@ -14,19 +12,6 @@ namespace {
 
 void stop_if_interrupted() {
   if (run::stop_requested()) throw Error(ErrorClass::kInterrupted, "interrupted while connecting");
-}
-
-// The scale every target's data is at, which the run takes when none is
-// asked for; targets loaded at different scales need --scale.
-double common_scale(const std::vector<std::pair<std::string, double>>& loaded) {
-  for (const auto& [label, scale] : loaded)
-    if (scale != loaded.front().second)
-      throw Error(
-          ErrorClass::kBadInput,
-          fmt::format("the targets' data is at different scales ({} at {:g}, {} at {:g}); give --scale "
-                      "to run them at one, or load them alike",
-                      loaded.front().first, loaded.front().second, label, scale));
-  return loaded.empty() ? 1 : loaded.front().second;
 }
 
 }  // namespace
@@ -39,7 +24,7 @@ Plan plan_run(const RunRequest& request, bool analytical, Listener& listener) {
 
   // Data first: its scale is what the plan is compiled at.
   const bool check = request.data_check && !spec.data.empty();
-  std::vector<std::pair<std::string, double>> loaded;
+  std::vector<datagen::DataCheck> loaded;
   for (auto& p : plan.targets) {
     if (!check && !analytical) break;  // prepare_run connects below
     stop_if_interrupted();
@@ -50,9 +35,9 @@ Plan plan_run(const RunRequest& request, bool analytical, Listener& listener) {
     p.data = dc.source;
     if (!dc.source.empty())
       listener.note(fmt::format("{}: data at scale {:g}, from {}", dc.target, dc.scale, dc.source));
-    loaded.emplace_back(p.target.redacted(), dc.scale);
+    loaded.push_back(dc);
   }
-  plan.scale = request.scale ? *request.scale : check ? common_scale(loaded) : spec.scale;
+  plan.scale = request.scale ? *request.scale : check ? datagen::common_scale(loaded) : spec.scale;
   if (!request.data_check && !spec.data.empty())
     listener.note("--no-data-check: the data of the targets was not checked against the run");
   plan.resolved.options.scale = plan.resolved.query_options.scale = plan.scale;

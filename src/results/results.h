@@ -204,7 +204,6 @@ class RunFolder {
   ~RunFolder();
   RunFolder(const RunFolder&) = delete;
   RunFolder& operator=(const RunFolder&) = delete;
-  const std::string& dir() const noexcept;
 
   // One interval of one row: its line of timeseries.csv and its histogram.
   struct Interval {

@@ -21,7 +21,7 @@ namespace fs = std::filesystem;
 namespace {
 
 // The files a run writes, and their temporaries.
-const char* const kRunFiles[] = {"summary.csv", "timeseries.csv", "meta.json", "latency.hlog"};
+const char* const kRunFiles[] = {"summary.csv", "timeseries.csv", "meta.json", kHlogFileName};
 
 }  // namespace
 
@@ -64,8 +64,6 @@ RunFolder::RunFolder(const std::string& dir, bool force, bool series, int64_t st
 RunFolder::~RunFolder() {
   if (impl_->series) std::fclose(impl_->series);
 }
-
-const std::string& RunFolder::dir() const noexcept { return impl_->dir; }
 
 void RunFolder::append_intervals(const std::vector<Interval>& rows, int64_t measured_from_unix_ms) {
   if (!impl_->series) return;

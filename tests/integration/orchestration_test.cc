@@ -6,7 +6,7 @@
 // revision built.
 //
 // Isolation: database oltap_it_orchestration on the PostgreSQL and MariaDB
-// servers, Redis database 9 of the stack's Redis, and a Redis server of the
+// servers, Redis databases 9 and 12 of the stack's Redis, and a Redis server of the
 // test's own on a free port, which the test kills.
 #include <arpa/inet.h>
 #include <gtest/gtest.h>
@@ -34,6 +34,7 @@ namespace {
 
 const std::string kDb = "oltap_it_orchestration";
 constexpr int kRedisDb = 9;
+constexpr int kOtherRedisDb = 12;  // a second target on the same server
 
 std::string redis_target(const std::string& port, int db) {
   return "redis://127.0.0.1:" + port + "/" + std::to_string(db);
@@ -125,7 +126,7 @@ TEST_F(Orchestration, AStatementATargetRejectsStopsTheRunBeforeTheFirstTargetIsM
              "  duration: 30s\n");
   const fs::path out = dir_ / "out";
   CmdResult r = oltap({"run", w.string(), "--target", mysql, "--target", pg, "--out", out.string()});
-  EXPECT_TRUE(r.exit_code == 2 || r.exit_code == 3) << r.describe();
+  EXPECT_EQ(r.exit_code, 2) << r.describe();  // the server's 42P01 at prepare
   EXPECT_LT(r.elapsed_s, 15) << r.describe();
   EXPECT_TRUE(contains(r.err, "no_such_table")) << r.describe();
   EXPECT_FALSE(contains(r.err, "running rejected")) << r.describe();
@@ -149,6 +150,24 @@ TEST_F(Orchestration, AQueryWithoutTextForALaterTargetStopsTheRunBeforeTheFirstI
   EXPECT_FALSE(contains(r.err, "running postgres-only")) << r.describe();
   EXPECT_LT(r.elapsed_s, 2) << "the PostgreSQL query ran first: " << r.describe();
   EXPECT_FALSE(fs::exists(out / "summary.csv")) << r.describe();
+}
+
+TEST_F(Orchestration, TargetsLoadedAtDifferentScalesNeedScale) {
+  const std::string port = server_of(stack_env("OLTAP_REDIS")).port;
+  const std::string a = redis_target(port, kRedisDb), b = redis_target(port, kOtherRedisDb);
+  for (const auto& [t, scale] : {std::pair{a, "0.01"}, std::pair{b, "0.02"}}) {
+    run_cmd({"redis-cli", "-p", port, "-n", t.substr(t.rfind('/') + 1), "FLUSHDB"});
+    ASSERT_EQ(oltap({"load", workload("kv-get.yaml"), "--target", t, "--scale", scale}).exit_code, 0) << t;
+  }
+  const fs::path out = dir_ / "out";
+  CmdResult r = oltap({"run", workload("kv-get.yaml"), "--target", a, "--target", b, "--duration", "1s",
+                       "--out", out.string()});
+  EXPECT_EQ(r.exit_code, 2) << r.describe();
+  EXPECT_TRUE(contains(r.err, a + " at scale 0.01") && contains(r.err, b + " at scale 0.02")) << r.describe();
+  EXPECT_FALSE(fs::exists(out / "summary.csv")) << r.describe();
+  CmdResult given = oltap({"run", workload("kv-get.yaml"), "--target", a, "--target", b, "--scale", "0.01",
+                           "--duration", "1s", "--out", out.string()});
+  EXPECT_EQ(given.exit_code, 2) << "b holds scale 0.02: " << given.describe();
 }
 
 TEST_F(Orchestration, ATargetWhoseServerDiesMidRunLeavesTheOtherTargetsResults) {
