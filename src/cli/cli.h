@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "engine/engine.h"
+#include "run/run.h"
 #include "workload/workload.h"
 
 namespace oltap::cli {
@@ -45,7 +46,9 @@ class ProgressLine {
  public:
   explicit ProgressLine(std::string label);
   ~ProgressLine();
-  void update(double elapsed_s, bool warming_up, double tps, double p99_ms, int64_t errors);
+  // A transactional run's interval: its rate, p99 and errors; in an open
+  // loop the rate asked for and the schedule lag too; the stage, if any.
+  void update(const run::Progress& p);
   // An analytical run's: queries ended of all, and errors.
   void update_queries(double elapsed_s, int64_t done, int64_t total, int64_t errors);
   void finish();

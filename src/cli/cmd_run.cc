@@ -41,7 +41,7 @@ class PrintingListener : public orchestrate::Listener {
     progress_.reset();
   }
   void progress(const run::Progress& p) override {
-    if (progress_) progress_->update(p.elapsed_s, p.warming_up, p.tps, p.p99_ms, p.errors);
+    if (progress_) progress_->update(p);
   }
   void query_progress(const run::QueryProgress& p) override {
     if (progress_) progress_->update_queries(p.elapsed_s, p.done, p.total, p.errors);
@@ -85,6 +85,23 @@ orchestrate::RunOverrides overrides(const RunArgs& a) {
   if (given("--pipeline")) o.pipeline = a.pipeline;
   if (given("--threads")) o.threads = a.threads;
   o.think_times = a.think_times;
+  o.rates = parse_rates(a.rate, a.sweep);
+  for (const auto& gr : a.group_rate) {
+    const size_t eq = gr.find('=');
+    if (eq == std::string::npos || eq == 0)
+      throw Error(ErrorClass::kBadInput,
+                  "--group-rate '" + gr + "': expected NAME=R (transactions per second)");
+    const std::vector<double> r = parse_rates(gr.substr(eq + 1), "");
+    if (r.size() != 1) throw Error(ErrorClass::kBadInput, "--group-rate '" + gr + "': one rate per group");
+    o.group_rate[gr.substr(0, eq)] = r.front();
+  }
+  if (given("--arrival")) {
+    if (a.arrival != "poisson" && a.arrival != "uniform")
+      throw Error(ErrorClass::kBadInput, "--arrival '" + a.arrival + "': expected poisson or uniform");
+    o.arrival = a.arrival == "uniform" ? run::Arrival::kUniform : run::Arrival::kPoisson;
+  }
+  if (given("--latency-limit")) o.latency_limit_s = parse_duration_s(a.latency_limit);
+  o.slo = a.slo;
   if (given("--streams")) o.streams = a.streams;
   if (given("--query-timeout")) o.query_timeout_s = parse_duration_s(a.query_timeout);
   o.verify = a.verify;
@@ -132,6 +149,18 @@ void add_run(CLI::App& root, Action& action) {
                 "Wait each transaction's keying_time before it and a think time around its think_time "
                 "after it (negative exponential, at most 10x), as TPC-C's emulated users do; not part of "
                 "the latency (default: off, throughput mode as HammerDB and BenchBase run)");
+  cmd->add_option("--rate", a->rate,
+                  "Open loop: transactions per second per target, shared by its clients; several "
+                  "(1000,2000,4000) run a rate sweep, each for --duration");
+  cmd->add_option("--sweep", a->sweep, "A rate sweep of STEPS rates evenly from FROM to TO: FROM:TO:STEPS");
+  cmd->add_option("--group-rate", a->group_rate, "Open loop: one group's rate, NAME=R (repeatable)");
+  cmd->add_option("--arrival", a->arrival,
+                  "Open loop arrivals: poisson (default, as pgbench -R) or uniform (wrk2)");
+  cmd->add_option("--latency-limit", a->latency_limit,
+                  "Count transactions slower than this as late (pgbench -L); with a rate, skip those already "
+                  "this late when due");
+  cmd->add_option("--slo", a->slo,
+                  "A sweep's objective, e.g. \"p99<10ms\": the knee is the highest rate that met it");
   cmd->add_flag("--no-data-check", a->no_data_check,
                 "Run without first checking that each target holds the workload's data at the run's scale "
                 "(by oltap load's record, else by the tables' rows)");

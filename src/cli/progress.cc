@@ -10,11 +10,14 @@ ProgressLine::ProgressLine(std::string label) : label_(std::move(label)), enable
 
 ProgressLine::~ProgressLine() { finish(); }
 
-void ProgressLine::update(double elapsed_s, bool warming_up, double tps, double p99_ms, int64_t errors) {
+void ProgressLine::update(const run::Progress& p) {
   if (!enabled_) return;
-  std::fprintf(stderr, "\r\033[K%s %6.1fs %s tps %10.1f  p99 %8.3f ms  errors %lld", label_.c_str(),
-               elapsed_s, warming_up ? "(warm-up)" : "         ", tps, p99_ms,
-               static_cast<long long>(errors));
+  char stage[32] = "";
+  if (p.stage > 0) std::snprintf(stage, sizeof stage, " stage %d", p.stage);
+  std::fprintf(stderr, "\r\033[K%s %6.1fs%s %s tps %10.1f", label_.c_str(), p.elapsed_s, stage,
+               p.warming_up ? "(warm-up)" : "         ", p.tps);
+  if (p.offered_tps > 0) std::fprintf(stderr, " of %.0f  lag %8.3f ms", p.offered_tps, p.lag_max_ms);
+  std::fprintf(stderr, "  p99 %8.3f ms  errors %lld", p.p99_ms, static_cast<long long>(p.errors));
   std::fflush(stderr);
   shown_ = true;
 }

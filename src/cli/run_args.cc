@@ -4,6 +4,8 @@
 
 #include <fmt/format.h>
 
+#include <cmath>
+
 #include "cli.h"
 #include "results/results.h"
 
@@ -37,6 +39,62 @@ void check_run_args(const RunArgs& a) {
     note("--max-error-rate " + a.max_error_rate + ": exit 4 when more than " + format_percent(rate) +
          " of the transactions (or queries) fail");
   if (!a.out.empty()) results::check_out_dir(a.out, a.force);
+}
+
+namespace {
+
+// A rate: a number above 0, all of text.
+double parse_rate(const std::string& text, const std::string& option) {
+  size_t used = 0;
+  double v = 0;
+  try {
+    v = std::stod(text, &used);
+  } catch (const std::exception&) {
+    used = 0;
+  }
+  if (text.empty() || used != text.size() || !(v > 0) || !std::isfinite(v))
+    throw Error(ErrorClass::kBadInput,
+                option + ": '" + text + "' is not a rate (transactions per second above 0)");
+  return v;
+}
+
+std::vector<std::string> split(const std::string& text, char sep) {
+  std::vector<std::string> out;
+  size_t from = 0;
+  while (true) {
+    const size_t at = text.find(sep, from);
+    out.push_back(text.substr(from, at == std::string::npos ? std::string::npos : at - from));
+    if (at == std::string::npos) return out;
+    from = at + 1;
+  }
+}
+
+}  // namespace
+
+std::vector<double> parse_rates(const std::string& rate, const std::string& sweep) {
+  if (!rate.empty() && !sweep.empty())
+    throw Error(ErrorClass::kBadInput, "--rate and --sweep both give the rates: use one");
+  std::vector<double> out;
+  if (!rate.empty())
+    for (const auto& r : split(rate, ',')) out.push_back(parse_rate(r, "--rate"));
+  if (!sweep.empty()) {
+    const auto parts = split(sweep, ':');
+    if (parts.size() != 3)
+      throw Error(ErrorClass::kBadInput, "--sweep '" + sweep + "': expected FROM:TO:STEPS, e.g. 1000:8000:8");
+    const double from = parse_rate(parts[0], "--sweep FROM"), to = parse_rate(parts[1], "--sweep TO");
+    size_t used = 0;
+    int steps = 0;
+    try {
+      steps = std::stoi(parts[2], &used);
+    } catch (const std::exception&) {
+      used = 0;
+    }
+    if (used != parts[2].size() || steps < 2 || to <= from)
+      throw Error(ErrorClass::kBadInput,
+                  "--sweep '" + sweep + "': STEPS must be an integer of at least 2 and TO above FROM");
+    for (int i = 0; i < steps; ++i) out.push_back(from + (to - from) * i / (steps - 1));
+  }
+  return out;
 }
 
 }  // namespace oltap::cli

@@ -27,6 +27,13 @@ struct RunArgs {
   int pipeline = 1;
   int threads = 0;
   bool think_times = false;
+  // Open loop.
+  std::string rate;   // "5000", or "1000,2000,4000" for a sweep
+  std::string sweep;  // FROM:TO:STEPS
+  std::string arrival;
+  std::string latency_limit;
+  std::vector<std::string> group_rate;  // NAME=R
+  std::string slo;
   // Workloads of queries.
   int streams = 0;
   std::string query_timeout;
@@ -42,5 +49,11 @@ struct RunArgs {
 // Says on stderr how a --max-error-rate given was read. Call it before
 // anything connects or measures.
 void check_run_args(const RunArgs& a);
+
+// The rates asked for: --rate's list ("5000", "1000,2000,4000"), or --sweep
+// FROM:TO:STEPS (STEPS >= 2 rates evenly from FROM to TO); none without
+// either. Throws Error(kBadInput) for a rate that is not above 0, a
+// malformed list or sweep, or both options given.
+std::vector<double> parse_rates(const std::string& rate, const std::string& sweep);
 
 }  // namespace oltap::cli

@@ -48,6 +48,13 @@ struct RunOverrides {
   std::optional<int64_t> transactions;  // per client, instead of a duration
   std::optional<int> max_retries, pipeline, threads;
   bool think_times = false;
+  // Open loop: one rate (tx/s per target), or several for a sweep (each
+  // rate a stage of the duration, in the order given).
+  std::vector<double> rates;
+  std::map<std::string, double> group_rate;  // per group, by name
+  std::optional<run::Arrival> arrival;
+  std::optional<double> latency_limit_s;
+  std::string slo;  // "p99<10ms": the knee of a sweep is the highest rate that met it
   // Workloads of queries.
   std::optional<int> streams;
   std::optional<double> query_timeout_s;

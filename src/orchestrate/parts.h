@@ -21,6 +21,9 @@ struct PlannedTarget {
 struct Resolved {
   run::Options options;             // a workload of transactions
   run::QueryOptions query_options;  // a workload of queries
+  // A rate sweep (--rate with several rates, or --sweep): each stage one
+  // rate, and a curve.csv of them.
+  bool sweep = false;
 };
 Resolved resolve_options(const workload::Spec& spec, const RunOverrides& overrides, Listener& listener);
 

@@ -50,9 +50,20 @@ struct TxnPlan {
 
 struct GroupPlan {
   std::string name;
-  int clients = 1;
+  int clients = 1;  // its clients; with stages, the most any stage runs (each is connected before the run)
   std::vector<int> txns;           // indexes into Plan::txns
   std::vector<double> cumulative;  // running sums of the mix weights
+};
+
+// One stage as the run goes through it: per group (in Plan::groups'
+// order), its active clients and the rate of those clients together (0: a
+// closed loop), and per row of the recorder's interval rows (each group's
+// transactions, then its ALL) the rate asked of it.
+struct StagePlan {
+  double duration_s = 0;  // 0 for a run limited by transactions, which has one stage
+  std::vector<int> clients;
+  std::vector<double> rate;
+  std::vector<double> offered;  // per row; ALL rows hold 0 (the recorder sums them)
 };
 
 struct Plan {
@@ -61,6 +72,8 @@ struct Plan {
   std::map<std::string, int> slot_of;          // parameter and bound names -> slot
   std::vector<TxnPlan> txns;
   std::vector<GroupPlan> groups;
+  std::vector<StagePlan> stages;  // at least one (plan_stages)
+  bool open_loop = false;         // some stage gives some group a rate
 };
 
 // Compiles spec for a target of this dialect and kind: the steps it has no
@@ -69,5 +82,13 @@ struct Plan {
 // left without a statement, or a step without SQL for the dialect.
 Plan compile_plan(const workload::Spec& spec, const std::string& dialect, engine::Kind kind,
                   const Options& options);
+
+// Resolves the run's stages (Options::stages, or one of duration_s at
+// Options::rate) for plan's groups, and raises each group's clients to the
+// most any stage runs. A group's own rate (Options::group_rate) holds in
+// every stage; the stage's rate is shared evenly by the active clients of
+// the groups without one. Throws Error(kBadInput) for a group_rate naming
+// no group, or a rate that is not above 0.
+void plan_stages(Plan& plan, const Options& options);
 
 }  // namespace oltap::run

@@ -1,13 +1,23 @@
-// Interval rows and totals from the clients' cumulative counters (see
-// recorder.h). Nothing here allocates after the constructor: the rows and
-// their histograms are reused from one interval to the next.
+// Interval rows, stage totals and run totals from the clients' cumulative
+// counters (see recorder.h). Nothing here allocates after the constructor
+// but end_stage() and totals(): the rows and their histograms are reused
+// from one interval to the next.
 #include "recorder.h"
 
 namespace oltap::run {
 
-Recorder::Recorder(const Plan& plan, const std::vector<std::unique_ptr<Worker>>& workers)
-    : plan_(plan), workers_(workers) {
-  for (const GroupPlan& g : plan.groups) {
+void closed_loop_service(const metrics::Histogram& latency, metrics::Histogram& service,
+                         metrics::Histogram& lag) noexcept {
+  service = latency;
+  lag.reset();
+  lag.add_to_bucket(metrics::Histogram::bucket_index(0), latency.count());
+}
+
+Recorder::Recorder(const Plan& plan, const std::vector<std::unique_ptr<Worker>>& workers, bool open,
+                   std::vector<std::vector<double>> offered, bool staged)
+    : plan_(plan), workers_(workers), open_(open), offered_(std::move(offered)), staged_(staged) {
+  for (size_t gi = 0; gi < plan.groups.size(); ++gi) {
+    const GroupPlan& g = plan.groups[gi];
     GroupRows gr;
     gr.first = rows_.size();
     for (size_t k = 0; k < g.txns.size(); ++k) {
@@ -15,6 +25,7 @@ Recorder::Recorder(const Plan& plan, const std::vector<std::unique_ptr<Worker>>&
       for (const auto& w : workers)
         if (w->group == &g) s.sources.emplace_back(w.get(), static_cast<int>(k));
       s.row = rows_.size();
+      s.group = gi;
       series_.push_back(std::move(s));
       IntervalRow& row = rows_.emplace_back();
       row.group = g.name;
@@ -28,48 +39,105 @@ Recorder::Recorder(const Plan& plan, const std::vector<std::unique_ptr<Worker>>&
   }
 }
 
-void Recorder::collect(double t_s, double length_s) noexcept {
+void Recorder::read(Series& s) noexcept {
+  Reading& r = s.current;
+  r.latency.reset();
+  r.committed = r.aborted = r.errors = r.retries = r.late = r.skipped = 0;
+  if (open_) {
+    r.service.reset();
+    r.lag.reset();
+  }
+  for (const auto& [w, k] : s.sources) {
+    const TxnStats& st = w->stats[k];
+    st.latency.snapshot_into(s.scratch);
+    r.latency.merge_from(s.scratch);
+    if (open_) {
+      st.service->snapshot_into(s.scratch);
+      r.service.merge_from(s.scratch);
+      st.lag->snapshot_into(s.scratch);
+      r.lag.merge_from(s.scratch);
+    }
+    r.committed += st.committed.load(std::memory_order_relaxed);
+    r.aborted += st.aborted.load(std::memory_order_relaxed);
+    r.errors += st.errors.load(std::memory_order_relaxed);
+    r.retries += st.retries.load(std::memory_order_relaxed);
+    r.late += st.late.load(std::memory_order_relaxed);
+    r.skipped += st.skipped.load(std::memory_order_relaxed);
+  }
+}
+
+template <typename Out>
+void Recorder::difference(const Reading& a, const Reading& b, Out& out) const noexcept {
+  out.latency = a.latency;
+  out.latency.subtract(b.latency);
+  if (open_) {
+    out.service = a.service;
+    out.service.subtract(b.service);
+    out.lag = a.lag;
+    out.lag.subtract(b.lag);
+  } else {
+    closed_loop_service(out.latency, out.service, out.lag);
+  }
+  out.committed = a.committed - b.committed;
+  out.aborted = a.aborted - b.aborted;
+  out.errors = a.errors - b.errors;
+  out.late = a.late - b.late;
+  out.skipped = a.skipped - b.skipped;
+  if constexpr (requires { out.retries; }) out.retries = a.retries - b.retries;
+}
+
+namespace {
+
+// Adds row's counts and histograms into sum (an ALL row or total).
+template <typename Row>
+void add_into(Row& sum, const Row& row) noexcept {
+  sum.committed += row.committed;
+  sum.aborted += row.aborted;
+  sum.errors += row.errors;
+  sum.late += row.late;
+  sum.skipped += row.skipped;
+  sum.offered_tps += row.offered_tps;
+  sum.latency.merge_from(row.latency);
+  sum.service.merge_from(row.service);
+  sum.lag.merge_from(row.lag);
+  if constexpr (requires { sum.retries; }) sum.retries += row.retries;
+}
+
+template <typename Row>
+void clear(Row& sum) noexcept {
+  sum.committed = sum.aborted = sum.errors = sum.late = sum.skipped = 0;
+  sum.offered_tps = 0;
+  sum.latency.reset();
+  sum.service.reset();
+  sum.lag.reset();
+  if constexpr (requires { sum.retries; }) sum.retries = 0;
+}
+
+}  // namespace
+
+void Recorder::collect(double t_s, double length_s, size_t stage) noexcept {
   length_s_ = length_s;
+  stage_ = stage;
   errors_so_far_ = 0;
   for (Series& s : series_) {
-    s.current.reset();
-    int64_t committed = 0, aborted = 0, errors = 0;
-    for (const auto& [w, k] : s.sources) {
-      const TxnStats& st = w->stats[k];
-      st.latency.snapshot_into(s.scratch);
-      s.current.merge_from(s.scratch);
-      committed += st.committed.load(std::memory_order_relaxed);
-      aborted += st.aborted.load(std::memory_order_relaxed);
-      errors += st.errors.load(std::memory_order_relaxed);
-    }
+    read(s);
     IntervalRow& row = rows_[s.row];
-    row.latency = s.current;
-    row.latency.subtract(s.previous);
-    row.committed = committed - s.committed;
-    row.aborted = aborted - s.aborted;
-    row.errors = errors - s.errors;
-    s.committed = committed;
-    s.aborted = aborted;
-    s.errors = errors;
-    s.previous = s.current;  // a copy into its own buckets: no allocation
-    errors_so_far_ += errors;
+    difference(s.current, s.previous, row);
+    row.offered_tps = offered_[stage][s.row];
+    s.previous = s.current;  // copies into its own buckets: no allocation
+    errors_so_far_ += s.current.errors;
   }
   everything_.reset();
   for (const GroupRows& g : groups_) {
     IntervalRow& all = rows_[g.all];
-    all.committed = all.aborted = all.errors = 0;
-    all.latency.reset();
-    for (size_t r = g.first; r < g.all; ++r) {
-      all.committed += rows_[r].committed;
-      all.aborted += rows_[r].aborted;
-      all.errors += rows_[r].errors;
-      all.latency.merge_from(rows_[r].latency);
-    }
+    clear(all);
+    for (size_t r = g.first; r < g.all; ++r) add_into(all, rows_[r]);
     everything_.merge_from(all.latency);
   }
   for (IntervalRow& row : rows_) {
     row.t_s = t_s;
     row.length_s = length_s;
+    row.stage = staged_ ? static_cast<int>(stage) + 1 : 0;
   }
 }
 
@@ -77,16 +145,55 @@ Progress Recorder::progress(double elapsed_s) const noexcept {
   Progress p;
   p.elapsed_s = elapsed_s;
   int64_t committed = 0;
-  for (const GroupRows& g : groups_) committed += rows_[g.all].committed;
+  for (const GroupRows& g : groups_) {
+    const IntervalRow& all = rows_[g.all];
+    committed += all.committed;
+    p.offered_tps += all.offered_tps;
+    if (open_) p.lag_max_ms = std::max(p.lag_max_ms, static_cast<double>(all.lag.max()) / 1e6);
+  }
   p.tps = length_s_ > 0 ? committed / length_s_ : 0;
   p.p99_ms = everything_.value_at_quantile(0.99) / 1e6;
   p.errors = errors_so_far_;
+  p.stage = staged_ ? static_cast<int>(stage_) + 1 : 0;
   return p;
+}
+
+void Recorder::mark_stage_start() noexcept {
+  for (Series& s : series_) s.stage_start = s.previous;
+}
+
+StageTotals Recorder::end_stage(size_t stage, double start_s, double length_s,
+                                const std::vector<int>& clients) const {
+  StageTotals out;
+  out.stage = static_cast<int>(stage) + 1;
+  out.start_s = start_s;
+  out.length_s = length_s;
+  for (size_t gi = 0; gi < groups_.size(); ++gi) {
+    const GroupRows& g = groups_[gi];
+    TxnTotals all;
+    all.group = plan_.groups[gi].name;
+    all.txn = "ALL";
+    all.clients = clients[gi];
+    for (size_t r = g.first; r < g.all; ++r) {
+      const Series& s = series_[r - gi];  // series are rows without the ALL rows before them
+      TxnTotals t;
+      t.group = all.group;
+      t.txn = rows_[r].txn;
+      t.clients = clients[gi];
+      difference(s.previous, s.stage_start, t);
+      t.offered_tps = offered_[stage][r];
+      add_into(all, t);
+      out.totals.push_back(std::move(t));
+    }
+    out.totals.push_back(std::move(all));
+  }
+  return out;
 }
 
 std::vector<TxnTotals> Recorder::totals() const {
   std::vector<TxnTotals> out;
-  for (const GroupPlan& g : plan_.groups) {
+  for (size_t gi = 0; gi < plan_.groups.size(); ++gi) {
+    const GroupPlan& g = plan_.groups[gi];
     TxnTotals all;
     all.group = g.name;
     all.txn = "ALL";
@@ -100,16 +207,19 @@ std::vector<TxnTotals> Recorder::totals() const {
         if (w->group != &g) continue;
         const TxnStats& st = w->stats[k];
         t.latency.merge_from(st.latency);
+        if (open_) {
+          t.service.merge_from(*st.service);
+          t.lag.merge_from(*st.lag);
+        }
         t.committed += st.committed.load();
         t.aborted += st.aborted.load();
         t.errors += st.errors.load();
         t.retries += st.retries.load();
+        t.late += st.late.load();
+        t.skipped += st.skipped.load();
       }
-      all.latency.merge_from(t.latency);
-      all.committed += t.committed;
-      all.aborted += t.aborted;
-      all.errors += t.errors;
-      all.retries += t.retries;
+      if (!open_) closed_loop_service(t.latency, t.service, t.lag);
+      add_into(all, t);
       out.push_back(std::move(t));
     }
     out.push_back(std::move(all));

@@ -32,6 +32,20 @@ inline constexpr int64_t kIntervalNs = 1'000'000'000;
 // Error messages kept per worker for the report (the rest are only counted).
 inline constexpr int kKeptErrorsPerWorker = 3;
 
+// How an open loop's transactions arrive: gaps drawn from an exponential
+// distribution (a Poisson process, as pgbench -R), or even gaps (wrk2 -R).
+enum class Arrival { kPoisson, kUniform };
+
+// One stage of a run: how long, at what rate (0: a closed loop unless a
+// group has a rate of its own) and with how many clients in every group (0:
+// the groups' own). A stage's figures are those of the transactions that
+// completed during it.
+struct Stage {
+  double duration_s = 0;
+  double rate = 0;
+  int clients = 0;
+};
+
 struct Options {
   double scale = 1;
   int clients = 0;                           // 0: the workload's own; applies to every group
@@ -46,6 +60,21 @@ struct Options {
                     // per client
   // Wait the transactions' keying and think times, as emulated users do; off: throughput mode.
   bool think_times = false;
+  // Open loop (a rate): each client sends on a schedule of its own that runs
+  // from the start of the run, never from its last completion, so a server
+  // that stalls cannot slow the offered load down (no coordinated omission).
+  // rate is shared evenly by the clients of every group without a rate in
+  // group_rate; those with one share that. No rate anywhere: a closed loop.
+  double rate = 0;                           // transactions per second per target
+  std::map<std::string, double> group_rate;  // per group, by name
+  Arrival arrival = Arrival::kPoisson;
+  // Latencies above it count as late (pgbench -L); with a rate, a transaction
+  // already this late when its turn comes is skipped, not sent (pgbench -R -L).
+  double latency_limit_s = 0;
+  // Stages measured and reported one after the other (rate and clients of
+  // each); empty: one stage of duration_s at rate. With stages, duration_s
+  // is their sum and the warm-up runs at the first stage's settings.
+  std::vector<Stage> stages;
   // Opens each client's connection (and every reconnect); empty: engine::connect.
   // The seam for tests, which hand in a scripted engine::Connection.
   std::function<std::unique_ptr<engine::Connection>(const engine::Target&)> connect;
@@ -58,6 +87,11 @@ struct Progress {
   double tps = 0;      // committed per second over the last interval
   double p99_ms = 0;   // over the last interval
   int64_t errors = 0;  // so far
+  // Open loop: the rate asked for and the schedule lag's largest value over
+  // the last interval (how far behind the client fell); 0 in a closed loop.
+  double offered_tps = 0;
+  double lag_max_ms = 0;
+  int stage = 0;  // 1, 2, ... in a run with stages; 0 without
 };
 
 // Totals of one transaction (or of a whole group when txn == "ALL").
@@ -70,8 +104,25 @@ struct TxnTotals {
   int64_t errors = 0;
   int64_t retries = 0;
   // Of committed transactions and intended rollbacks (their latency counts,
-  // TPC-C clause 5.2.5.3), ns: its count is committed + aborted.
+  // TPC-C clause 5.2.5.3), ns: its count is committed + aborted. In an open
+  // loop it runs from when each was due (its intended start).
   metrics::Histogram latency;
+  // The same transactions from their actual send (the service time) and the
+  // schedule lag (send - due). In a closed loop the send is the start:
+  // service holds what latency holds and lag only zeros.
+  metrics::Histogram service, lag;
+  int64_t late = 0;        // latency above Options::latency_limit_s (counted in committed or aborted)
+  int64_t skipped = 0;     // never sent: later than the limit when due (in no other count)
+  double offered_tps = 0;  // its share of the rate asked for; 0: closed loop
+};
+
+// A stage's totals: what completed between its start and its end (the last
+// stage ends at the last client's stop).
+struct StageTotals {
+  int stage = 1;                  // 1, 2, ...
+  double start_s = 0;             // since measurement began
+  double length_s = 0;            // its measured length
+  std::vector<TxnTotals> totals;  // as RunResult::totals
 };
 
 // One interval of the time series: a row per (group, txn) of the interval and
@@ -89,6 +140,10 @@ struct IntervalRow {
   int64_t aborted = 0;    // rolled back on purpose (rollback_if), as summary.csv's aborted
   int64_t errors = 0;
   metrics::Histogram latency;  // what TxnTotals::latency holds, for this interval only
+  metrics::Histogram service, lag;
+  int64_t late = 0, skipped = 0;
+  double offered_tps = 0;
+  int stage = 0;  // the stage the interval lies in (intervals are cut at stage ends); 0: no stages
 };
 
 // What a run tells its caller while it goes; called on the thread that called measure().
@@ -108,8 +163,9 @@ struct RunResult {
   std::string engine;
   std::string dialect;
   std::string server_version;
-  std::vector<TxnTotals> totals;  // per group: each transaction, then "ALL"
-  double measured_s = 0;          // from the end of warm-up to the last client's stop
+  std::vector<TxnTotals> totals;    // per group: each transaction, then "ALL"
+  std::vector<StageTotals> stages;  // with Options::stages: one per stage that began
+  double measured_s = 0;            // from the end of warm-up to the last client's stop
   double warmup_s = 0;
   int64_t warmup_committed = 0;
   bool interrupted = false;

@@ -67,6 +67,13 @@ void check_options(const Plan& plan, const engine::Connection& first, const engi
                     what + " needs transactions of one command without `into`, `if` or `rollback_if`; '" +
                         t.name + "' is not");
   }
+  if (o.think_times && plan.open_loop)
+    throw Error(ErrorClass::kBadInput,
+                "--think-times: an emulated user's waits belong to a closed loop; with a rate the schedule "
+                "decides when each transaction leaves");
+  if (o.transactions > 0 && !o.stages.empty())
+    throw Error(ErrorClass::kBadInput,
+                "stages set the run's duration: they cannot run a number of transactions");
   if (o.think_times && (o.pipeline > 1 || shared_threads))
     throw Error(ErrorClass::kBadInput,
                 "--think-times: each client waits on its own, which clients that pipeline or share a thread "
@@ -111,6 +118,7 @@ std::unique_ptr<PreparedRun> prepare_run(const workload::Spec& spec, const engin
   res.server_version = first->server_version();
   res.warmup_s = o.warmup_s;
   st->plan = compile_plan(spec, res.dialect, first->kind(), o);
+  plan_stages(st->plan, o);
   const Plan& plan = st->plan;
   int total_clients = 0;
   for (const auto& g : plan.groups) total_clients += g.clients;
@@ -124,6 +132,7 @@ std::unique_ptr<PreparedRun> prepare_run(const workload::Spec& spec, const engin
     for (int c = 0; c < g.clients; ++c) {
       auto w = std::make_unique<Worker>();
       w->index = index;
+      w->in_group = c;
       w->plan = &plan;
       w->group = &g;
       w->target = &st->target;
@@ -133,12 +142,21 @@ std::unique_ptr<PreparedRun> prepare_run(const workload::Spec& spec, const engin
       w->cursors.resize(plan.params.size());
       for (auto& cur : w->cursors) cur = {index, 0};
       w->stats = std::make_unique<TxnStats[]>(g.txns.size());
+      if (plan.open_loop)
+        for (size_t k = 0; k < g.txns.size(); ++k) {
+          w->stats[k].service = std::make_unique<metrics::Histogram>();
+          w->stats[k].lag = std::make_unique<metrics::Histogram>();
+        }
+      w->open_loop = plan.open_loop;
+      w->arrival = o.arrival;
+      w->latency_limit_ns = static_cast<int64_t>(o.latency_limit_s * 1e9);
       w->stop = &st->stop;
       w->stop_fd = st->stop_event.fd();
       w->transactions = o.transactions;
       w->max_retries = o.max_retries;
       w->pipeline = std::max(1, o.pipeline);
       w->batch.resize(w->pipeline);
+      w->batch_due.resize(w->pipeline);
       st->workers.push_back(std::move(w));
       ++index;
     }
@@ -155,19 +173,70 @@ std::unique_ptr<PreparedRun> prepare_run(const workload::Spec& spec, const engin
   return std::make_unique<PreparedRun>(std::move(st));
 }
 
+namespace {
+
+// Where each stage starts and ends on the clock (now_ns), the warm-up first
+// (at the first stage's settings); the last ends when the run stops.
+std::vector<StageSettings> stage_clock(const Plan& plan, int64_t start, int64_t measure_from) {
+  std::vector<StageSettings> out;
+  auto settings = [](const StagePlan& sp, int64_t from, int64_t to) {
+    StageSettings s;
+    s.start_ns = from;
+    s.end_ns = to;
+    s.clients = sp.clients;
+    s.rate = sp.rate;
+    return s;
+  };
+  if (measure_from > start) {
+    out.push_back(settings(plan.stages.front(), start, measure_from));
+    out.back().drop_backlog = true;
+  }
+  int64_t at = measure_from;
+  for (size_t i = 0; i < plan.stages.size(); ++i) {
+    const bool last = i + 1 == plan.stages.size();
+    const int64_t end = last ? kNoEnd : at + static_cast<int64_t>(plan.stages[i].duration_s * 1e9);
+    out.push_back(settings(plan.stages[i], at, end));
+    at = end;
+  }
+  return out;
+}
+
+}  // namespace
+
 RunResult measure(PreparedRun& prepared, Observer& observer) {
   PreparedRun::State& st = prepared.state();
   if (st.measured) throw Error(ErrorClass::kFatal, "internal: a prepared run is measured once");
   st.measured = true;
   const Options& o = st.options;
+  const Plan& plan = st.plan;
   const auto& workers = st.workers;
   RunResult res = std::move(st.result);
-  Recorder recorder(st.plan, workers);
+  const bool staged = !o.stages.empty();
+  std::vector<std::vector<double>> offered;
+  for (const StagePlan& sp : plan.stages) offered.push_back(sp.offered);
+  Recorder recorder(plan, workers, plan.open_loop, offered, staged);
 
   const int64_t start = metrics::now_ns();
   const int64_t warmup_ns = static_cast<int64_t>(o.warmup_s * 1e9);
   const int64_t measure_from = start + warmup_ns;
-  const int64_t end = measure_from + static_cast<int64_t>(o.duration_s * 1e9);
+  double duration_s = 0;
+  for (const StagePlan& sp : plan.stages) duration_s += sp.duration_s;
+  const int64_t end = measure_from + static_cast<int64_t>(duration_s * 1e9);
+  // Stage i (0-based) of the measurement ends at stage_end[i]; the last at the run's end.
+  std::vector<int64_t> stage_end;
+  for (int64_t at = measure_from; const StagePlan& sp : plan.stages)
+    stage_end.push_back(at += static_cast<int64_t>(sp.duration_s * 1e9));
+  stage_end.back() = kNoEnd;
+  // A closed loop without stages keeps its one plain loop; the rest go
+  // through their phases.
+  const bool phased = plan.open_loop || staged;
+  if (phased) {
+    const std::vector<StageSettings> clock = stage_clock(plan, start, measure_from);
+    for (auto& w : workers) {
+      const size_t g = static_cast<size_t>(w->group - plan.groups.data());
+      w->phases = client_phases(clock, g, w->in_group, o.arrival);
+    }
+  }
   res.start_unix_ms = unix_ms();
   std::vector<std::thread> threads;
   // Clients are dealt round-robin to the threads; by default each has its own.
@@ -184,13 +253,25 @@ RunResult measure(PreparedRun& prepared, Observer& observer) {
       if (!w->finished.load(std::memory_order_acquire)) return false;
     return true;
   };
+  size_t stage = 0;  // the stage being measured
+  int64_t stage_start = measure_from;
+  auto end_stage = [&](int64_t at) {
+    if (staged)
+      res.stages.push_back(recorder.end_stage(stage, (stage_start - measure_from) / 1e9,
+                                              std::max(0.0, (at - stage_start) / 1e9),
+                                              plan.stages[stage].clients));
+    recorder.mark_stage_start();
+    stage_start = at;
+    ++stage;
+  };
   // The recorder: wake at each interval boundary, read the clients, report.
   // Measured intervals are counted from the end of the warm-up, so the
-  // first is [0, 1 s]; warm-up ticks (from the start) only feed the
-  // progress line, and the last one before the end of the warm-up is cut
-  // there without being reported.
+  // first is [0, 1 s], and cut at each stage's end; warm-up ticks (from the
+  // start) only feed the progress line, and the last one before the end of
+  // the warm-up is cut there without being reported.
   bool measuring = warmup_ns == 0;
-  int64_t next_tick = measuring ? start + kIntervalNs : std::min(start + kIntervalNs, measure_from);
+  int64_t next_tick =
+      measuring ? std::min(start + kIntervalNs, stage_end[0]) : std::min(start + kIntervalNs, measure_from);
   int64_t last_tick = start;
   int64_t last_warm = 0;
   bool emitted = false;
@@ -218,7 +299,7 @@ RunResult measure(PreparedRun& prepared, Observer& observer) {
       if (now >= measure_from) {
         measuring = true;
         last_tick = measure_from;
-        next_tick = measure_from + kIntervalNs;
+        next_tick = std::min(measure_from + kIntervalNs, stage_end[0]);
         continue;
       }
       // During warm-up only the warm-up counters move; show their rate.
@@ -229,18 +310,20 @@ RunResult measure(PreparedRun& prepared, Observer& observer) {
       p.elapsed_s = (now - start) / 1e9;
       p.warming_up = true;
       p.tps = length > 0 ? (warm - last_warm) / length : 0;
+      for (double r : plan.stages.front().rate) p.offered_tps += r;
       last_warm = warm;
       last_tick = now;
       next_tick = std::min(next_tick + kIntervalNs, measure_from);
       observer.on_progress(p);
       continue;
     }
-    recorder.collect((now - measure_from) / 1e9, (now - last_tick) / 1e9);
+    recorder.collect((now - measure_from) / 1e9, (now - last_tick) / 1e9, stage);
     emitted = true;
     observer.on_interval(recorder.rows());
     observer.on_progress(recorder.progress((now - start) / 1e9));
+    if (now >= stage_end[stage]) end_stage(now);
     last_tick = now;
-    next_tick += kIntervalNs;
+    next_tick = std::min(last_tick + kIntervalNs, stage_end[stage]);
   }
   for (auto& t : threads) t.join();
   // The measured time ends when the last client stopped, not when the
@@ -255,15 +338,39 @@ RunResult measure(PreparedRun& prepared, Observer& observer) {
   // measure_from, so a run stopped in its warm-up has nothing to report.
   if (stopped >= measure_from) {
     if (!measuring) last_tick = measure_from;
-    recorder.collect((stopped - measure_from) / 1e9, std::max(0.0, (stopped - last_tick) / 1e9));
+    recorder.collect((stopped - measure_from) / 1e9, std::max(0.0, (stopped - last_tick) / 1e9), stage);
     bool any = false;
     // The histograms too: a commit's latency may be read in this interval
     // after its counter was read in the one before.
     for (const auto& row : recorder.rows())
-      any = any || row.committed || row.aborted || row.errors || row.latency.count() > 0;
+      any = any || row.committed || row.aborted || row.errors || row.skipped || row.latency.count() > 0;
     if (any || !emitted) observer.on_interval(recorder.rows());
+    end_stage(std::max(stopped, stage_start));
   }
   res.totals = recorder.totals();
+  // The whole run's rate asked for: each stage's, weighted by its length.
+  for (size_t i = 0; i < res.totals.size(); ++i) {
+    if (res.totals[i].txn == "ALL") {
+      res.totals[i].offered_tps = 0;  // summed below
+      continue;
+    }
+    if (!staged) {
+      res.totals[i].offered_tps = plan.stages.front().offered[i];
+      continue;
+    }
+    double weighted = 0, length = 0;
+    for (const StageTotals& s : res.stages) {
+      weighted += s.totals[i].offered_tps * s.length_s;
+      length += s.length_s;
+    }
+    res.totals[i].offered_tps = length > 0 ? weighted / length : 0;
+  }
+  // A group's ALL row asks for what its transactions do together.
+  for (size_t i = 0, first = 0; i < res.totals.size(); ++i) {
+    if (res.totals[i].txn != "ALL") continue;
+    for (size_t k = first; k < i; ++k) res.totals[i].offered_tps += res.totals[k].offered_tps;
+    first = i + 1;
+  }
 
   int unconnected = 0;
   std::string connect_error;

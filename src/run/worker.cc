@@ -1,6 +1,9 @@
-// The per-client loop. Per transaction it draws parameters, runs the steps,
-// and records the latency: no lock, no allocation, no formatting, no logging
-// (error messages are copied only for the first few failures).
+// The loop of a client that runs one transaction at a time, closed or open
+// (on its schedule's phases), and what every loop shares: connecting,
+// picking, drawing and accounting. Per transaction it draws parameters,
+// runs the steps, and records the latency: no lock, no allocation, no
+// formatting, no logging (error messages are copied only for the first few
+// failures).
 #include "worker.h"
 
 #include <poll.h>
@@ -15,9 +18,6 @@ namespace {
 // Rows kept to pick the middle one for `into_row: middle`; TPC-C's customers
 // by last name are about 3 per name, so this is far above any real need.
 constexpr int kMaxKeptRows = 1000;
-// How long a multiplexing thread waits in poll() before looking at the stop
-// flag and at the clients waiting to reconnect.
-constexpr int kPollTimeoutMs = 50;
 // The longest think time, in means: TPC-C clause 5.2.5.4 truncates at 10.
 constexpr double kThinkTimeTruncation = 10;
 
@@ -27,7 +27,6 @@ using engine::Status;
 const std::string kAtBegin = "at BEGIN";
 const std::string kAtCommit = "at COMMIT";
 const std::string kAtRollback = "at ROLLBACK";
-const std::string kNoConnection = "no connection";
 
 // Formats the failure only for the first few: past them, a failure costs no text.
 void keep_error(Worker& w, const std::string& txn) {
@@ -124,9 +123,11 @@ Status attempt(Worker& w, const TxnPlan& t) noexcept {
   return s;
 }
 
-// Opens a new connection; on failure keeps why (the message of the last
-// failed attempt) and leaves the client without one. Off the hot path: a
-// connect allocates anyway.
+}  // namespace
+
+const std::string kNoConnection = "no connection";
+
+// Off the hot path: a connect allocates anyway.
 bool reconnect(Worker& w) noexcept {
   w.conn.reset();
   try {
@@ -141,8 +142,6 @@ bool reconnect(Worker& w) noexcept {
   ++w.connects_failed;
   return false;
 }
-
-}  // namespace
 
 void connect_worker(Worker& w) {
   if (!w.conn) w.conn = w.connect ? (*w.connect)(*w.target) : engine::connect(*w.target);
@@ -186,13 +185,14 @@ void bump(std::atomic<int64_t>& a, int64_t by) noexcept {
   a.store(a.load(std::memory_order_relaxed) + by, std::memory_order_relaxed);
 }
 
+}  // namespace
+
 void draw_params(Worker& w, const TxnPlan& t) noexcept {
   for (int p : t.draw) w.cursors[w.plan->cursor_of[p]].drawn_count = 0;  // `distinct` starts afresh
   for (int p : t.draw) w.plan->params[p].draw(w.rng, w.cursors[w.plan->cursor_of[p]], w.slots[p]);
 }
 
-// Waits ns, or less when the run stops meanwhile (its stop event wakes the
-// wait at once); false when the run stopped.
+// The stop event wakes the wait at once.
 bool wait_unless_stopped(Worker& w, int64_t ns) noexcept {
   const int64_t until = metrics::now_ns() + ns;
   pollfd stop_event{w.stop_fd, POLLIN, 0};
@@ -205,7 +205,6 @@ bool wait_unless_stopped(Worker& w, int64_t ns) noexcept {
   return false;
 }
 
-// Picks a transaction of the group's mix by weight; returns its index in the mix.
 size_t pick(Worker& w) noexcept {
   const GroupPlan& g = *w.group;
   double x = w.rng.next_double() * g.cumulative.back();
@@ -214,27 +213,34 @@ size_t pick(Worker& w) noexcept {
   return k;
 }
 
-// Counts one finished transaction: warm-up, committed with its latency, or an error.
-void account(Worker& w, size_t k, Status s, int64_t start, int64_t end, int retries) noexcept {
+void account(Worker& w, size_t k, Status s, int64_t due, int64_t send, int64_t end, int retries) noexcept {
   TxnStats& st = w.stats[k];
   if (end < w.measure_from_ns) {
     if (s == Status::kOk && !w.aborted) bump(w.warmup_committed, 1);
     return;
   }
   if (retries) bump(st.retries, retries);
-  if (s == Status::kOk && w.aborted) {
+  if (s == Status::kOk) {
     // A rollback on purpose completed as the workload meant it to: its
     // latency counts (TPC-C clause 5.2.5.3), its count is apart.
-    st.latency.record(end - start);
-    bump(st.aborted, 1);
-  } else if (s == Status::kOk) {
-    st.latency.record(end - start);
-    bump(st.committed, 1);
+    st.latency.record(end - due);
+    if (st.service) {
+      st.service->record(end - send);
+      st.lag->record(send - due);
+    }
+    if (w.latency_limit_ns > 0 && end - due > w.latency_limit_ns) bump(st.late, 1);
+    bump(w.aborted ? st.aborted : st.committed, 1);
   } else {
     bump(st.errors, 1);
     keep_error(w, w.plan->txns[w.group->txns[k]].name);
   }
 }
+
+void account_skipped(Worker& w, size_t k, int64_t now) noexcept {
+  if (now >= w.measure_from_ns) bump(w.stats[k].skipped, 1);
+}
+
+namespace {
 
 // After a transaction that lost the connection (or found none): reconnect
 // at once, or pause before the next round tries again. A client keeps
@@ -246,16 +252,10 @@ void after_loss(Worker& w) noexcept {
   wait_unless_stopped(w, kReconnectPauseNs);
 }
 
-// One round of the closed loop: a transaction, retried while retryable.
-void run_one(Worker& w) noexcept {
-  size_t k = pick(w);
+// Runs transaction k (its parameters drawn), retried while retryable, and
+// counts it: due is when it was meant to start, send when it was sent.
+void run_txn(Worker& w, size_t k, int64_t due, int64_t send) noexcept {
   const TxnPlan& t = w.plan->txns[w.group->txns[k]];
-  // An emulated user keys the transaction in before it is sent (TPC-C
-  // clause 5.2.5.2); the wait is not part of its latency. Stopped meanwhile,
-  // the transaction is not sent.
-  if (t.keying_ns > 0 && !wait_unless_stopped(w, t.keying_ns)) return;
-  draw_params(w, t);
-  const int64_t start = metrics::now_ns();
   Status s = Status::kOk;
   int retries = 0;
   while (true) {
@@ -271,8 +271,21 @@ void run_one(Worker& w) noexcept {
     }
     break;
   }
-  account(w, k, s, start, metrics::now_ns(), retries);
+  account(w, k, s, due, send, metrics::now_ns(), retries);
   if (s == Status::kConnectionLost) after_loss(w);
+}
+
+// One round of the closed loop: a transaction, retried while retryable.
+void run_one(Worker& w) noexcept {
+  size_t k = pick(w);
+  const TxnPlan& t = w.plan->txns[w.group->txns[k]];
+  // An emulated user keys the transaction in before it is sent (TPC-C
+  // clause 5.2.5.2); the wait is not part of its latency. Stopped meanwhile,
+  // the transaction is not sent.
+  if (t.keying_ns > 0 && !wait_unless_stopped(w, t.keying_ns)) return;
+  draw_params(w, t);
+  const int64_t start = metrics::now_ns();
+  run_txn(w, k, start, start);
   // ...and thinks before the next one: a negative exponential wait,
   // truncated at kThinkTimeTruncation times its mean (clause 5.2.5.4).
   if (t.think_mean_ns > 0)
@@ -280,89 +293,48 @@ void run_one(Worker& w) noexcept {
                                w.rng, t.think_mean_ns, kThinkTimeTruncation * t.think_mean_ns)));
 }
 
-// Pipelining: a batch of single-command transactions is sent back to back,
-// then the replies are read in order. Each one's latency runs from the
-// moment the batch started to its own reply, as redis-benchmark and memtier
-// measure a pipeline. Without a connection (and none to be had), the batch
-// is one transaction that failed.
-void send_batch(Worker& w, int64_t limit) noexcept {
-  w.aborted = false;  // one-command transactions have no rollback_if
-  w.sent = 0;
-  w.received = 0;
-  w.unsent = false;
-  w.failed_at = nullptr;
-  w.send_status = Status::kOk;
-  w.batch_start = metrics::now_ns();
-  if (!w.conn && !reconnect(w)) {
-    w.batch[0] = pick(w);
-    w.unsent = true;
-    w.failed_at = &kNoConnection;
-    w.send_status = Status::kConnectionLost;
-    return;
-  }
-  const int64_t n = std::min<int64_t>(w.pipeline, limit);
-  for (; w.sent < n; ++w.sent) {
-    size_t k = pick(w);
-    const TxnPlan& t = w.plan->txns[w.group->txns[k]];
-    draw_params(w, t);
-    const StepPlan& step = t.steps[0];
-    const std::vector<int>& params = w.param_slots[step.statement];
-    for (size_t i = 0; i < params.size(); ++i) w.args[i] = &w.slots[params[i]];
-    w.batch[w.sent] = k;
-    w.send_status = w.conn->send(step.statement, w.args.data());
-    if (w.send_status != Status::kOk) {
-      w.unsent = true;
-      break;
+// A client on its schedule's phases, one transaction at a time. Within an
+// open phase each transaction is due a gap after the last one was due; it
+// leaves at once when the client is already behind (the lag is measured,
+// nothing is dropped but what the latency limit skips). A closed phase runs
+// as the closed loop until its end; an idle one waits it out.
+void run_phases(Worker& w) noexcept {
+  const std::atomic<bool>& stop = *w.stop;
+  precise_timers();
+  int64_t done = 0;
+  for (const Phase& ph : w.phases) {
+    if (!ph.active) continue;  // the next active phase's schedule starts at its start
+    if (!wait_until(ph.start_ns, stop, w.stop_fd)) break;
+    if (ph.gap_ns == 0) {
+      while (!stop.load(std::memory_order_relaxed) && metrics::now_ns() < ph.end_ns &&
+             (w.transactions == 0 || done < w.transactions)) {
+        run_one(w);
+        ++done;
+      }
+      continue;
     }
-  }
-}
-
-// The step a pipelined transaction is (its one command), for error messages.
-const std::string* step_of(const Worker& w, size_t k) noexcept {
-  return &w.plan->txns[w.group->txns[k]].steps[0].where;
-}
-
-// Accounts for the rest of the batch from w.received on, once the
-// connection broke (or a send failed): every reply not read is lost (s),
-// and the command whose send failed ended with the send's status.
-// Returns how many ended.
-int64_t lose_rest(Worker& w, Status s) noexcept {
-  int64_t ended = 0;
-  const int64_t now = metrics::now_ns();
-  for (; w.received < w.sent; ++w.received, ++ended) {
-    if (w.failed_at != &kNoConnection) w.failed_at = step_of(w, w.batch[w.received]);
-    account(w, w.batch[w.received], s, w.batch_start, now, 0);
-  }
-  if (w.unsent) {
-    if (w.failed_at != &kNoConnection) w.failed_at = step_of(w, w.batch[w.sent]);
-    account(w, w.batch[w.sent], w.send_status, w.batch_start, now, 0);
-    w.unsent = false;
-    ++ended;
-  }
-  return ended;
-}
-
-// Reads the replies of the batch send_batch sent; returns how many
-// transactions ended (committed or failed). A lost connection is reopened
-// at once when it can be; else the client is left without one.
-int64_t receive_batch(Worker& w) noexcept {
-  bool lost = w.send_status == Status::kConnectionLost;
-  int64_t ended = 0;
-  while (!lost && w.received < w.sent) {
-    Status s = w.conn->receive(nullptr, 0);
-    if (s == Status::kConnectionLost) {
-      lost = true;
-      break;
+    double due =
+        ph.start_ns + (w.arrival == Arrival::kUniform ? ph.first_ns : next_gap(w.rng, ph.gap_ns, w.arrival));
+    while (due < ph.end_ns && (w.transactions == 0 || done < w.transactions)) {
+      const int64_t due_ns = static_cast<int64_t>(due);
+      if (!wait_until(due_ns, stop, w.stop_fd)) break;
+      const int64_t now = metrics::now_ns();
+      if (ph.drop_backlog && now >= ph.end_ns) break;
+      const size_t k = pick(w);
+      if (w.latency_limit_ns > 0 && now - due_ns > w.latency_limit_ns) {
+        account_skipped(w, k, now);
+      } else {
+        draw_params(w, w.plan->txns[w.group->txns[k]]);
+        run_txn(w, k, due_ns, now);
+      }
+      ++done;
+      due += next_gap(w.rng, ph.gap_ns, w.arrival);
     }
-    if (s != Status::kOk) w.failed_at = step_of(w, w.batch[w.received]);
-    account(w, w.batch[w.received], s, w.batch_start, metrics::now_ns(), 0);
-    ++w.received;
-    ++ended;
+    if (stop.load(std::memory_order_relaxed) || (w.transactions > 0 && done >= w.transactions)) break;
   }
-  ended += lose_rest(w, Status::kConnectionLost);
-  if (lost && w.conn) reconnect(w);  // leaves the client without one when it fails
-  return ended;
 }
+
+}  // namespace
 
 void finish(Worker& w) noexcept {
   w.ended_connected = w.conn != nullptr;
@@ -370,128 +342,18 @@ void finish(Worker& w) noexcept {
   w.finished.store(true, std::memory_order_release);
 }
 
-}  // namespace
-
 void run_worker(Worker& w) noexcept {
   const std::atomic<bool>& stop = *w.stop;
-  for (int64_t done = 0; !stop.load(std::memory_order_relaxed);) {
-    const int64_t left = w.transactions > 0 ? w.transactions - done : w.pipeline;
-    if (left <= 0) break;
-    if (w.pipeline > 1) {
-      send_batch(w, left);
-      done += receive_batch(w);
-      if (!w.conn) wait_unless_stopped(w, kReconnectPauseNs);
-    } else {
+  if (w.pipeline > 1) {
+    run_pipelined(w);
+  } else if (!w.phases.empty()) {
+    run_phases(w);
+  } else {
+    for (int64_t done = 0;
+         !stop.load(std::memory_order_relaxed) && (w.transactions == 0 || done < w.transactions); ++done)
       run_one(w);
-      ++done;
-    }
   }
   finish(w);
-}
-
-namespace {
-
-// Sends a client's next batch and writes it out; false when the client is done.
-bool start_batch(Worker& w, int64_t done, const std::atomic<bool>& stop) noexcept {
-  const int64_t left = w.transactions > 0 ? w.transactions - done : w.pipeline;
-  if (left <= 0 || stop.load(std::memory_order_relaxed)) return false;
-  send_batch(w, left);
-  if (w.send_status == Status::kOk) w.send_status = w.conn->flush();
-  return true;
-}
-
-}  // namespace
-
-void run_clients(const std::vector<Worker*>& clients) noexcept {
-  if (clients.size() == 1) {
-    run_worker(*clients.front());
-    return;
-  }
-  // One thread, many connections: every client's batch is in flight at once
-  // and poll() says whose replies have come, as redis-benchmark's and
-  // memtier's event loops do. A client sends its next batch as soon as the
-  // last reply of its previous one is in. A client without a connection
-  // waits kReconnectPauseNs (without holding up the others) and tries again.
-  const std::atomic<bool>& stop = *clients.front()->stop;
-  const size_t n = clients.size();
-  std::vector<int64_t> done(n, 0);
-  std::vector<bool> active(n, false);
-  std::vector<int64_t> retry_at(n, 0);  // a client without a connection: when to try again
-  std::vector<pollfd> fds(n);
-  size_t running = 0;
-  auto next = [&](size_t i) {
-    Worker& w = *clients[i];
-    bool more = start_batch(w, done[i], stop);
-    if (more && w.send_status != Status::kOk) {  // nothing will arrive: account for it now
-      done[i] += receive_batch(w);
-      if (w.conn) more = start_batch(w, done[i], stop);
-      if (!w.conn) retry_at[i] = metrics::now_ns() + kReconnectPauseNs;
-    }
-    if (more && !w.conn) {
-      // Still counted as running: it tries again at retry_at (or ends with the run).
-      more = !stop.load(std::memory_order_relaxed) && (w.transactions == 0 || done[i] < w.transactions);
-    }
-    if (more != active[i]) running += more ? 1 : -1;
-    active[i] = more;
-    if (!more) finish(w);
-  };
-  for (size_t i = 0; i < n; ++i) next(i);
-  while (running > 0) {
-    for (size_t i = 0; i < n; ++i) {
-      fds[i].fd = active[i] && clients[i]->conn ? clients[i]->conn->socket() : -1;
-      fds[i].events = POLLIN;
-      fds[i].revents = 0;
-    }
-    if (poll(fds.data(), n, kPollTimeoutMs) < 0 && errno != EINTR) break;
-    const int64_t now = metrics::now_ns();
-    for (size_t i = 0; i < n; ++i) {
-      if (!active[i]) continue;
-      Worker& w = *clients[i];
-      if (!w.conn) {
-        if (stop.load(std::memory_order_relaxed)) {
-          active[i] = false;
-          --running;
-          finish(w);
-        } else if (now >= retry_at[i]) {
-          next(i);
-        }
-        continue;
-      }
-      if (fds[i].revents == 0) continue;
-      Status s = w.conn->read_arrived();
-      while (s == Status::kOk && w.received < w.sent) {
-        bool got = false;
-        Status r = w.conn->try_receive(nullptr, 0, got);
-        if (!got && r == Status::kOk) break;
-        if (!got) {
-          s = r;
-          break;
-        }
-        if (r != Status::kOk) w.failed_at = step_of(w, w.batch[w.received]);
-        account(w, w.batch[w.received], r, w.batch_start, metrics::now_ns(), 0);
-        ++w.received;
-        if (r == Status::kConnectionLost) {  // a reply saying so: the rest will not come
-          s = r;
-          break;
-        }
-      }
-      if (s != Status::kOk) {  // the connection broke: the rest of the batch is lost
-        const int read = w.received;
-        done[i] += read + lose_rest(w, Status::kConnectionLost);
-        if (reconnect(w))
-          next(i);
-        else
-          retry_at[i] = metrics::now_ns() + kReconnectPauseNs;  // the loop above calls next() then
-        continue;
-      }
-      if (w.received == w.sent) {
-        done[i] += w.sent;
-        next(i);
-      }
-    }
-  }
-  for (size_t i = 0; i < n; ++i)
-    if (active[i]) finish(*clients[i]);
 }
 
 }  // namespace oltap::run

@@ -12,17 +12,23 @@
 #include <vector>
 
 #include "plan.h"
+#include "schedule.h"
 
 namespace oltap::run {
 
 // Counters and latency of one transaction kind in one client. The client is
 // the only writer; the recorder reads them while it runs (relaxed atomics).
 struct TxnStats {
-  metrics::Histogram latency;  // committed and intentionally rolled back
+  metrics::Histogram latency;  // committed and intentionally rolled back; open loop: from when each was due
+  // Open loop only (null in a closed loop, where they would repeat latency):
+  // the same transactions from their send, and their schedule lag.
+  std::unique_ptr<metrics::Histogram> service, lag;
   std::atomic<int64_t> committed{0};
   std::atomic<int64_t> aborted{0};
   std::atomic<int64_t> errors{0};
   std::atomic<int64_t> retries{0};
+  std::atomic<int64_t> late{0};     // latency above the limit
+  std::atomic<int64_t> skipped{0};  // not sent: later than the limit when due
 };
 
 // How a client opens a connection (Options::connect, or engine::connect).
@@ -30,7 +36,8 @@ using Connector = std::function<std::unique_ptr<engine::Connection>(const engine
 
 // Everything one client touches on its hot path.
 struct Worker {
-  int index = 0;  // among all clients of the run
+  int index = 0;     // among all clients of the run
+  int in_group = 0;  // among its group's clients
   const Plan* plan = nullptr;
   const GroupPlan* group = nullptr;
   const engine::Target* target = nullptr;
@@ -67,6 +74,21 @@ struct Worker {
   int received = 0;           // multiplexed: replies of the current batch read so far
   int64_t batch_start = 0;
   engine::Status send_status = engine::Status::kOk;
+
+  // Open loop: the client's phases (empty: one closed-loop phase, the whole
+  // run), how its gaps are drawn, and the latency limit (0: none).
+  std::vector<Phase> phases;
+  Arrival arrival = Arrival::kPoisson;
+  int64_t latency_limit_ns = 0;
+  bool open_loop = false;          // some phase has a rate: stats have service and lag histograms
+  std::vector<int64_t> batch_due;  // pipelined: when each transaction of the batch was due
+  // Pipelined clients on phases: where the schedule is, and what the last
+  // send_batch found (pipeline.cc).
+  size_t phase_at = 0;
+  double next_due = 0;           // now_ns of the next transaction due in an open phase
+  int64_t idle_until = 0;        // nothing was due: the client waits until then
+  bool out_of_phases = false;    // its schedule has ended
+  int64_t skipped_in_batch = 0;  // transactions the last batch skipped (ended without being sent)
 };
 
 // Opens the worker's connection (unless it has one) and prepares every
@@ -79,6 +101,28 @@ void run_worker(Worker& w) noexcept;
 // Runs several clients on the calling thread (engines that pipeline): their
 // batches all in flight, poll() telling whose replies have come.
 void run_clients(const std::vector<Worker*>& clients) noexcept;
+
+// What both loops (worker.cc, pipeline.cc) share.
+// Counts one finished transaction: due is when it was meant to start (its
+// send in a closed loop), send when it was sent, end when it ended.
+void account(Worker& w, size_t k, engine::Status s, int64_t due, int64_t send, int64_t end,
+             int retries) noexcept;
+// Counts a transaction not sent because it was already later than the limit.
+void account_skipped(Worker& w, size_t k, int64_t now) noexcept;
+// Picks a transaction of the group's mix by weight; returns its index in the mix.
+size_t pick(Worker& w) noexcept;
+void draw_params(Worker& w, const TxnPlan& t) noexcept;
+// Opens a new connection; false (and the client left without one, the
+// error kept) when it cannot.
+bool reconnect(Worker& w) noexcept;
+// Waits ns, or less when the run stops meanwhile; false when it stopped.
+bool wait_unless_stopped(Worker& w, int64_t ns) noexcept;
+// The client's loop has ended: whether it had a connection, and when.
+void finish(Worker& w) noexcept;
+// Where a failure happened when no connection could be had.
+extern const std::string kNoConnection;
+// The pipelined loop of one client (pipeline.cc), closed or open.
+void run_pipelined(Worker& w) noexcept;
 
 // Pause between attempts to reconnect a lost connection.
 inline constexpr int64_t kReconnectPauseNs = 100'000'000;

@@ -39,6 +39,7 @@ struct Fixture {
   std::vector<std::unique_ptr<Worker>> workers;
   Fixture()
       : plan(compile_plan(workload::parse_spec(kTwoGroups, "w.yaml"), "postgres", engine::Kind::kSql, {})) {
+    plan_stages(plan, {});
     for (const GroupPlan& g : plan.groups)
       for (int c = 0; c < g.clients; ++c) {
         auto w = std::make_unique<Worker>();
@@ -48,6 +49,7 @@ struct Fixture {
         workers.push_back(std::move(w));
       }
   }
+  std::vector<std::vector<double>> offered() const { return {plan.stages.front().offered}; }
   // One client's transaction k: n commits of `ns`, then aborted and errors.
   void add(size_t worker, size_t k, int n, int64_t ns, int aborted = 0, int errors = 0) {
     TxnStats& st = workers[worker]->stats[k];
@@ -66,7 +68,7 @@ const IntervalRow& row(const Recorder& r, const std::string& group, const std::s
 
 TEST(Recorder, EachIntervalIsWhatHappenedSinceTheLastReadWithAnAllRowPerGroup) {
   Fixture f;
-  Recorder rec(f.plan, f.workers);
+  Recorder rec(f.plan, f.workers, false, f.offered(), false);
   ASSERT_EQ(rec.rows().size(), 5u) << "g1: a, b, ALL; g2: b, ALL";
   EXPECT_EQ(rec.rows()[2].txn, "ALL");
   EXPECT_EQ(rec.rows()[4].group, "g2");
@@ -75,7 +77,7 @@ TEST(Recorder, EachIntervalIsWhatHappenedSinceTheLastReadWithAnAllRowPerGroup) {
   f.add(1, 0, 2, 2'000'000, 0, 1);  // g1 client 1, a: 2 commits, 1 error
   f.add(1, 1, 4, 3'000'000);        // g1 client 1, b
   f.add(2, 0, 5, 4'000'000, 0, 2);  // g2, b
-  rec.collect(1.0, 1.0);
+  rec.collect(1.0, 1.0, 0);
   EXPECT_EQ(row(rec, "g1", "a").committed, 5);
   EXPECT_EQ(row(rec, "g1", "a").aborted, 1);
   EXPECT_EQ(row(rec, "g1", "a").errors, 1);
@@ -90,7 +92,7 @@ TEST(Recorder, EachIntervalIsWhatHappenedSinceTheLastReadWithAnAllRowPerGroup) {
   EXPECT_EQ(p.errors, 3);
 
   f.add(2, 0, 1, 9'000'000);
-  rec.collect(1.5, 0.5);
+  rec.collect(1.5, 0.5, 0);
   EXPECT_EQ(row(rec, "g1", "ALL").committed, 0) << "nothing new in g1";
   EXPECT_EQ(row(rec, "g1", "ALL").latency.count(), 0);
   EXPECT_EQ(row(rec, "g2", "b").committed, 1);
@@ -109,14 +111,14 @@ TEST(Recorder, EachIntervalIsWhatHappenedSinceTheLastReadWithAnAllRowPerGroup) {
 
 TEST(Recorder, ReadingAnIntervalAllocatesNothing) {
   Fixture f;
-  Recorder rec(f.plan, f.workers);
+  Recorder rec(f.plan, f.workers, false, f.offered(), false);
   f.add(0, 0, 10, 1'000'000);
-  rec.collect(1.0, 1.0);  // first use: nothing left to grow
+  rec.collect(1.0, 1.0, 0);  // first use: nothing left to grow
   testing::allocations = 0;
   testing::counting_allocations = true;
   for (int i = 0; i < 100; ++i) {
     f.add(0, 0, 1, 1'000'000 + i);
-    rec.collect(2.0 + i, 1.0);
+    rec.collect(2.0 + i, 1.0, 0);
     (void)rec.progress(2.0 + i);
   }
   testing::counting_allocations = false;

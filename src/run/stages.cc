@@ -1,0 +1,54 @@
+// A run's stages resolved for its groups (see plan.h): who runs in each
+// stage and at what rate, and the rate each transaction is asked for (its
+// group's rate split by the mix's weights).
+#include <cmath>
+
+#include "plan.h"
+
+namespace oltap::run {
+
+void plan_stages(Plan& plan, const Options& o) {
+  for (const auto& [name, rate] : o.group_rate) {
+    bool known = false;
+    for (const GroupPlan& g : plan.groups) known = known || g.name == name;
+    if (!known) throw Error(ErrorClass::kBadInput, "--group-rate: the workload has no group '" + name + "'");
+    if (!(rate > 0) || !std::isfinite(rate))
+      throw Error(ErrorClass::kBadInput, "--group-rate " + name + ": the rate must be above 0");
+  }
+  std::vector<Stage> stages = o.stages;
+  if (stages.empty()) stages.push_back({o.transactions > 0 ? 0 : o.duration_s, o.rate, 0});
+  const size_t n = plan.groups.size();
+  std::vector<int> most(n, 0);
+  plan.stages.clear();
+  plan.open_loop = false;
+  for (const Stage& st : stages) {
+    if (st.rate < 0 || !std::isfinite(st.rate)) throw Error(ErrorClass::kBadInput, "a rate must be above 0");
+    StagePlan sp;
+    sp.duration_s = st.duration_s;
+    int sharing = 0;  // active clients of the groups without a rate of their own
+    for (const GroupPlan& g : plan.groups) {
+      sp.clients.push_back(st.clients > 0 ? st.clients : g.clients);
+      if (!o.group_rate.count(g.name)) sharing += sp.clients.back();
+    }
+    for (size_t gi = 0; gi < n; ++gi) {
+      const GroupPlan& g = plan.groups[gi];
+      most[gi] = std::max(most[gi], sp.clients[gi]);
+      auto own = o.group_rate.find(g.name);
+      const double rate = own != o.group_rate.end()    ? own->second
+                          : st.rate > 0 && sharing > 0 ? st.rate * sp.clients[gi] / sharing
+                                                       : 0;
+      sp.rate.push_back(rate);
+      plan.open_loop = plan.open_loop || rate > 0;
+      const double total = g.cumulative.back();
+      for (size_t k = 0; k < g.txns.size(); ++k) {
+        const double weight = g.cumulative[k] - (k == 0 ? 0 : g.cumulative[k - 1]);
+        sp.offered.push_back(total > 0 ? rate * weight / total : 0);
+      }
+      sp.offered.push_back(0);  // the group's ALL row
+    }
+    plan.stages.push_back(std::move(sp));
+  }
+  for (size_t gi = 0; gi < n; ++gi) plan.groups[gi].clients = most[gi];
+}
+
+}  // namespace oltap::run
