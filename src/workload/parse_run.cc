@@ -1,15 +1,63 @@
-// The workload format's run settings: `run:` (a run's defaults), `groups:`
-// (clients and their mixes) and `headline:` (the figure it is quoted by).
+// The workload format's run settings: `run:` (a run's defaults, its open-loop
+// rate and stages), `groups:` (clients, mixes and rates) and `headline:` (the
+// figure it is quoted by).
 #include <cmath>
 
 #include "parse.h"
 
 namespace oltap::workload {
 
+namespace {
+
+// A rate in transactions per second: a number above 0 (inf and nan read as
+// numbers, so finite is checked too).
+double read_rate(const YamlReader& r, const YAML::Node& n, const char* what) {
+  const double rate = r.number(n, what);
+  if (!(rate > 0) || !std::isfinite(rate))
+    r.fail(n, std::string(what) + " must be a number of transactions per second above 0");
+  return rate;
+}
+
+// A duration that must be above 0.
+double read_positive_duration(const YamlReader& r, const YAML::Node& n, const char* what) {
+  const double s = read_duration(r, n, what);
+  if (!(s > 0)) r.fail(n, std::string(what) + " must be above 0");
+  return s;
+}
+
+// `run: stages:`, read after the run's rate, which a stage without one takes.
+std::vector<Stage> read_stages(const YamlReader& r, const YAML::Node& list, double run_rate) {
+  r.expect_seq(list, "stages");
+  if (list.size() == 0) r.fail(list, "stages must not be empty (or leave them out for one stage)");
+  std::vector<Stage> stages;
+  for (const auto& n : list) {
+    r.expect_map(n, "a stage");
+    r.check_keys(n, {"duration", "rate", "clients"}, "a stage");
+    Stage st;
+    st.mark = r.mark(n);
+    if (!n["duration"]) r.fail(n, "a stage needs a 'duration'");
+    st.duration_s = read_positive_duration(r, n["duration"], "duration");
+    st.rate = n["rate"] ? read_rate(r, n["rate"], "rate") : run_rate;
+    if (n["clients"]) {
+      const int64_t clients = r.integer(n["clients"], "clients");
+      if (clients < 1) r.fail(n["clients"], "clients must be at least 1");
+      st.clients = static_cast<int>(clients);
+    }
+    stages.push_back(st);
+  }
+  return stages;
+}
+
+}  // namespace
+
 void read_run(const YamlReader& r, const YAML::Node& n, bool analytical, Spec& spec) {
   r.expect_map(n, "run");
-  r.check_keys(n, {"clients", "duration", "warmup", "transactions", "streams", "query_timeout"}, "run");
-  for (const char* key : {"clients", "duration", "warmup", "transactions"})
+  r.check_keys(n,
+               {"clients", "duration", "warmup", "transactions", "rate", "arrival", "latency_limit", "stages",
+                "streams", "query_timeout"},
+               "run");
+  for (const char* key :
+       {"clients", "duration", "warmup", "transactions", "rate", "arrival", "latency_limit", "stages"})
     if (analytical && n[key])
       throw error_at(r.key_mark(n, key), std::string("run: '") + key +
                                              "' applies to transactions; a workload of queries takes "
@@ -42,11 +90,35 @@ void read_run(const YamlReader& r, const YAML::Node& n, bool analytical, Spec& s
   }
   if (n["transactions"]) spec.run.transactions = r.integer(n["transactions"], "transactions");
   if (spec.run.transactions < 0) r.fail(n["transactions"], "transactions must not be negative");
+  if (n["rate"]) spec.run.rate = read_rate(r, n["rate"], "rate");
+  if (n["arrival"]) {
+    const std::string arrival = r.str(n["arrival"], "arrival");
+    if (arrival == "poisson") {
+      spec.run.arrival = Arrival::kPoisson;
+    } else if (arrival == "uniform") {
+      spec.run.arrival = Arrival::kUniform;
+    } else {
+      r.fail(n["arrival"], "arrival must be poisson or uniform, not '" + arrival + "'");
+    }
+  }
+  if (n["latency_limit"])
+    spec.run.latency_limit_s = read_positive_duration(r, n["latency_limit"], "latency_limit");
+  if (n["stages"]) {
+    // The stages are the run's duration; a count of transactions would end it elsewhere.
+    for (const char* key : {"duration", "transactions"})
+      if (n[key])
+        throw error_at(r.key_mark(n, key), std::string("run: '") + key +
+                                               "' does not go with 'stages': the stages' durations "
+                                               "are the run's");
+    spec.run.stages = read_stages(r, n["stages"], spec.run.rate);
+    spec.run.duration_s = 0;
+    for (const auto& st : spec.run.stages) spec.run.duration_s += st.duration_s;
+  }
 }
 
 void read_group(const YamlReader& r, const YAML::Node& g, Spec& spec, const Problems& problems) {
   r.expect_map(g, "a group");
-  r.check_keys(g, {"name", "clients", "mix"}, "a group");
+  r.check_keys(g, {"name", "clients", "rate", "mix"}, "a group");
   Group grp;
   grp.mark = r.mark(g);
   if (!g["name"]) r.fail(g, "a group needs a 'name'");
@@ -57,6 +129,7 @@ void read_group(const YamlReader& r, const YAML::Node& g, Spec& spec, const Prob
     grp.clients = static_cast<int>(r.integer(g["clients"], "clients"));
     if (grp.clients < 1) r.fail(g["clients"], "clients must be at least 1");
   }
+  if (g["rate"]) grp.rate = read_rate(r, g["rate"], "rate");
   if (g["mix"]) {
     const YAML::Node& mix = g["mix"];
     std::vector<std::string> names;

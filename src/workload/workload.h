@@ -417,6 +417,7 @@ struct Transaction {
 struct Group {
   std::string name;
   int clients = 0;  // 0: take the run's clients
+  double rate = 0;  // groups: - rate: tx/s of this group's clients together; 0: share the run's
   // Transaction name -> weight; empty: every transaction with its own weight.
   std::vector<std::pair<std::string, double>> mix;
   Mark mark;
@@ -457,11 +458,33 @@ inline constexpr std::string_view kScaleName = "scale";
 // The most streams a throughput run may have.
 inline constexpr int kMaxStreams = 1000;
 
+// How an open loop's transactions arrive: Poisson (exponential gaps, as pgbench -R)
+// or evenly spaced (as wrk2 -R).
+enum class Arrival { kPoisson, kUniform };
+
+// One stage of a run (run: stages:), measured and reported on its own.
+struct Stage {
+  double duration_s = 0;  // > 0
+  // Transactions per second per target over every group without a rate of
+  // its own; a stage without one took the run's rate at parse time, so 0
+  // means neither is set: a closed loop.
+  double rate = 0;
+  int clients = 0;  // every group's clients during the stage; 0: the groups' own
+  Mark mark;
+};
+
 struct RunDefaults {
   int clients = 1;
-  double duration_s = 30;
+  double duration_s = 30;  // with stages: the sum of their durations
   double warmup_s = 0;
   int64_t transactions = 0;  // per client; 0 = run for the duration
+  // Open loop (transactions only).
+  double rate = 0;                      // run: rate (tx/s per target); 0: closed loop
+  Arrival arrival = Arrival::kPoisson;  // run: arrival: poisson | uniform
+  double latency_limit_s = 0;           // run: latency_limit (a duration, as pgbench -L); 0: none
+  // run: stages: [...]; a stage without a rate of its own was given the
+  // run's at parse time, so Stage::rate is final.
+  std::vector<Stage> stages;
   // Workloads of queries.
   int streams = 1;             // 1: a power run; more: a throughput run
   double query_timeout_s = 0;  // a query running longer is cancelled; 0: none

@@ -1491,5 +1491,153 @@ TEST(DataTables, KeyValueDataWithoutASchemaIsNotChecked) {
             "    steps: [{redis: [GET, x]}]\n"));
 }
 
+// ---------------------------------------------------------------- open loop
+
+// run: rate, arrival, latency_limit and stages, and a group's own rate: each
+// accepted form fills the Spec, each mistake is refused where it was written.
+TEST(OpenLoop, IsOffByDefault) {
+  Spec s = parse(kMinimal);
+  EXPECT_EQ(s.run.rate, 0);
+  EXPECT_EQ(s.run.arrival, Arrival::kPoisson);
+  EXPECT_EQ(s.run.latency_limit_s, 0);
+  EXPECT_TRUE(s.run.stages.empty());
+  ASSERT_EQ(s.groups.size(), 1u);
+  EXPECT_EQ(s.groups[0].rate, 0);
+}
+
+TEST(OpenLoop, RunReadsRateArrivalAndLatencyLimit) {
+  Spec s = parse(std::string(kMinimal) + "run:\n  rate: 2500.5\n  arrival: uniform\n  latency_limit: 50ms\n");
+  EXPECT_DOUBLE_EQ(s.run.rate, 2500.5);
+  EXPECT_EQ(s.run.arrival, Arrival::kUniform);
+  EXPECT_DOUBLE_EQ(s.run.latency_limit_s, 0.05);
+  EXPECT_TRUE(s.run.stages.empty());
+  EXPECT_DOUBLE_EQ(s.run.duration_s, RunDefaults{}.duration_s);
+  s = parse(std::string(kMinimal) +
+            "run: {arrival: poisson, latency_limit: 2s, duration: 10s, transactions: 5}\n");
+  EXPECT_EQ(s.run.arrival, Arrival::kPoisson);
+  EXPECT_DOUBLE_EQ(s.run.latency_limit_s, 2);
+  EXPECT_EQ(s.run.rate, 0);
+}
+
+TEST(OpenLoop, StagesTakeTheRunsRateWhenTheyHaveNoneAndSumToTheDuration) {
+  Spec s = parse(std::string(kMinimal) +
+                 "run:\n"
+                 "  rate: 100\n"
+                 "  warmup: 5s\n"
+                 "  stages:\n"
+                 "    - {duration: 10s, rate: 1000}\n"
+                 "    - {duration: 500ms, clients: 4}\n"
+                 "    - duration: 1m\n"
+                 "      rate: 2000.5\n"
+                 "      clients: 8\n");
+  ASSERT_EQ(s.run.stages.size(), 3u);
+  EXPECT_DOUBLE_EQ(s.run.stages[0].duration_s, 10);
+  EXPECT_DOUBLE_EQ(s.run.stages[0].rate, 1000);
+  EXPECT_EQ(s.run.stages[0].clients, 0);
+  EXPECT_DOUBLE_EQ(s.run.stages[1].duration_s, 0.5);
+  EXPECT_DOUBLE_EQ(s.run.stages[1].rate, 100);
+  EXPECT_EQ(s.run.stages[1].clients, 4);
+  EXPECT_DOUBLE_EQ(s.run.stages[2].duration_s, 60);
+  EXPECT_DOUBLE_EQ(s.run.stages[2].rate, 2000.5);
+  EXPECT_EQ(s.run.stages[2].clients, 8);
+  EXPECT_EQ(s.run.stages[0].mark.line, 10);
+  EXPECT_EQ(s.run.stages[0].mark.column, 7);
+  EXPECT_EQ(s.run.stages[2].mark.line, 12);
+  EXPECT_DOUBLE_EQ(s.run.duration_s, 70.5);
+  EXPECT_DOUBLE_EQ(s.run.warmup_s, 5);
+  EXPECT_DOUBLE_EQ(s.run.rate, 100);
+}
+
+TEST(OpenLoop, StagesWithoutAnyRateAreClosedLoops) {
+  // The run's rate is read wherever it is written, also after the stages.
+  Spec s = parse(std::string(kMinimal) + "run:\n  stages: [{duration: 2s, clients: 1}, {duration: 3s}]\n");
+  ASSERT_EQ(s.run.stages.size(), 2u);
+  EXPECT_EQ(s.run.stages[0].rate, 0);
+  EXPECT_EQ(s.run.stages[1].rate, 0);
+  EXPECT_EQ(s.run.stages[1].clients, 0);
+  EXPECT_DOUBLE_EQ(s.run.duration_s, 5);
+  s = parse(std::string(kMinimal) + "run:\n  stages: [{duration: 2s}]\n  rate: 40\n");
+  EXPECT_DOUBLE_EQ(s.run.stages[0].rate, 40);
+}
+
+TEST(OpenLoop, AGroupReadsItsOwnRate) {
+  Spec s = parse(std::string(kMinimal) +
+                 "groups:\n  - name: paced\n    rate: 250\n  - name: free\n    clients: 2\n");
+  ASSERT_EQ(s.groups.size(), 2u);
+  EXPECT_DOUBLE_EQ(s.groups[0].rate, 250);
+  EXPECT_EQ(s.groups[1].rate, 0);
+}
+
+TEST(OpenLoopErrors, RateMustBeAFiniteNumberAboveZero) {
+  const std::string run = std::string(kMinimal) + "run:\n  rate: ";
+  expect_error_at(run + "0\n", 7, 9, {"rate must be a number of transactions per second above 0"});
+  expect_error_at(run + "-5\n", 7, 9, {"rate must be", "above 0"});
+  expect_error_at(run + "inf\n", 7, 9, {"rate must be", "above 0"});
+  expect_error_at(run + "nan\n", 7, 9, {"rate must be", "above 0"});
+  expect_error_at(run + "fast\n", 7, 9, {"rate must be a number", "'fast'"});
+}
+
+TEST(OpenLoopErrors, ArrivalIsPoissonOrUniform) {
+  expect_error_at(std::string(kMinimal) + "run:\n  arrival: burst\n", 7, 12,
+                  {"arrival must be poisson or uniform", "'burst'"});
+  expect_error_at(std::string(kMinimal) + "run:\n  arrival: Poisson\n", 7, 12, {"poisson or uniform"});
+}
+
+TEST(OpenLoopErrors, LatencyLimitIsADurationAboveZero) {
+  expect_error_at(std::string(kMinimal) + "run:\n  latency_limit: soon\n", 7, 18,
+                  {"latency_limit", "'soon' is not a duration"});
+  expect_error_at(std::string(kMinimal) + "run:\n  latency_limit: 0ms\n", 7, 18,
+                  {"latency_limit must be above 0"});
+}
+
+TEST(OpenLoopErrors, StagesAreANonEmptyListOfMappings) {
+  const std::string run = std::string(kMinimal) + "run:\n  stages: ";
+  expect_error_at(run + "[]\n", 7, 11, {"stages must not be empty"});
+  expect_error_at(run + "{duration: 1s}\n", 7, 11, {"stages must be a list"});
+  expect_error_at(run + "[5]\n", 7, 12, {"a stage must be a mapping"});
+}
+
+TEST(OpenLoopErrors, AStageNeedsADurationAboveZero) {
+  const std::string run = std::string(kMinimal) + "run:\n  stages:\n    - ";
+  expect_error_at(run + "{rate: 5}\n", 8, 7, {"a stage needs a 'duration'"});
+  expect_error_at(run + "{duration: 0}\n", 8, 18, {"duration must be above 0"});
+  expect_error_at(run + "{duration: soon}\n", 8, 18, {"'soon' is not a duration"});
+  // The second stage is the broken one.
+  expect_error_at(run + "{duration: 1s}\n    - {duration: 0s}\n", 9, 18, {"duration must be above 0"});
+}
+
+TEST(OpenLoopErrors, AStagesRateAndClientsAreChecked) {
+  const std::string run = std::string(kMinimal) + "run:\n  stages:\n    - {duration: 1s, ";
+  expect_error_at(run + "rate: 0}\n", 8, 28, {"rate must be", "above 0"});
+  expect_error_at(run + "rate: many}\n", 8, 28, {"rate must be a number", "'many'"});
+  expect_error_at(run + "clients: 0}\n", 8, 31, {"clients must be at least 1"});
+  expect_error_at(run + "clients: 1.5}\n", 8, 31, {"clients must be a whole number", "'1.5'"});
+  expect_error_at(run + "rates: 5}\n", 8, 22, {"unknown key 'rates' in a stage", "did you mean 'rate'"});
+}
+
+TEST(OpenLoopErrors, StagesSetTheDurationSoDurationAndTransactionsAreRefused) {
+  expect_error_at(std::string(kMinimal) + "run:\n  duration: 10s\n  stages: [{duration: 1s}]\n", 7, 3,
+                  {"'duration' does not go with 'stages'"});
+  expect_error_at(std::string(kMinimal) + "run:\n  stages: [{duration: 1s}]\n  duration: 10s\n", 8, 3,
+                  {"'duration' does not go with 'stages'"});
+  expect_error_at(std::string(kMinimal) + "run:\n  transactions: 5\n  stages: [{duration: 1s}]\n", 7, 3,
+                  {"'transactions' does not go with 'stages'"});
+}
+
+TEST(OpenLoopErrors, SettingsOfTransactionsAreRefusedOnWorkloadsOfQueries) {
+  const std::string q = "name: w\nqueries:\n  - name: a\n    sql: SELECT 1\n";
+  expect_error_at(q + "run: {rate: 10}\n", 5, 7, {"'rate' applies to transactions", "streams"});
+  expect_error_at(q + "run: {arrival: uniform}\n", 5, 7, {"'arrival' applies to transactions"});
+  expect_error_at(q + "run: {latency_limit: 1s}\n", 5, 7, {"'latency_limit' applies to transactions"});
+  expect_error_at(q + "run: {stages: [{duration: 1s}]}\n", 5, 7, {"'stages' applies to transactions"});
+}
+
+TEST(OpenLoopErrors, AGroupsRateMustBeAboveZero) {
+  expect_error_at(std::string(kMinimal) + "groups:\n  - name: g\n    rate: 0\n", 8, 11,
+                  {"rate must be", "above 0"});
+  expect_error_at(std::string(kMinimal) + "groups:\n  - name: g\n    rates: 5\n", 8, 5,
+                  {"unknown key 'rates' in a group", "did you mean 'rate'"});
+}
+
 }  // namespace
 }  // namespace oltap::workload
