@@ -19,7 +19,12 @@ std::vector<std::string> given_of_the_other_kind(const RunOverrides& o, bool ana
       {"--max-retries", o.max_retries.has_value()},
       {"--threads", o.threads.has_value()},
       {"--pipeline", o.pipeline.has_value()},
-      {"--think-times", o.think_times}};
+      {"--think-times", o.think_times},
+      {"--rate", !o.rates.empty()},
+      {"--group-rate", !o.group_rate.empty()},
+      {"--arrival", o.arrival.has_value()},
+      {"--latency-limit", o.latency_limit_s.has_value()},
+      {"--slo", !o.slo.empty()}};
   const std::vector<std::pair<const char*, bool>> queries = {
       {"--streams", o.streams.has_value()},
       {"--query-timeout", o.query_timeout_s.has_value()},
@@ -28,6 +33,46 @@ std::vector<std::string> given_of_the_other_kind(const RunOverrides& o, bool ana
   for (const auto& [name, given] : analytical ? transactional : queries)
     if (given) out.push_back(name);
   return out;
+}
+
+// The open loop's settings: the command line's rate (one, or a sweep of
+// several), else the workload's rate or stages; a group's rate from
+// --group-rate, else its own.
+void resolve_open_loop(const workload::Spec& spec, const RunOverrides& o, Resolved& r) {
+  run::Options& t = r.options;
+  const workload::RunDefaults& d = spec.run;
+  t.arrival = o.arrival.value_or(d.arrival == workload::Arrival::kUniform ? run::Arrival::kUniform
+                                                                         : run::Arrival::kPoisson);
+  t.latency_limit_s = o.latency_limit_s.value_or(d.latency_limit_s);
+  if (o.latency_limit_s && t.latency_limit_s <= 0)
+    throw Error(ErrorClass::kBadInput, "--latency-limit must be above 0, e.g. 50ms");
+  for (const auto& g : spec.groups)
+    if (g.rate > 0) t.group_rate[g.name] = g.rate;
+  for (const auto& [name, rate] : o.group_rate) {
+    bool known = false;
+    for (const auto& g : spec.groups) known = known || g.name == name;
+    if (!known) throw Error(ErrorClass::kBadInput, "--group-rate " + name + ": " + spec.name + " has no group '" + name + "'");
+    t.group_rate[name] = rate;
+  }
+  if (!d.stages.empty() && (!o.rates.empty() || o.duration_s))
+    throw Error(ErrorClass::kBadInput, std::string(!o.rates.empty() ? "--rate" : "--duration") + ": " +
+                                           spec.name + "'s run: has stages, which set its rates and duration");
+  if (o.rates.size() > 1) {
+    r.sweep = true;
+    for (double rate : o.rates) t.stages.push_back({t.duration_s, rate, 0});
+    t.duration_s *= static_cast<double>(o.rates.size());
+  } else if (o.rates.size() == 1) {
+    t.rate = o.rates.front();
+  } else if (!d.stages.empty()) {
+    for (const auto& s : d.stages) t.stages.push_back({s.duration_s, s.rate, s.clients});
+    t.duration_s = d.duration_s;
+  } else {
+    t.rate = d.rate;
+  }
+  if (!t.stages.empty() && t.transactions > 0)
+    throw Error(ErrorClass::kBadInput, "--transactions: a run of stages or a sweep runs for a duration");
+  if (!o.slo.empty() && !r.sweep)
+    throw Error(ErrorClass::kBadInput, "--slo finds the knee of a rate sweep: give several rates (--rate 1000,2000,4000 or --sweep)");
 }
 
 }  // namespace
@@ -77,6 +122,7 @@ Resolved resolve_options(const workload::Spec& spec, const RunOverrides& o, List
   t.threads = o.threads.value_or(0);
   if (t.threads < 0) throw Error(ErrorClass::kBadInput, "--threads must be 0 (one per client) or more");
   t.think_times = o.think_times;
+  resolve_open_loop(spec, o, r);
   if (t.think_times) {
     bool any = false;
     for (const auto& tx : spec.transactions) any = any || tx.keying_time_s > 0 || tx.think_time_s > 0;
