@@ -95,6 +95,10 @@ void measure_targets(const RunRequest& request, Plan& plan, results::RunFolder& 
     ti.measured_s = r.measured_s;
     ti.warmup_committed = r.warmup_committed;
     ti.failure = r.failure;
+    if (const run::ClientCost& c = r.client_cost; c.cores > 0)  // cores == 0: not measured
+      ti.client = {c.user_s,       c.system_s, c.cpu_per_txn_us, c.busiest_thread_share, c.cores,
+                   c.client_bound, c.why};
+    if (r.client_cost.client_bound) listener.note(p.target.redacted() + ": " + r.client_cost.why);
     ti.status = r.interrupted ? "interrupted" : !r.failure.empty() ? "failed" : "complete";
     for (const auto& t : r.totals) {
       if (t.txn != "ALL") continue;

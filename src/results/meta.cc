@@ -155,6 +155,14 @@ std::string meta_json(const Meta& m, const std::vector<SummaryRow>& summary) {
                        {"sample_errors", t.sample_errors}});
     if (!m.headline.name.empty()) targets.back()["headlines"] = headlines_json(m, summary, t.target);
     if (m.queries) targets.back()["queries"] = queries_json(t, summary);
+    if (t.client)
+      targets.back()["client"] = {{"cpu_user_s", t.client->user_s},
+                                  {"cpu_system_s", t.client->system_s},
+                                  {"cpu_per_txn_us", t.client->cpu_per_txn_us},
+                                  {"busiest_thread_core_share", t.client->busiest_thread_share},
+                                  {"cores", t.client->cores},
+                                  {"client_bound", t.client->client_bound},
+                                  {"why", t.client->why}};
   }
   j["targets"] = targets;
   if (m.queries && m.queries->verify) j["answers"] = answers_json(summary);

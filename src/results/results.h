@@ -161,6 +161,15 @@ struct Meta {
       std::string stream, query, status, message;
     };
     std::vector<QueryFailure> query_failures;
+    // What oltap itself used while it measured the target, and whether it
+    // was the bottleneck (run::ClientCost); unset for analytical runs.
+    struct Client {
+      double user_s = 0, system_s = 0, cpu_per_txn_us = 0, busiest_thread_share = 0;
+      int cores = 0;
+      bool client_bound = false;
+      std::string why;
+    };
+    std::optional<Client> client;
   };
   std::vector<TargetInfo> targets;
   bool incomplete = false;

@@ -158,6 +158,18 @@ class Observer {
   virtual void on_interval(const std::vector<IntervalRow>&) {}
 };
 
+// What oltap itself used while it measured a target (closed and open loop
+// alike), and whether it, not the server, was the bottleneck. Filled in by
+// judge_client_cost (client_cost.h); cores == 0 when it was not measured.
+struct ClientCost {
+  double user_s = 0, system_s = 0;  // process CPU over the measured time (warm-up excluded)
+  double cpu_per_txn_us = 0;        // (user + system) / transactions completed (committed + aborted + errors)
+  double busiest_thread_share = 0;  // the busiest client thread's CPU / measured wall time (1 = a whole core)
+  int cores = 0;                    // online CPUs (sysconf)
+  bool client_bound = false;
+  std::string why;  // one sentence when client_bound, else ""
+};
+
 struct RunResult {
   std::string target;  // redacted
   std::string engine;
@@ -180,6 +192,7 @@ struct RunResult {
   // are counted in the totals and are not a failure (--max-error-rate
   // judges those).
   std::string failure;
+  ClientCost client_cost;  // over the measured time
 };
 
 // A target connected and prepared but not yet measured: the plan compiled

@@ -13,6 +13,7 @@
 #include <cstring>
 #include <thread>
 
+#include "client_cost.h"
 #include "recorder.h"
 #include "worker.h"
 
@@ -246,7 +247,32 @@ RunResult measure(PreparedRun& prepared, Observer& observer) {
     workers[i]->measure_from_ns = measure_from;
     per_thread[i % nthreads].push_back(workers[i].get());
   }
-  for (auto& clients : per_thread) threads.emplace_back([&clients] { run_clients(clients); });
+  // Each client thread reads its own CPU as it ends: a thread that has
+  // ended can no longer be read from outside.
+  std::vector<double> cpu_end(nthreads, 0);
+  for (size_t i = 0; i < nthreads; ++i)
+    threads.emplace_back([&per_thread, &cpu_end, i] {
+      run_clients(per_thread[i]);
+      cpu_end[i] = thread_cpu_s();
+    });
+  std::vector<pthread_t> handles;
+  for (auto& t : threads) handles.push_back(t.native_handle());
+  CpuReading cpu_before = read_cpu(handles);
+  // What the judgement of the client needs of the series: the largest lag
+  // and the service times of the first and the last quarter of the measured time.
+  metrics::Histogram svc_first, svc_last;
+  double lag_first_ms = 0, lag_last_ms = 0;
+  auto quarters = [&](double t_s) {
+    if (o.transactions > 0 || duration_s <= 0) return;
+    const bool first = t_s <= duration_s / 4, last = t_s > duration_s * 3 / 4;
+    if (!first && !last) return;
+    for (const IntervalRow& row : recorder.rows()) {
+      if (row.txn != "ALL") continue;
+      double& lag = first ? lag_first_ms : lag_last_ms;
+      lag = std::max(lag, static_cast<double>(row.lag.max()) / 1e6);
+      (first ? svc_first : svc_last).merge_from(row.service);
+    }
+  };
 
   auto all_finished = [&] {
     for (auto& w : workers)
@@ -298,6 +324,7 @@ RunResult measure(PreparedRun& prepared, Observer& observer) {
     if (!measuring) {
       if (now >= measure_from) {
         measuring = true;
+        cpu_before = read_cpu(handles);
         last_tick = measure_from;
         next_tick = std::min(measure_from + kIntervalNs, stage_end[0]);
         continue;
@@ -318,6 +345,7 @@ RunResult measure(PreparedRun& prepared, Observer& observer) {
       continue;
     }
     recorder.collect((now - measure_from) / 1e9, (now - last_tick) / 1e9, stage);
+    quarters((now - measure_from) / 1e9);
     emitted = true;
     observer.on_interval(recorder.rows());
     observer.on_progress(recorder.progress((now - start) / 1e9));
@@ -326,6 +354,8 @@ RunResult measure(PreparedRun& prepared, Observer& observer) {
     next_tick = std::min(last_tick + kIntervalNs, stage_end[stage]);
   }
   for (auto& t : threads) t.join();
+  CpuReading cpu_after = read_cpu({});  // the process's usage includes the threads that ended
+  cpu_after.thread_s = cpu_end;
   // The measured time ends when the last client stopped, not when the
   // recorder noticed.
   int64_t stopped = start;
@@ -339,6 +369,7 @@ RunResult measure(PreparedRun& prepared, Observer& observer) {
   if (stopped >= measure_from) {
     if (!measuring) last_tick = measure_from;
     recorder.collect((stopped - measure_from) / 1e9, std::max(0.0, (stopped - last_tick) / 1e9), stage);
+    quarters((stopped - measure_from) / 1e9);
     bool any = false;
     // The histograms too: a commit's latency may be read in this interval
     // after its counter was read in the one before.
@@ -371,6 +402,19 @@ RunResult measure(PreparedRun& prepared, Observer& observer) {
     for (size_t k = first; k < i; ++k) res.totals[i].offered_tps += res.totals[k].offered_tps;
     first = i + 1;
   }
+
+  CostInputs cost;
+  for (const TxnTotals& t : res.totals) {
+    if (t.txn != "ALL") continue;
+    cost.completed += t.committed + t.aborted + t.errors;
+    cost.offered_tps += plan.open_loop ? t.offered_tps : 0;
+    cost.achieved_tps += res.measured_s > 0 ? (t.committed + t.aborted) / res.measured_s : 0;
+  }
+  cost.lag_max_first_ms = lag_first_ms;
+  cost.lag_max_last_ms = lag_last_ms;
+  cost.svc_p99_first_ms = svc_first.value_at_quantile(0.99) / 1e6;
+  cost.svc_p99_last_ms = svc_last.value_at_quantile(0.99) / 1e6;
+  res.client_cost = judge_client_cost(cpu_before, cpu_after, cost);
 
   int unconnected = 0;
   std::string connect_error;

@@ -423,6 +423,23 @@ TEST_F(ResultFiles, NoHeadlineWithoutOneInTheWorkloadOrWithoutMetaJson) {
   EXPECT_TRUE(read_headlines(path("summary.csv")).empty());
 }
 
+// What oltap used (run::ClientCost) is under its target as "client", when measured.
+TEST_F(ResultFiles, MetaJsonRecordsWhatTheClientUsedWhenMeasured) {
+  Meta m = sample_meta();
+  m.targets.resize(2);
+  m.targets[0].target = kTarget;
+  m.targets[0].client = Meta::TargetInfo::Client{1.5, 0.25, 17.5, 0.97, 4, true, "client thread 3 used 97%"};
+  m.targets[1].target = "redis://127.0.0.1:6379";
+  write_run(dir_.string(), tpcc_rows(kTarget, "default", 10), {}, m);
+  std::string meta = read("meta.json");
+  std::string first = meta.substr(0, meta.find("redis://"));
+  for (const char* field : {"\"client\": {", "\"cpu_user_s\": 1.5", "\"cpu_system_s\": 0.25",
+                            "\"cpu_per_txn_us\": 17.5", "\"busiest_thread_core_share\": 0.97", "\"cores\": 4",
+                            "\"client_bound\": true", "\"why\": \"client thread 3 used 97%\""})
+    EXPECT_TRUE(contains(first, field)) << field << " in " << meta;
+  EXPECT_FALSE(contains(meta.substr(first.size()), "\"client\"")) << "unset for the second target: " << meta;
+}
+
 TEST(HeadlineLines, NameTheFigureTheTotalAndTheEfficiency) {
   auto h = headlines(tpcc_rows(kTarget, "default", 1286), HeadlineSpec{"tpmC", "new_order", 12.86}, 10);
   std::string text = headline_lines(h);
