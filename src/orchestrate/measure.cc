@@ -110,7 +110,7 @@ void measure_targets(const RunRequest& request, Plan& plan, results::RunFolder& 
     folder.write_summary(outcome.summary, meta);
     recorder.rethrow();
     for (size_t k = 0; k < rows.size(); ++k)  // a row per total, in order
-      folder.append_whole_run(rows[k], r.totals[k].latency, measured_from);
+      folder.append_whole_run(rows[k], r.totals[k].latency, nullptr, measured_from);
   }
 }
 

@@ -27,8 +27,11 @@ std::vector<Comparison> match_rows(const std::vector<SummaryRow>& baseline,
   // Comparing one target with another (a new server, another host) is the
   // common case, so with one target per side the target is not part of the key.
   bool by_target = !(single_target(baseline) && single_target(current));
+  // A stage's rows (a sweep's rates) are matched stage by stage; an unstaged
+  // row's key is what it always was.
   auto key = [&](const SummaryRow& r) {
-    return (by_target ? r.target + " " : std::string()) + r.group + "/" + r.txn;
+    return (by_target ? r.target + " " : std::string()) + r.group + "/" + r.txn +
+           (r.stage.empty() ? std::string() : " stage " + r.stage);
   };
   std::vector<Comparison> out;
   std::map<std::string, size_t> index;

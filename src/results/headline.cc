@@ -19,7 +19,8 @@ std::vector<Headline> headlines(const std::vector<SummaryRow>& rows, const Headl
   std::vector<Headline> out;
   if (spec.name.empty()) return out;
   for (const auto& r : rows) {
-    if (r.txn != spec.txn) continue;
+    // Of the whole run: a stage's (a swept rate's) tpm is the rate it was offered.
+    if (r.txn != spec.txn || !r.stage.empty()) continue;
     Headline h;
     h.target = r.target;
     h.group = r.group;
@@ -30,7 +31,7 @@ std::vector<Headline> headlines(const std::vector<SummaryRow>& rows, const Headl
                   ? rounded(static_cast<double>(r.committed + r.aborted) * 60 / r.duration_s, kTpmDecimals)
                   : rounded(r.tpm, kTpmDecimals);
     for (const auto& all : rows)
-      if (all.txn == "ALL" && all.target == r.target && all.group == r.group)
+      if (all.txn == "ALL" && all.target == r.target && all.group == r.group && all.stage.empty())
         h.tpm_total = rounded(all.tpm, kTpmDecimals);
     h.scale = scale;
     h.per_scale_max = spec.per_scale_max;

@@ -115,7 +115,7 @@ HlogWriter::HlogWriter(const std::string& dir, int64_t start_unix_ms) : file_(nu
       seconds +
       " (seconds since epoch)]\n"
       "#[Values in ns; Interval_Max in ms; tags <target>/<group>/<txn>, whole:... for "
-      "the whole run]\n"
+      "the whole run, svc:... for service times, stage=<stage>:... for a stage]\n"
       "\"StartTimestamp\",\"Interval_Length\",\"Interval_Max\","
       "\"Interval_Compressed_Histogram\"\n";
   if (std::fwrite(headers.data(), 1, headers.size(), file_.get()) != headers.size())
@@ -151,7 +151,7 @@ std::map<HlogTag, metrics::Histogram> read_whole_run_histograms(const std::strin
   scan(path, [&](const Line& line) {
     if (!line.tag.starts_with(kHlogWholeRunPrefix)) return;
     auto tag = parse_hlog_tag(line.tag);
-    if (!tag) return;
+    if (!tag || tag->service) return;
     out[*tag].merge_from(decode(line));
   });
   return out;
@@ -164,7 +164,7 @@ int refill_latency_from_hlog(const std::string& path, std::vector<SummaryRow>& r
   const auto whole = read_whole_run_histograms(log.string());
   int refilled = 0;
   for (auto& row : rows) {
-    auto it = whole.find(HlogTag{row.target, row.group, row.txn, true});
+    auto it = whole.find(HlogTag{row.target, row.group, row.txn, true, row.stage, false});
     if (it == whole.end()) continue;
     SummaryRow from = row;
     fill_latency(from, it->second);

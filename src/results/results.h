@@ -37,6 +37,16 @@ struct SummaryRow {
   // Committed per minute, committed * 60 / duration_s: the unit TPC-C's tpmC
   // and HammerDB's TPM are quoted in (of the ALL row: every transaction).
   double tpm = 0;
+  // Open loop (a run with a rate): lat_* then run from each transaction's intended
+  // start; beside them the service time (from the actual send), the schedule lag
+  // (send - intended start), late (over --latency-limit, pgbench -L) and skipped
+  // (not sent: later than the limit when due, pgbench -R -L). In a closed loop the
+  // service time equals the latency and the lag is 0.
+  double svc_p50_ms = 0, svc_p99_ms = 0, svc_max_ms = 0;
+  double lag_mean_ms = 0, lag_max_ms = 0;
+  int64_t late = 0, skipped = 0;
+  double offered_tps = 0;  // the rate asked for (0: closed loop)
+  std::string stage;  // "1", "2", ... in a run with stages or a rate sweep; "" for the whole run / unstaged
   // Analytical runs only (their summary.csv has these columns last): the
   // answer's row count (-1: none, the query failed), its checksum (with
   // --verify), and how the query ended: "ok", "error" or "timeout" (empty
@@ -51,6 +61,8 @@ bool is_analytical(const std::vector<SummaryRow>& rows);
 
 // Fills the latency and throughput (tps, tpm) columns from a histogram of ns latencies.
 void fill_latency(SummaryRow& row, const metrics::Histogram& h);
+// Fills svc_p50_ms, svc_p99_ms and svc_max_ms from a histogram of ns service times.
+void fill_service(SummaryRow& row, const metrics::Histogram& service);
 
 // One interval of timeseries.csv: a (target, group, txn), or a group's
 // "ALL". committed counts commits only; intended rollbacks are aborted, as
@@ -62,6 +74,11 @@ struct TimeseriesRow {
   int64_t committed = 0, errors = 0;
   double tps = 0, lat_p50_ms = 0, lat_p95_ms = 0, lat_p99_ms = 0;
   int64_t aborted = 0;
+  // Open loop, as in SummaryRow (columns after aborted, in this order).
+  double svc_p50_ms = 0, svc_p99_ms = 0, lag_mean_ms = 0, lag_max_ms = 0;
+  int64_t late = 0, skipped = 0;
+  double offered_tps = 0;
+  std::string stage;
 };
 
 // What a workload's `headline:` asks for: the figure it is quoted by.
@@ -85,7 +102,8 @@ struct Headline {
 };
 
 // One headline per (target, group) whose rows hold spec.txn, from rows'
-// tpm rounded as summary.csv keeps it; none when spec.name is empty.
+// tpm rounded as summary.csv keeps it; none when spec.name is empty. Only
+// whole-run rows (stage empty) count: a stage's tpm is the rate it was offered.
 std::vector<Headline> headlines(const std::vector<SummaryRow>& rows, const HeadlineSpec& spec, double scale);
 // The headlines meta.json records, from a result folder (or its summary.csv);
 // none when the folder has no meta.json or its workload no headline.
@@ -219,13 +237,15 @@ class RunFolder {
     TimeseriesRow row;
     double length_s = 0;
     const metrics::Histogram* latency = nullptr;  // ns
+    const metrics::Histogram* service = nullptr;  // ns, its own line when set (open loop)
   };
   // measured_from_unix_ms: when the target's measurement began, which places
   // its intervals on the folder's clock.
   void append_intervals(const std::vector<Interval>& rows, int64_t measured_from_unix_ms);
-  // A summary row's whole-run histogram, into latency.hlog.
+  // A summary row's whole-run histograms, into latency.hlog: its latency,
+  // and its service time when service is set (open loop).
   void append_whole_run(const SummaryRow& row, const metrics::Histogram& latency,
-                        int64_t measured_from_unix_ms);
+                        const metrics::Histogram* service, int64_t measured_from_unix_ms);
   // Rewrites summary.csv and meta.json with everything so far.
   void write_summary(const std::vector<SummaryRow>& summary, const Meta& meta);
 
@@ -241,10 +261,10 @@ std::vector<SummaryRow> read_summary(const std::string& path);
 // Milliseconds since the epoch as ISO 8601 UTC ("2026-11-25T09:31:30.123Z").
 std::string utc_iso(int64_t unix_ms);
 
-// One row of a comparison, matched by (target, group, txn), or by
-// (group, txn) when each side holds a single target.
+// One row of a comparison, matched by (target, group, txn, stage), or by
+// (group, txn, stage) when each side holds a single target.
 struct Comparison {
-  std::string key;  // "group/txn" or "target group/txn"
+  std::string key;  // "group/txn" or "target group/txn", then " stage N" for a stage's row
   const SummaryRow* baseline = nullptr;
   const SummaryRow* current = nullptr;
 };
@@ -291,9 +311,25 @@ std::string format_table(const std::vector<std::vector<std::string>>& rows);
 // HdrHistogram's counts index i for lowestDiscernibleValue 1 ns and 2
 // significant digits (README, "latency.hlog"), so nothing is re-bucketed.
 // A writer belongs to one thread; the readers share nothing.
+//
+// Tags: "[whole:][svc:][stage=<stage>:]<target>/<group>/<txn>", the prefixes
+// in that order, each only when it applies:
+//   whole:        the whole run's histogram (else one interval's);
+//   svc:          service times, from the actual send (else latencies, from
+//                 the intended start in an open loop);
+//   stage=<s>:    a stage's (or a sweep's rate's) rows, s as summary.csv's
+//                 stage column (percent-encoded like group, ':' too).
+// An unstaged latency line's tag is thus what it was before open loops
+// ("<t>/<g>/<x>", "whole:<t>/<g>/<x>"). A target whose text starts with a
+// prefix has its first byte percent-encoded, so no tag reads two ways.
+// Each tag is its own series to HdrHistogram's tools (-tag).
 inline constexpr const char* kHlogFileName = "latency.hlog";
 // What a whole-run histogram's tag starts with.
 inline constexpr const char* kHlogWholeRunPrefix = "whole:";
+// What follows it (or starts an interval's tag) on a service-time line.
+inline constexpr const char* kHlogServicePrefix = "svc:";
+// What a stage's tag has next: "stage=" + stage + ":".
+inline constexpr const char* kHlogStagePrefix = "stage=";
 
 // h as a log line holds it: HdrHistogram's V2 compressed encoding, base64.
 std::string encode_hlog_histogram(const metrics::Histogram& h);
@@ -307,18 +343,25 @@ metrics::Histogram decode_hlog_histogram(const std::string& base64, const std::s
 // (target redacted, as summary.csv holds it). The log format splits on ','
 // and whitespace, so ',', '%' and every byte that is not printable ASCII are
 // percent-encoded, and '/' too in group and txn.
-std::string hlog_tag(const std::string& target, const std::string& group, const std::string& txn);
+// stage and service add their prefixes (above).
+std::string hlog_tag(const std::string& target, const std::string& group, const std::string& txn,
+                     const std::string& stage = "", bool service = false);
 // The tag of its whole-run histogram: kHlogWholeRunPrefix + hlog_tag, so that
 // summing one tag's intervals never counts the whole-run line too.
-std::string hlog_whole_run_tag(const std::string& target, const std::string& group, const std::string& txn);
+std::string hlog_whole_run_tag(const std::string& target, const std::string& group, const std::string& txn,
+                               const std::string& stage = "", bool service = false);
 
 struct HlogTag {
   std::string target, group, txn;
   bool whole_run = false;
+  std::string stage{};   // "" unstaged ({}: so that {target, group, txn, whole_run} builds as before)
+  bool service = false;  // a service-time line (svc:)
   auto operator<=>(const HlogTag&) const = default;
 };
-// The inverse of hlog_tag and hlog_whole_run_tag (split from the right on
-// '/'); none for a tag oltap did not make.
+// Any tag of a HlogTag.
+std::string hlog_tag(const HlogTag& tag);
+// The inverse of hlog_tag and hlog_whole_run_tag (prefixes, then split from
+// the right on '/'); none for a tag oltap did not make.
 std::optional<HlogTag> parse_hlog_tag(const std::string& tag);
 
 // Appends histograms to <dir>/latency.hlog as a run goes, so a crash keeps
@@ -356,15 +399,58 @@ struct HlogEntry {
 void for_each_hlog_entry(const std::string& path, const std::function<void(const HlogEntry&)>& fn);
 // Every histogram line at once (37 KB each: for small logs and tests).
 std::vector<HlogEntry> read_hlog(const std::string& path);
-// The whole-run histograms of a latency.hlog by (target, group, txn), with
-// whole_run set; lines of one tag are merged. Interval lines are not decoded.
+// The whole-run latency histograms of a latency.hlog by (target, group, txn,
+// stage), with whole_run set; lines of one tag are merged. Interval and
+// service-time lines are not decoded.
 std::map<HlogTag, metrics::Histogram> read_whole_run_histograms(const std::string& path);
 // When the folder of path (a result folder or its summary.csv) has a
 // latency.hlog, replaces each row's p50 ... p999 and max by those of its
-// whole-run histogram, rounded as summary.csv keeps them; lat_mean_ms stays
-// (summary.csv's is exact, the buckets give it within half a bucket), and
-// rows without a whole-run histogram keep their figures. Returns how many
-// rows were refilled.
+// whole-run latency histogram (same target, group, txn and stage), rounded
+// as summary.csv keeps them; lat_mean_ms stays (summary.csv's is exact, the
+// buckets give it within half a bucket), and rows without a whole-run
+// histogram keep their figures. Returns how many rows were refilled.
 int refill_latency_from_hlog(const std::string& path, std::vector<SummaryRow>& rows);
+
+// ---------------------------------------------------------------- open loop: curve.csv and the SLO
+// A rate sweep's latency-throughput curve, one point per offered rate and
+// (target, group, txn), and the objective its knee is found by.
+
+// A latency objective: "p99<10ms", "p99.9<=50ms", "svc_p99<5ms", "p50<1s"; metrics p50 p90 p95 p99 p999
+// (or p99.9) max, svc_p50 svc_p99 svc_max; units us, ms, s. '<' and '<=' both mean "at most": the
+// figures are a histogram bucket's middle (within 0.4 %), too coarse for the difference to mean anything.
+struct Slo {
+  std::string text;      // as given
+  std::string metric;    // canonical: "p99", "p999", "max", "svc_p99", ...
+  double quantile = 0;   // 0.99 for p99; 1 for max
+  bool service = false;  // of the service time (svc_*), else of the latency
+  bool is_max = false;
+  double limit_ms = 0;  // > 0
+};
+Slo parse_slo(const std::string& text);  // throws Error(kBadInput) with what is wrong and the accepted forms
+// Whether a point met it: the quantile of the latency (or service) histogram is <= limit, and the
+// transactions skipped (never sent) are counted as slower than any limit: with n completed and s skipped, the
+// quantile is taken over n + s values with the s at the top (so s > (1-q)(n+s) fails it). A max fails with
+// any skipped; a point with nothing completed nor skipped did not meet it (nothing shows it did).
+bool slo_met(const Slo& slo, const metrics::Histogram& latency, const metrics::Histogram& service,
+             int64_t skipped);
+
+// One point of the curve.
+struct CurvePoint {
+  std::string target, group, txn;
+  double offered_tps = 0, achieved_tps = 0, lat_p50_ms = 0, lat_p99_ms = 0, lat_p999_ms = 0, svc_p99_ms = 0;
+  int64_t late = 0, skipped = 0;
+  std::optional<bool> met;  // none without an SLO
+};
+// Writes <dir>/curve.csv (atomically, as the other files):
+// target,group,txn,offered_tps,achieved_tps,lat_p50_ms,
+// lat_p99_ms,lat_p999_ms,svc_p99_ms,late,skipped,met_slo (met_slo empty without an SLO, else true/false);
+// rates with 2 decimals, ms with 3, as summary.csv.
+void write_curve(const std::string& dir, const std::vector<CurvePoint>& points);
+// Reads a curve.csv (a result folder is accepted). Throws Error(kBadInput) naming file:line of a problem.
+std::vector<CurvePoint> read_curve(const std::string& path);
+// The knee: the highest offered rate at which this point and every lower rate met the SLO; none if the lowest
+// did not (or no point has a verdict). Points are taken in order of offered rate, whatever their order here;
+// a rate of several points is met when all of them are.
+std::optional<double> knee(const std::vector<CurvePoint>& points_of_one_target_group_txn);
 
 }  // namespace oltap::results

@@ -71,18 +71,26 @@ void RunFolder::append_intervals(const std::vector<Interval>& rows, int64_t meas
   for (const auto& r : rows) text += timeseries_line(r.row);
   impl_->write(impl_->series, text, "timeseries.csv");
   const double from_s = impl_->since_start_s(measured_from_unix_ms);
-  for (const auto& r : rows)
+  for (const auto& r : rows) {
+    const TimeseriesRow& t = r.row;
+    const double start_s = from_s + t.t_s - r.length_s;
     if (r.latency)
-      impl_->hlog->append(hlog_tag(r.row.target, r.row.group, r.row.txn), from_s + r.row.t_s - r.length_s,
-                          r.length_s, *r.latency);
+      impl_->hlog->append(hlog_tag(t.target, t.group, t.txn, t.stage), start_s, r.length_s, *r.latency);
+    if (r.service)
+      impl_->hlog->append(hlog_tag(t.target, t.group, t.txn, t.stage, true), start_s, r.length_s, *r.service);
+  }
   impl_->hlog->flush();
 }
 
 void RunFolder::append_whole_run(const SummaryRow& row, const metrics::Histogram& latency,
-                                 int64_t measured_from_unix_ms) {
+                                 const metrics::Histogram* service, int64_t measured_from_unix_ms) {
   if (!impl_->hlog) return;
-  impl_->hlog->append(hlog_whole_run_tag(row.target, row.group, row.txn),
-                      impl_->since_start_s(measured_from_unix_ms), row.duration_s, latency);
+  const double start_s = impl_->since_start_s(measured_from_unix_ms);
+  impl_->hlog->append(hlog_whole_run_tag(row.target, row.group, row.txn, row.stage), start_s, row.duration_s,
+                      latency);
+  if (service)
+    impl_->hlog->append(hlog_whole_run_tag(row.target, row.group, row.txn, row.stage, true), start_s,
+                        row.duration_s, *service);
   impl_->hlog->flush();
 }
 

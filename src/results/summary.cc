@@ -17,10 +17,10 @@ const std::vector<std::string> kSummaryColumns = {
 
 namespace {
 constexpr double kSecondsPerMinute = 60;
-}
+constexpr double kNsPerMs = 1e6;
+}  // namespace
 
 void fill_latency(SummaryRow& row, const metrics::Histogram& h) {
-  constexpr double kNsPerMs = 1e6;
   row.tps = row.duration_s > 0 ? row.committed / row.duration_s : 0;
   row.tpm = row.duration_s > 0 ? row.committed * kSecondsPerMinute / row.duration_s : 0;
   row.lat_mean_ms = h.mean() / kNsPerMs;
@@ -30,6 +30,12 @@ void fill_latency(SummaryRow& row, const metrics::Histogram& h) {
   row.lat_p99_ms = h.value_at_quantile(0.99) / kNsPerMs;
   row.lat_p999_ms = h.value_at_quantile(0.999) / kNsPerMs;
   row.lat_max_ms = static_cast<double>(h.max()) / kNsPerMs;
+}
+
+void fill_service(SummaryRow& row, const metrics::Histogram& service) {
+  row.svc_p50_ms = service.value_at_quantile(0.50) / kNsPerMs;
+  row.svc_p99_ms = service.value_at_quantile(0.99) / kNsPerMs;
+  row.svc_max_ms = static_cast<double>(service.max()) / kNsPerMs;
 }
 
 namespace {
@@ -97,6 +103,15 @@ std::vector<SummaryRow> read_summary(const std::string& path_in) {
     s.tpm = col.count("tpm")   ? num("tpm")
             : s.duration_s > 0 ? s.committed * kSecondsPerMinute / s.duration_s
                                : 0;
+    // The open-loop columns; files written before them read as a closed loop's
+    // would have been: no lag, nothing late or skipped, no stage.
+    for (auto [c, v] : {std::pair{"svc_p50_ms", &s.svc_p50_ms}, std::pair{"svc_p99_ms", &s.svc_p99_ms},
+                        std::pair{"svc_max_ms", &s.svc_max_ms}, std::pair{"lag_mean_ms", &s.lag_mean_ms},
+                        std::pair{"lag_max_ms", &s.lag_max_ms}, std::pair{"offered_tps", &s.offered_tps}})
+      if (col.count(c)) *v = num(c);
+    if (col.count("late")) s.late = integer("late");
+    if (col.count("skipped")) s.skipped = integer("skipped");
+    if (col.count("stage")) s.stage = get("stage");
     if (col.count("rows") && !get("rows").empty()) s.rows = integer("rows");
     if (col.count("checksum")) s.checksum = get("checksum");
     if (col.count("status")) s.status = get("status");

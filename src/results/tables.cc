@@ -2,6 +2,7 @@
 #include <algorithm>
 #include <map>
 #include <set>
+#include <tuple>
 
 #include "csv.h"
 #include "results.h"
@@ -29,33 +30,49 @@ std::vector<std::string> target_labels(const std::vector<std::string>& targets) 
   return labels;
 }
 
+bool any_stage(const std::vector<SummaryRow>& rows) {
+  return std::any_of(rows.begin(), rows.end(), [](const SummaryRow& r) { return !r.stage.empty(); });
+}
+
 }  // namespace
 
 std::string summary_table(const std::vector<SummaryRow>& rows) {
-  std::vector<std::vector<std::string>> t = {{"target", "group", "txn", "clients", "committed", "aborted",
-                                              "errors", "tps", "mean ms", "p50 ms", "p95 ms", "p99 ms",
-                                              "max ms"}};
-  for (const auto& r : rows)
-    t.push_back({r.target, r.group, r.txn, std::to_string(r.clients), std::to_string(r.committed),
-                 std::to_string(r.aborted), std::to_string(r.errors), fixed(r.tps, kTpsDecimals),
-                 fixed(r.lat_mean_ms, 3), fixed(r.lat_p50_ms, 3), fixed(r.lat_p95_ms, 3),
-                 fixed(r.lat_p99_ms, 3), fixed(r.lat_max_ms, 3)});
+  // A stage column only in a staged run: an unstaged table stays as it was.
+  const bool staged = any_stage(rows);
+  std::vector<std::string> header = {"target", "group", "txn"};
+  if (staged) header.push_back("stage");
+  header.insert(header.end(), {"clients", "committed", "aborted", "errors", "tps", "mean ms", "p50 ms",
+                               "p95 ms", "p99 ms", "max ms"});
+  std::vector<std::vector<std::string>> t = {header};
+  for (const auto& r : rows) {
+    std::vector<std::string> line = {r.target, r.group, r.txn};
+    if (staged) line.push_back(r.stage.empty() ? "-" : r.stage);
+    line.insert(line.end(), {std::to_string(r.clients), std::to_string(r.committed),
+                             std::to_string(r.aborted), std::to_string(r.errors), fixed(r.tps, kTpsDecimals),
+                             fixed(r.lat_mean_ms, 3), fixed(r.lat_p50_ms, 3), fixed(r.lat_p95_ms, 3),
+                             fixed(r.lat_p99_ms, 3), fixed(r.lat_max_ms, 3)});
+    t.push_back(std::move(line));
+  }
   return format_table(t);
 }
 
 std::string side_by_side(const std::vector<SummaryRow>& rows) {
+  using Key = std::tuple<std::string, std::string, std::string>;  // (group, txn, stage)
+  const bool staged = any_stage(rows);
   std::vector<std::string> targets;
-  std::vector<std::pair<std::string, std::string>> keys;  // (group, txn) in first-seen order
-  std::map<std::pair<std::string, std::string>, const SummaryRow*> cell;
+  std::vector<Key> keys;  // in first-seen order
+  std::map<std::pair<std::string, Key>, const SummaryRow*> cell;
   for (const auto& r : rows) {
     if (std::find(targets.begin(), targets.end(), r.target) == targets.end()) targets.push_back(r.target);
-    std::pair<std::string, std::string> k{r.group, r.txn};
+    Key k{r.group, r.txn, r.stage};
     if (std::find(keys.begin(), keys.end(), k) == keys.end()) keys.push_back(k);
-    cell[{r.target + "\n" + r.group, r.txn}] = &r;
+    cell[{r.target, k}] = &r;
   }
   std::vector<std::string> labels = target_labels(targets);
   std::vector<std::vector<std::string>> t;
-  std::vector<std::string> header = {"group", "txn", "metric"};
+  std::vector<std::string> header = {"group", "txn"};
+  if (staged) header.push_back("stage");
+  header.push_back("metric");
   header.insert(header.end(), labels.begin(), labels.end());
   t.push_back(header);
   struct Metric {
@@ -69,12 +86,15 @@ std::string side_by_side(const std::vector<SummaryRow>& rows) {
       {"p99 ms", [](const SummaryRow& r) { return fixed(r.lat_p99_ms, 3); }},
       {"errors", [](const SummaryRow& r) { return std::to_string(r.errors); }},
   };
-  for (const auto& [group, txn] : keys) {
+  for (const auto& k : keys) {
+    const auto& [group, txn, stage] = k;
     bool first = true;
     for (const auto& m : metrics) {
-      std::vector<std::string> line = {first ? group : "", first ? txn : "", m.name};
+      std::vector<std::string> line = {first ? group : "", first ? txn : ""};
+      if (staged) line.push_back(first ? (stage.empty() ? "-" : stage) : "");
+      line.push_back(m.name);
       for (const auto& target : targets) {
-        auto it = cell.find({target + "\n" + group, txn});
+        auto it = cell.find({target, k});
         line.push_back(it == cell.end() ? "-" : m.get(*it->second));
       }
       t.push_back(std::move(line));

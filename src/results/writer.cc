@@ -25,14 +25,18 @@ std::string meta_json(const Meta& meta, const std::vector<SummaryRow>& summary);
 
 std::vector<std::string> timeseries_header() {
   // `aborted` is last so that the columns readers knew keep their places.
-  return {"target", "group",      "txn",        "t_s",        "committed", "errors",
-          "tps",    "lat_p50_ms", "lat_p95_ms", "lat_p99_ms", "aborted"};
+  // The open loop's columns follow, for the same reason.
+  return {"target",     "group",      "txn",        "t_s",         "committed",  "errors",     "tps",
+          "lat_p50_ms", "lat_p95_ms", "lat_p99_ms", "aborted",     "svc_p50_ms", "svc_p99_ms", "lag_mean_ms",
+          "lag_max_ms", "late",       "skipped",    "offered_tps", "stage"};
 }
 
 std::string timeseries_line(const TimeseriesRow& r) {
   return csv_line({r.target, r.group, r.txn, fixed(r.t_s, 3), std::to_string(r.committed),
                    std::to_string(r.errors), fixed(r.tps, 2), fixed(r.lat_p50_ms, 3), fixed(r.lat_p95_ms, 3),
-                   fixed(r.lat_p99_ms, 3), std::to_string(r.aborted)});
+                   fixed(r.lat_p99_ms, 3), std::to_string(r.aborted), fixed(r.svc_p50_ms, 3),
+                   fixed(r.svc_p99_ms, 3), fixed(r.lag_mean_ms, 3), fixed(r.lag_max_ms, 3),
+                   std::to_string(r.late), std::to_string(r.skipped), fixed(r.offered_tps, 2), r.stage});
 }
 
 std::string summary_csv(const std::vector<SummaryRow>& summary, bool analytical) {
@@ -40,8 +44,12 @@ std::string summary_csv(const std::vector<SummaryRow>& summary, bool analytical)
   header.push_back("retries");
   header.push_back("incomplete");
   header.push_back("tpm");
-  // An analytical run's answers; transactional runs keep the columns above.
-  if (analytical) header.insert(header.end(), {"rows", "checksum", "status"});
+  // An analytical run's answers; a transactional run's open-loop figures.
+  if (analytical)
+    header.insert(header.end(), {"rows", "checksum", "status"});
+  else
+    header.insert(header.end(), {"svc_p50_ms", "svc_p99_ms", "svc_max_ms", "lag_mean_ms", "lag_max_ms",
+                                 "late", "skipped", "offered_tps", "stage"});
   std::string s = csv_line(header);
   for (const auto& r : summary) {
     std::vector<std::string> fields = {r.run_id,
@@ -68,6 +76,10 @@ std::string summary_csv(const std::vector<SummaryRow>& summary, bool analytical)
                                        fixed(r.tpm, kTpmDecimals)};
     if (analytical)
       fields.insert(fields.end(), {r.rows < 0 ? "" : std::to_string(r.rows), r.checksum, r.status});
+    else
+      fields.insert(fields.end(), {fixed(r.svc_p50_ms, 3), fixed(r.svc_p99_ms, 3), fixed(r.svc_max_ms, 3),
+                                   fixed(r.lag_mean_ms, 3), fixed(r.lag_max_ms, 3), std::to_string(r.late),
+                                   std::to_string(r.skipped), fixed(r.offered_tps, 2), r.stage});
     s += csv_line(fields);
   }
   return s;
@@ -77,10 +89,12 @@ SummaryRow as_written(const SummaryRow& r) {
   SummaryRow w = r;
   w.duration_s = rounded(r.duration_s, 3);
   w.tps = rounded(r.tps, 2);
-  for (double* v : {&w.lat_mean_ms, &w.lat_p50_ms, &w.lat_p90_ms, &w.lat_p95_ms, &w.lat_p99_ms,
-                    &w.lat_p999_ms, &w.lat_max_ms})
+  for (double* v :
+       {&w.lat_mean_ms, &w.lat_p50_ms, &w.lat_p90_ms, &w.lat_p95_ms, &w.lat_p99_ms, &w.lat_p999_ms,
+        &w.lat_max_ms, &w.svc_p50_ms, &w.svc_p99_ms, &w.svc_max_ms, &w.lag_mean_ms, &w.lag_max_ms})
     *v = rounded(*v, 3);
   w.tpm = rounded(r.tpm, kTpmDecimals);
+  w.offered_tps = rounded(r.offered_tps, 2);
   return w;
 }
 

@@ -1,8 +1,9 @@
 // latency.hlog read by an independent reader: HdrHistogram's own Java
 // HistogramLogProcessor (Debian's libhdrhistogram-java, which setup.sh
 // installs). A log of known histograms under two targets, interval lines and
-// a whole-run line each, goes through it tag by tag; its whole-log p50, p99,
-// max and count must agree with oltap's own figures within 1%.
+// a whole-run line each, of latency and (an open loop's) of service time, and
+// a stage's, goes through it tag by tag; its whole-log p50, p99, max and count
+// must agree with oltap's own figures within 1%.
 //
 // The processor's -o FILE output is one CSV line per interval whose Total_*
 // columns are the percentiles of every interval read so far (an accumulated
@@ -152,16 +153,23 @@ TEST_F(HdrHistogramReader, ReadsOltapsLogWithTheSamePercentiles) {
   {
     HlogWriter writer(dir_.string(), kStartMs);
     for (size_t t = 0; t < targets.size(); ++t) {
-      Histogram whole;
-      const std::string tag = hlog_tag(targets[t], "default", "new order");
-      for (int i = 0; i < kIntervals; ++i) {
-        const Histogram h = interval_histogram(2.0 + 3.0 * t + i, static_cast<uint32_t>(10 * t + i));
-        writer.append(tag, i, 1, h);
-        whole.merge_from(h);
+      // Latency unstaged, service time unstaged, latency of stage 2.
+      for (const auto& [stage, service] :
+           {std::pair{"", false}, std::pair{"", true}, std::pair{"2", false}}) {
+        Histogram whole;
+        const std::string tag = hlog_tag(targets[t], "default", "new order", stage, service);
+        const double median_ms = 2.0 + 3.0 * t + (service ? 0 : 1) + (*stage ? 4 : 0);
+        for (int i = 0; i < kIntervals; ++i) {
+          const Histogram h =
+              interval_histogram(median_ms + i, static_cast<uint32_t>(10 * t + i + (service ? 5 : 0)));
+          writer.append(tag, i, 1, h);
+          whole.merge_from(h);
+        }
+        writer.append(hlog_whole_run_tag(targets[t], "default", "new order", stage, service), 0, kIntervals,
+                      whole);
+        writer.flush();
+        expected.push_back({tag, whole});
       }
-      writer.append(hlog_whole_run_tag(targets[t], "default", "new order"), 0, kIntervals, whole);
-      writer.flush();
-      expected.push_back({tag, whole});
     }
   }
   // The processor sees the tags oltap wrote, no more.
@@ -179,14 +187,18 @@ TEST_F(HdrHistogramReader, ReadsOltapsLogWithTheSamePercentiles) {
     expect_processor_agrees(dir_, e.tag, e.whole);
     expect_processor_agrees(dir_, kHlogWholeRunPrefix + e.tag, e.whole);
   }
-  // And oltap's own reader of the file agrees with what was written.
+  // And oltap's own reader of the file agrees with what was written: the
+  // latency lines, unstaged and staged, and not the service-time ones.
   const auto whole = read_whole_run_histograms(dir_.string());
-  ASSERT_EQ(whole.size(), targets.size());
-  for (size_t t = 0; t < targets.size(); ++t) {
-    const Histogram& back = whole.at(HlogTag{targets[t], "default", "new order", true});
-    EXPECT_EQ(back.count(), expected[t].whole.count());
-    EXPECT_EQ(back.value_at_quantile(0.99), expected[t].whole.value_at_quantile(0.99));
-    EXPECT_EQ(back.max(), expected[t].whole.max());
+  ASSERT_EQ(whole.size(), 2 * targets.size());
+  for (const auto& e : expected) {
+    auto tag = parse_hlog_tag(kHlogWholeRunPrefix + e.tag);
+    ASSERT_TRUE(tag) << e.tag;
+    if (tag->service) continue;
+    const Histogram& back = whole.at(*tag);
+    EXPECT_EQ(back.count(), e.whole.count());
+    EXPECT_EQ(back.value_at_quantile(0.99), e.whole.value_at_quantile(0.99));
+    EXPECT_EQ(back.max(), e.whole.max());
   }
 }
 

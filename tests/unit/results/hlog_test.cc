@@ -308,6 +308,47 @@ TEST(HlogTags, TagsOltapDidNotMakeAreNone) {
   EXPECT_FALSE(parse_hlog_tag("a/b"));
   EXPECT_FALSE(parse_hlog_tag("t/g/%zz"));
   EXPECT_FALSE(parse_hlog_tag("t/g/x%4"));
+  EXPECT_FALSE(parse_hlog_tag("stage=1t/g/x"));  // a stage is ended by ':'
+  EXPECT_FALSE(parse_hlog_tag("stage=:t/g/x"));  // and not empty
+  EXPECT_FALSE(parse_hlog_tag("svc:stage=%zz:t/g/x"));
+}
+
+TEST(HlogTags, UnstagedLatencyTagsAreAsBeforeOpenLoops) {
+  // The bytes of closed-loop files do not change: these are the tags they had.
+  EXPECT_EQ(hlog_tag(kTarget, "default", "tpcb", "", false), kTarget + "/default/tpcb");
+  EXPECT_EQ(hlog_whole_run_tag(kTarget, "default", "tpcb", "", false), "whole:" + kTarget + "/default/tpcb");
+  EXPECT_EQ(hlog_tag(HlogTag{kTarget, "default", "tpcb", true}), "whole:" + kTarget + "/default/tpcb");
+}
+
+TEST(HlogTags, ServiceAndStagePrefixesFollowWholeAndComeBack) {
+  EXPECT_EQ(hlog_tag(kTarget, "default", "tpcb", "", true), "svc:" + kTarget + "/default/tpcb");
+  EXPECT_EQ(hlog_tag(kTarget, "default", "tpcb", "3"), "stage=3:" + kTarget + "/default/tpcb");
+  EXPECT_EQ(hlog_whole_run_tag(kTarget, "default", "tpcb", "12", true),
+            "whole:svc:stage=12:" + kTarget + "/default/tpcb");
+  const std::string odd_target = "odbc:DSN=a,b;x=50%";
+  for (bool whole : {false, true})
+    for (bool service : {false, true})
+      for (const std::string stage : {"", "1", "a:b/c,d%"}) {
+        const HlogTag tag{odd_target, "g/1", "new order", whole, stage, service};
+        const std::string text = hlog_tag(tag);
+        SCOPED_TRACE(text);
+        EXPECT_EQ(text.find(','), std::string::npos);
+        auto parsed = parse_hlog_tag(text);
+        ASSERT_TRUE(parsed);
+        EXPECT_EQ(*parsed, tag);
+      }
+}
+
+TEST(HlogTags, ATargetThatStartsLikeAPrefixIsNotReadAsOne) {
+  for (const std::string target : {"svc:x", "stage=1:x", "whole:x"}) {
+    SCOPED_TRACE(target);
+    for (const HlogTag& tag : {HlogTag{target, "g", "t"}, HlogTag{target, "g", "t", true, "2", true}}) {
+      const std::string text = hlog_tag(tag);
+      auto parsed = parse_hlog_tag(text);
+      ASSERT_TRUE(parsed) << text;
+      EXPECT_EQ(*parsed, tag) << text;
+    }
+  }
 }
 
 // ---------------------------------------------------------------- the log file
@@ -442,6 +483,28 @@ TEST_F(HlogFiles, AMissingLogIsBadInput) {
   }
 }
 
+TEST_F(HlogFiles, ServiceLinesAreNotWholeRunLatencies) {
+  Histogram latency, service;
+  latency.record(9 * kMillisecond);
+  service.record(1 * kMillisecond);
+  service.record(2 * kMillisecond);
+  {
+    HlogWriter w(dir_.string(), kStartMs);
+    w.append(hlog_whole_run_tag(kTarget, "default", "a"), 0, 2, latency);
+    w.append(hlog_whole_run_tag(kTarget, "default", "a", "", true), 0, 2, service);
+    w.append(hlog_whole_run_tag(kTarget, "default", "a", "1", true), 0, 1, service);
+  }
+  const auto runs = read_whole_run_histograms(log());
+  ASSERT_EQ(runs.size(), 1u);
+  EXPECT_EQ(runs.begin()->first, (HlogTag{kTarget, "default", "a", true}));
+  EXPECT_EQ(runs.begin()->second.count(), 1);
+  // Every line is still in the log, each with its own tag.
+  const auto entries = read_hlog(log());
+  ASSERT_EQ(entries.size(), 3u);
+  EXPECT_EQ(entries[1].tag, "whole:svc:" + kTarget + "/default/a");
+  EXPECT_EQ(entries[1].histogram.count(), 2);
+}
+
 // ---------------------------------------------------------------- report's refill
 
 SummaryRow row_of(const std::string& group, const std::string& txn) {
@@ -492,6 +555,33 @@ TEST_F(HlogFiles, RefillTakesPercentilesFromTheWholeRunHistograms) {
   std::vector<SummaryRow> untouched = {row_of("default", "tpcb")};
   EXPECT_EQ(refill_latency_from_hlog(dir_.string(), untouched), 0);
   EXPECT_EQ(untouched[0].lat_p99_ms, 99999);
+}
+
+TEST_F(HlogFiles, RefillMatchesEachRowToItsStagesHistogram) {
+  Histogram whole, first, second;
+  for (int i = 1; i <= 100; ++i) {
+    first.record(i * kMillisecond / 10);  // up to 10 ms
+    second.record(i * kMillisecond);      // up to 100 ms
+  }
+  whole.merge_from(first);
+  whole.merge_from(second);
+  {
+    HlogWriter w(dir_.string(), kStartMs);
+    w.append(hlog_whole_run_tag(kTarget, "default", "tpcb", "1"), 0, 5, first);
+    w.append(hlog_whole_run_tag(kTarget, "default", "tpcb", "2"), 5, 5, second);
+    w.append(hlog_whole_run_tag(kTarget, "default", "tpcb"), 0, 10, whole);
+  }
+  std::vector<SummaryRow> rows = {row_of("default", "tpcb"), row_of("default", "tpcb"),
+                                  row_of("default", "tpcb")};
+  rows[0].stage = "1";
+  rows[1].stage = "2";
+  EXPECT_EQ(refill_latency_from_hlog(dir_.string(), rows), 3);
+  EXPECT_NEAR(rows[0].lat_max_ms, 10, 0.001);
+  EXPECT_NEAR(rows[1].lat_max_ms, 100, 0.001);
+  EXPECT_NEAR(rows[2].lat_max_ms, 100, 0.001);
+  EXPECT_NEAR(rows[1].lat_p50_ms, second.value_at_quantile(0.5) / kMillisecond, 0.001);
+  EXPECT_NEAR(rows[2].lat_p50_ms, whole.value_at_quantile(0.5) / kMillisecond, 0.001);
+  EXPECT_LT(rows[2].lat_p50_ms, rows[1].lat_p50_ms);
 }
 
 }  // namespace

@@ -105,6 +105,24 @@ bool contains(const std::string& s, const std::string& part) { return s.find(par
 
 const std::string kTarget = "postgresql://oltap@127.0.0.1:5432/oltap";
 
+// svc_p50_ms ... stage: the columns a transactional summary.csv has after tpm.
+constexpr int kOpenLoopColumns = 9;
+
+// sample_row with every open-loop figure set, to digits the file keeps.
+SummaryRow open_loop_row(const std::string& txn, const std::string& stage) {
+  SummaryRow r = sample_row(txn);
+  r.svc_p50_ms = 0.875;
+  r.svc_p99_ms = 4.25;
+  r.svc_max_ms = 50.5;
+  r.lag_mean_ms = 0.625;
+  r.lag_max_ms = 48.125;
+  r.late = 17;
+  r.skipped = 3;
+  r.offered_tps = 4000.25;
+  r.stage = stage;
+  return r;
+}
+
 // ---------------------------------------------------------------- write_run / read_summary
 
 TEST(SummaryColumns, AreTheContractColumnsOfDesignMd) { EXPECT_EQ(kSummaryColumns, kDesignColumns); }
@@ -182,7 +200,10 @@ TEST_F(ResultFiles, WriteRunCreatesTheFolderAndAllThreeFiles) {
   std::string header, line;
   std::getline(in, header);
   std::getline(in, line);
-  EXPECT_EQ(header, "target,group,txn,t_s,committed,errors,tps,lat_p50_ms,lat_p95_ms,lat_p99_ms,aborted");
+  // The closed loop's columns in their places, the open loop's after them.
+  EXPECT_EQ(header,
+            "target,group,txn,t_s,committed,errors,tps,lat_p50_ms,lat_p95_ms,lat_p99_ms,aborted,"
+            "svc_p50_ms,svc_p99_ms,lag_mean_ms,lag_max_ms,late,skipped,offered_tps,stage");
   EXPECT_EQ(line.rfind("t,default,ALL,1.000,", 0), 0u) << line;
 }
 
@@ -282,10 +303,13 @@ TEST_F(ResultFiles, ReadSummaryFindsColumnsByNameNotPosition) {
 
 // ---------------------------------------------------------------- tpm and the headline
 
-TEST_F(ResultFiles, TpmIsTheLastColumnAfterTheExtraOnes) {
+TEST_F(ResultFiles, TpmFollowsTheExtraColumnsAndTheOpenLoopsFollowIt) {
   write_run(dir_.string(), {sample_row("tpcb")}, {}, sample_meta());
   std::string header = header_of(read("summary.csv"));
-  const std::string tail = ",lat_max_ms,retries,incomplete,tpm";
+  const std::string tail =
+      ",lat_max_ms,retries,incomplete,tpm,svc_p50_ms,svc_p99_ms,svc_max_ms,lag_mean_ms,lag_max_ms,late,"
+      "skipped,"
+      "offered_tps,stage";
   ASSERT_GE(header.size(), tail.size());
   EXPECT_EQ(header.substr(header.size() - tail.size()), tail) << header;
 }
@@ -308,11 +332,14 @@ TEST_F(ResultFiles, TpmIsReadBackAndComputedForOlderFilesWithoutIt) {
   write_run(dir_.string(), {a}, {}, sample_meta());
   ASSERT_EQ(read_summary(dir_.string()).size(), 1u);
   EXPECT_DOUBLE_EQ(read_summary(dir_.string())[0].tpm, 242867.21);
-  // A summary written before the column existed: committed * 60 / duration_s.
+  // A summary written before the column existed (and the open loop's after
+  // it): committed * 60 / duration_s.
   std::string text = read("summary.csv");
   std::string old;
-  for (const auto& line : {header_of(text), text.substr(text.find('\n') + 1)})
-    old += line.substr(0, line.rfind(',')) + "\n";
+  for (std::string line : {header_of(text), text.substr(text.find('\n') + 1)}) {
+    for (int i = 0; i < kOpenLoopColumns + 1; ++i) line = line.substr(0, line.rfind(','));
+    old += line + "\n";
+  }
   write("summary.csv", old);
   auto rows = read_summary(path("summary.csv"));
   ASSERT_EQ(rows.size(), 1u);
@@ -658,6 +685,174 @@ TEST_F(ResultFiles, OutDirMayBeMissingOrEmptyButNotHoldFilesUnlessForced) {
       EXPECT_NE(std::string(e.what()).find("is a file, not a folder"), std::string::npos) << e.what();
     }
   }
+}
+
+// ---------------------------------------------------------------- open loop
+
+TEST_F(ResultFiles, OpenLoopColumnsRoundTripThroughReadSummary) {
+  const SummaryRow a = open_loop_row("tpcb", "2");
+  SummaryRow whole = open_loop_row("ALL", "");
+  whole.offered_tps = 0;
+  write_run(dir_.string(), {a, whole}, {}, sample_meta());
+  const std::vector<SummaryRow> rows = read_summary(dir_.string());
+  ASSERT_EQ(rows.size(), 2u);
+  const SummaryRow& r = rows[0];
+  EXPECT_DOUBLE_EQ(r.svc_p50_ms, a.svc_p50_ms);
+  EXPECT_DOUBLE_EQ(r.svc_p99_ms, a.svc_p99_ms);
+  EXPECT_DOUBLE_EQ(r.svc_max_ms, a.svc_max_ms);
+  EXPECT_DOUBLE_EQ(r.lag_mean_ms, a.lag_mean_ms);
+  EXPECT_DOUBLE_EQ(r.lag_max_ms, a.lag_max_ms);
+  EXPECT_EQ(r.late, a.late);
+  EXPECT_EQ(r.skipped, a.skipped);
+  EXPECT_DOUBLE_EQ(r.offered_tps, a.offered_tps);
+  EXPECT_EQ(r.stage, "2");
+  EXPECT_EQ(rows[1].stage, "");
+  EXPECT_EQ(rows[1].offered_tps, 0);
+  // Written with summary.csv's decimals: 3 for ms, 2 for the rate.
+  const std::string text = read("summary.csv");
+  EXPECT_TRUE(contains(text, ",0.875,4.250,50.500,0.625,48.125,17,3,4000.25,2\n")) << text;
+}
+
+TEST_F(ResultFiles, OpenLoopFiguresAreRoundedAsWritten) {
+  SummaryRow a = open_loop_row("tpcb", "1");
+  a.svc_p99_ms = 4.12345;
+  a.lag_mean_ms = 0.00049;
+  a.lag_max_ms = 7.7777;
+  a.offered_tps = 1000.005001;
+  write_run(dir_.string(), {a}, {}, sample_meta());
+  const SummaryRow back = read_summary(dir_.string()).at(0);
+  const SummaryRow w = as_written(a);
+  EXPECT_EQ(w.svc_p99_ms, back.svc_p99_ms);
+  EXPECT_EQ(w.lag_mean_ms, back.lag_mean_ms);
+  EXPECT_EQ(w.lag_max_ms, back.lag_max_ms);
+  EXPECT_EQ(w.offered_tps, back.offered_tps);
+  EXPECT_DOUBLE_EQ(w.svc_p99_ms, 4.123);
+  EXPECT_DOUBLE_EQ(w.offered_tps, 1000.01);
+}
+
+TEST_F(ResultFiles, ASummaryWithoutTheOpenLoopColumnsReadsAsAClosedLoop) {
+  write_run(dir_.string(), {open_loop_row("tpcb", "3")}, {}, sample_meta());
+  std::string text = read("summary.csv");
+  std::string old;
+  for (std::string line : {header_of(text), text.substr(text.find('\n') + 1)}) {
+    for (int i = 0; i < kOpenLoopColumns; ++i) line = line.substr(0, line.rfind(','));
+    old += line + "\n";
+  }
+  ASSERT_TRUE(header_of(old).ends_with(",tpm")) << old;
+  write("summary.csv", old);
+  const SummaryRow r = read_summary(path("summary.csv")).at(0);
+  EXPECT_EQ(r.svc_p50_ms, 0);
+  EXPECT_EQ(r.svc_p99_ms, 0);
+  EXPECT_EQ(r.svc_max_ms, 0);
+  EXPECT_EQ(r.lag_mean_ms, 0);
+  EXPECT_EQ(r.lag_max_ms, 0);
+  EXPECT_EQ(r.late, 0);
+  EXPECT_EQ(r.skipped, 0);
+  EXPECT_EQ(r.offered_tps, 0);
+  EXPECT_EQ(r.stage, "");
+  EXPECT_DOUBLE_EQ(r.lat_p99_ms, 5.5);  // the rest as written
+}
+
+TEST_F(ResultFiles, ABadOpenLoopFigureNamesFileLineAndColumn) {
+  write_run(dir_.string(), {open_loop_row("tpcb", "1")}, {}, sample_meta());
+  std::string text = read("summary.csv");
+  const size_t at = text.find(",17,3,");
+  ASSERT_NE(at, std::string::npos) << text;
+  text.replace(at, 6, ",17,x,");
+  write("summary.csv", text);
+  const Error e = read_error(path("summary.csv"));
+  EXPECT_TRUE(contains(e.what(), "summary.csv:2: column skipped holds 'x'")) << e.what();
+}
+
+TEST_F(ResultFiles, TimeseriesWritesTheOpenLoopColumnsAfterAborted) {
+  TimeseriesRow ts;
+  ts.target = "t";
+  ts.group = "default";
+  ts.txn = "get";
+  ts.t_s = 2;
+  ts.aborted = 4;
+  ts.svc_p50_ms = 0.5;
+  ts.svc_p99_ms = 1.25;
+  ts.lag_mean_ms = 0.125;
+  ts.lag_max_ms = 9.5;
+  ts.late = 6;
+  ts.skipped = 1;
+  ts.offered_tps = 250;
+  ts.stage = "2";
+  write_run(dir_.string(), {sample_row("get")}, {ts}, sample_meta());
+  const std::string text = read("timeseries.csv");
+  EXPECT_TRUE(contains(
+      text, "\nt,default,get,2.000,0,0,0.00,0.000,0.000,0.000,4,0.500,1.250,0.125,9.500,6,1,250.00,2\n"))
+      << text;
+}
+
+TEST(FillService, FillsTheServicePercentilesFromTheHistogram) {
+  metrics::Histogram h;
+  for (int i = 1; i <= 1000; ++i) h.record(int64_t{i} * 10'000);  // 0.01 ms ... 10 ms
+  SummaryRow r;
+  fill_service(r, h);
+  EXPECT_DOUBLE_EQ(r.svc_p50_ms, h.value_at_quantile(0.50) / 1e6);
+  EXPECT_DOUBLE_EQ(r.svc_p99_ms, h.value_at_quantile(0.99) / 1e6);
+  EXPECT_DOUBLE_EQ(r.svc_max_ms, 10.0);
+  EXPECT_NEAR(r.svc_p50_ms, 5.0, 0.05);
+  EXPECT_NEAR(r.svc_p99_ms, 9.9, 0.1);
+  EXPECT_EQ(r.lat_p99_ms, 0);  // the latency columns are fill_latency's
+}
+
+SummaryRow staged(const std::string& target, const std::string& txn, const std::string& stage, double tps,
+                  double p99) {
+  SummaryRow r = perf(target, txn, tps, p99);
+  r.stage = stage;
+  return r;
+}
+
+TEST(MatchRows, StageIsPartOfTheKey) {
+  std::vector<SummaryRow> base = {staged(kT, "a", "1", 100, 1), staged(kT, "a", "2", 200, 2),
+                                  staged(kT, "a", "", 150, 2)};
+  std::vector<SummaryRow> cur = {staged(kT, "a", "2", 210, 2), staged(kT, "a", "1", 110, 1),
+                                 staged(kT, "a", "", 160, 2)};
+  std::vector<Comparison> m = match_rows(base, cur);
+  ASSERT_EQ(m.size(), 3u);
+  EXPECT_EQ(m[0].key, "default/a stage 1");
+  EXPECT_EQ(m[0].current, &cur[1]);
+  EXPECT_EQ(m[1].key, "default/a stage 2");
+  EXPECT_EQ(m[1].current, &cur[0]);
+  EXPECT_EQ(m[2].key, "default/a");  // the whole run's row, keyed as always
+  EXPECT_EQ(m[2].current, &cur[2]);
+}
+
+TEST(Gate, StagesAreJudgedEachAgainstItsOwnBaseline) {
+  // Stage 2 regressed; were the stages one key, the later row would hide it.
+  std::vector<SummaryRow> base = {staged(kT, "a", "1", 100, 1), staged(kT, "a", "2", 200, 2)};
+  std::vector<SummaryRow> cur = {staged(kT, "a", "1", 100, 1), staged(kT, "a", "2", 200, 3)};
+  GateResult g = gate(base, cur, 0.05);
+  EXPECT_FALSE(g.pass) << g.report;
+  EXPECT_TRUE(contains(g.report, "FAIL: 1 row(s)")) << g.report;
+  EXPECT_TRUE(contains(g.report, "default/a stage 2")) << g.report;
+  // A stage the current run lacks is missing, not matched to another stage.
+  GateResult missing = gate(base, {staged(kT, "a", "1", 100, 1)}, 0.05);
+  EXPECT_FALSE(missing.pass) << missing.report;
+  EXPECT_TRUE(contains(missing.report, "missing from current")) << missing.report;
+}
+
+TEST(CompareTable, NamesTheStageOfEachRow) {
+  const std::string t = compare_table({staged(kT, "a", "1", 100, 1), staged(kT, "a", "2", 200, 2)},
+                                      {staged(kT, "a", "1", 110, 1), staged(kT, "a", "2", 220, 2)});
+  EXPECT_TRUE(contains(t, "default/a stage 1")) << t;
+  EXPECT_TRUE(contains(t, "default/a stage 2")) << t;
+  EXPECT_TRUE(contains(t, "+10.0%")) << t;
+  EXPECT_FALSE(contains(t, "only in")) << t;
+}
+
+TEST(Headlines, AreOfTheWholeRunNotOfAStage) {
+  SummaryRow whole = sample_row("new_order");
+  whole.tpm = 600;
+  SummaryRow stage = sample_row("new_order");
+  stage.tpm = 60;
+  stage.stage = "1";
+  const auto h = headlines({stage, whole}, HeadlineSpec{"tpmC", "new_order", 0, false}, 1);
+  ASSERT_EQ(h.size(), 1u);
+  EXPECT_EQ(h[0].value, 600);
 }
 
 }  // namespace

@@ -92,7 +92,8 @@ TEST_F(RunFolderTest, IntervalsAreOnDiskAfterEachAppend) {
   }
   const std::string text = slurp(dir_ / "timeseries.csv");
   EXPECT_EQ(text.substr(0, text.find('\n')),
-            "target,group,txn,t_s,committed,errors,tps,lat_p50_ms,lat_p95_ms,lat_p99_ms,aborted");
+            "target,group,txn,t_s,committed,errors,tps,lat_p50_ms,lat_p95_ms,lat_p99_ms,aborted,"
+            "svc_p50_ms,svc_p99_ms,lag_mean_ms,lag_max_ms,late,skipped,offered_tps,stage");
   EXPECT_NE(text.find("redis://127.0.0.1:1/0,default,get,3.000,1,0,"), std::string::npos) << text;
 }
 
@@ -131,6 +132,57 @@ TEST(AsWritten, RoundsAsSummaryCsvKeepsEachColumn) {
   EXPECT_DOUBLE_EQ(w.tps, 10.01);
   EXPECT_DOUBLE_EQ(w.lat_p99_ms, 0.123);
   EXPECT_DOUBLE_EQ(w.tpm, 600.30);
+}
+
+TEST_F(RunFolderTest, ServiceTimesGetTheirOwnLinesBesideTheLatencies) {
+  metrics::Histogram latency, service;
+  latency.record(5'000'000);
+  service.record(1'000'000);
+  service.record(2'000'000);
+  {
+    RunFolder f(dir_.string(), false, true, 0);
+    TimeseriesRow t;
+    t.target = "redis://127.0.0.1:1/0";
+    t.group = "default";
+    t.txn = "get";
+    t.t_s = 1;
+    t.stage = "2";
+    RunFolder::Interval closed{t, 1.0, &latency};  // a closed loop's: no service line
+    closed.row.stage = "";
+    RunFolder::Interval open{t, 1.0, &latency, &service};
+    f.append_intervals({closed, open}, 0);
+    SummaryRow whole = row("get", 3);
+    f.append_whole_run(whole, latency, nullptr, 0);
+    whole.stage = "2";
+    f.append_whole_run(whole, latency, &service, 0);
+  }
+  const auto entries = read_hlog(dir_.string());
+  std::vector<std::string> tags;
+  for (const auto& e : entries) tags.push_back(e.tag);
+  const std::string t = "redis://127.0.0.1:1/0/default/get";
+  EXPECT_EQ(tags, (std::vector<std::string>{t, "stage=2:" + t, "svc:stage=2:" + t, "whole:" + t,
+                                            "whole:stage=2:" + t, "whole:svc:stage=2:" + t}));
+  ASSERT_EQ(entries.size(), 6u);
+  EXPECT_EQ(entries[2].histogram.count(), 2);
+  EXPECT_EQ(entries[5].histogram.count(), 2);
+  EXPECT_EQ(entries[4].histogram.count(), 1);
+}
+
+TEST(AsWritten, RoundsTheOpenLoopColumnsToo) {
+  SummaryRow r;
+  r.svc_p50_ms = 0.12345;
+  r.svc_p99_ms = 1.23456;
+  r.svc_max_ms = 9.87654;
+  r.lag_mean_ms = 0.00051;
+  r.lag_max_ms = 3.33333;
+  r.offered_tps = 999.999;
+  SummaryRow w = as_written(r);
+  EXPECT_DOUBLE_EQ(w.svc_p50_ms, 0.123);
+  EXPECT_DOUBLE_EQ(w.svc_p99_ms, 1.235);
+  EXPECT_DOUBLE_EQ(w.svc_max_ms, 9.877);
+  EXPECT_DOUBLE_EQ(w.lag_mean_ms, 0.001);
+  EXPECT_DOUBLE_EQ(w.lag_max_ms, 3.333);
+  EXPECT_DOUBLE_EQ(w.offered_tps, 1000.00);
 }
 
 }  // namespace

@@ -24,11 +24,13 @@ const std::string kPg = "postgresql://oltap@127.0.0.1:54329/oltap";
 const std::string kMy = "mysql://oltap@127.0.0.1:33069/oltap";
 const std::string kMy2 = "mysql://oltap@10.0.0.2:3306/other";
 const std::string kMy3 = "mysql://oltap@10.0.0.3:3306/third";
-const std::string kWh = "odbc:Driver={PostgreSQL Unicode};Server=127.0.0.1;Port=54329;Database=warehouse;Uid=oltap;";
+const std::string kWh =
+    "odbc:Driver={PostgreSQL Unicode};Server=127.0.0.1;Port=54329;Database=warehouse;Uid=oltap;";
 const std::string kDsn = "odbc://Warehouse";
 const std::string kRedis = "redis://127.0.0.1:63799/0";
 
-SummaryRow row(const std::string& target, const std::string& group, const std::string& txn, double tps = 100) {
+SummaryRow row(const std::string& target, const std::string& group, const std::string& txn,
+               double tps = 100) {
   SummaryRow r;
   r.run_id = "20261125-094930-kv-cache";
   r.workload = "kv-cache";
@@ -69,7 +71,8 @@ std::vector<std::string> cells(const std::string& line) {
 std::vector<std::string> header_labels(const std::string& table) {
   auto h = cells(lines_of(table).at(0));
   EXPECT_GE(h.size(), 3u) << table;
-  EXPECT_EQ(std::vector<std::string>(h.begin(), h.begin() + 3), (std::vector<std::string>{"group", "txn", "metric"}))
+  EXPECT_EQ(std::vector<std::string>(h.begin(), h.begin() + 3),
+            (std::vector<std::string>{"group", "txn", "metric"}))
       << table;
   return {h.begin() + 3, h.end()};
 }
@@ -108,15 +111,45 @@ TEST(SummaryTable, HasAHeaderAndOneLinePerRowInOrder) {
   std::string t = summary_table(rows);
   auto ls = lines_of(t);
   ASSERT_EQ(ls.size(), 4u) << t;
-  EXPECT_EQ(cells(ls[0]), (std::vector<std::string>{"target", "group", "txn", "clients", "committed", "aborted",
-                                                     "errors", "tps", "mean", "ms", "p50", "ms", "p95", "ms", "p99",
-                                                     "ms", "max", "ms"}));
-  EXPECT_EQ(cells(ls[1]), (std::vector<std::string>{kPg, "default", "get", "2", "12345", "0", "0", "1234.56", "1.250",
-                                                     "1.125", "3.250", "4.500", "9.125"}));
+  EXPECT_EQ(cells(ls[0]), (std::vector<std::string>{"target", "group", "txn", "clients", "committed",
+                                                    "aborted", "errors", "tps", "mean", "ms", "p50", "ms",
+                                                    "p95", "ms", "p99", "ms", "max", "ms"}));
+  EXPECT_EQ(cells(ls[1]), (std::vector<std::string>{kPg, "default", "get", "2", "12345", "0", "0", "1234.56",
+                                                    "1.250", "1.125", "3.250", "4.500", "9.125"}));
   EXPECT_EQ(cells(ls[2])[2], "set");
   EXPECT_EQ(cells(ls[2])[5], "2");  // aborted
   EXPECT_EQ(cells(ls[2])[6], "3");  // errors
   EXPECT_EQ(cells(ls[3])[2], "ALL");
+}
+
+TEST(SummaryTable, AStagedRunHasAStageColumnAfterTxn) {
+  std::vector<SummaryRow> rows = {row(kPg, "default", "get", 100), row(kPg, "default", "get", 200),
+                                  row(kPg, "default", "get", 150)};
+  rows[0].stage = "1";
+  rows[1].stage = "2";
+  auto ls = lines_of(summary_table(rows));
+  ASSERT_EQ(ls.size(), 4u);
+  EXPECT_EQ(cells(ls[0])[3], "stage");
+  EXPECT_EQ(cells(ls[0])[4], "clients");
+  EXPECT_EQ(cells(ls[1])[3], "1");
+  EXPECT_EQ(cells(ls[2])[3], "2");
+  EXPECT_EQ(cells(ls[3])[3], "-");  // the whole run's row
+  EXPECT_EQ(cells(ls[2])[8], "200.00");
+  // Unstaged: no such column.
+  EXPECT_EQ(cells(lines_of(summary_table({row(kPg, "default", "get")}))[0])[3], "clients");
+}
+
+TEST(SideBySide, EachStageIsABlockOfItsOwn) {
+  std::vector<SummaryRow> rows = {row(kPg, "default", "get", 100), row(kPg, "default", "get", 200),
+                                  row(kRedis, "default", "get", 1000), row(kRedis, "default", "get", 2000)};
+  rows[0].stage = rows[2].stage = "1";
+  rows[1].stage = rows[3].stage = "2";
+  std::string t = side_by_side(rows);
+  auto ls = lines_of(t);
+  ASSERT_EQ(ls.size(), 1u + 10u + 2u) << t;
+  EXPECT_EQ(cells(ls[0])[2], "stage") << t;
+  EXPECT_EQ(cells(ls[1]), (std::vector<std::string>{"default", "get", "1", "tps", "100.00", "1000.00"})) << t;
+  EXPECT_EQ(cells(ls[6]), (std::vector<std::string>{"default", "get", "2", "tps", "200.00", "2000.00"})) << t;
 }
 
 TEST(SummaryTable, ColumnsAreAligned) {
@@ -152,10 +185,12 @@ TEST(SideBySide, OnlyTheSharedSchemeIsNumbered) {
                                   row(kRedis, "default", "get"), row(kMy2, "default", "get"),
                                   row(kMy3, "default", "get")};
   std::string t = side_by_side(rows);
-  EXPECT_EQ(header_labels(t), (std::vector<std::string>{"postgresql", "mysql#1", "redis", "mysql#2", "mysql#3"}))
+  EXPECT_EQ(header_labels(t),
+            (std::vector<std::string>{"postgresql", "mysql#1", "redis", "mysql#2", "mysql#3"}))
       << t;
-  EXPECT_EQ(legend(t), (std::vector<std::string>{"postgresql = " + kPg, "mysql#1 = " + kMy, "redis = " + kRedis,
-                                                 "mysql#2 = " + kMy2, "mysql#3 = " + kMy3}))
+  EXPECT_EQ(legend(t),
+            (std::vector<std::string>{"postgresql = " + kPg, "mysql#1 = " + kMy, "redis = " + kRedis,
+                                      "mysql#2 = " + kMy2, "mysql#3 = " + kMy3}))
       << t;
 }
 
@@ -167,8 +202,8 @@ TEST(SideBySide, TwoOdbcTargetsAreNumbered) {
 // ---------------------------------------------------------------- side_by_side: cells
 
 TEST(SideBySide, OneBlockOfFiveMetricsPerGroupAndTxnInFirstSeenOrder) {
-  std::vector<SummaryRow> rows = {row(kPg, "default", "get", 900), row(kPg, "default", "set", 100),
-                                  row(kPg, "default", "ALL", 1000), row(kRedis, "default", "get", 9000),
+  std::vector<SummaryRow> rows = {row(kPg, "default", "get", 900),     row(kPg, "default", "set", 100),
+                                  row(kPg, "default", "ALL", 1000),    row(kRedis, "default", "get", 9000),
                                   row(kRedis, "default", "set", 1000), row(kRedis, "default", "ALL", 10000)};
   rows[4].errors = 7;
   std::string t = side_by_side(rows);
@@ -204,13 +239,16 @@ TEST(SideBySide, AGroupOnlyOneTargetRanShowsADashForTheOther) {
   std::vector<SummaryRow> rows = {row(kPg, "readers", "get", 10), row(kPg, "writers", "set", 20),
                                   row(kMy, "readers", "get", 30)};
   std::string t = side_by_side(rows);
-  EXPECT_EQ(block(t, "readers", "get")[0], (std::vector<std::string>{"readers", "get", "tps", "10.00", "30.00"})) << t;
-  EXPECT_EQ(block(t, "writers", "set")[0], (std::vector<std::string>{"writers", "set", "tps", "20.00", "-"})) << t;
+  EXPECT_EQ(block(t, "readers", "get")[0],
+            (std::vector<std::string>{"readers", "get", "tps", "10.00", "30.00"}))
+      << t;
+  EXPECT_EQ(block(t, "writers", "set")[0], (std::vector<std::string>{"writers", "set", "tps", "20.00", "-"}))
+      << t;
 }
 
 TEST(SideBySide, TheSameTxnInTwoGroupsIsTwoBlocks) {
-  std::vector<SummaryRow> rows = {row(kPg, "a", "get", 1), row(kPg, "b", "get", 2), row(kRedis, "a", "get", 3),
-                                  row(kRedis, "b", "get", 4)};
+  std::vector<SummaryRow> rows = {row(kPg, "a", "get", 1), row(kPg, "b", "get", 2),
+                                  row(kRedis, "a", "get", 3), row(kRedis, "b", "get", 4)};
   std::string t = side_by_side(rows);
   EXPECT_EQ(block(t, "a", "get")[0], (std::vector<std::string>{"a", "get", "tps", "1.00", "3.00"})) << t;
   EXPECT_EQ(block(t, "b", "get")[0], (std::vector<std::string>{"b", "get", "tps", "2.00", "4.00"})) << t;
@@ -223,7 +261,8 @@ TEST(SideBySide, TheLegendFollowsTheTableOneLinePerTargetInColumnOrder) {
   auto ls = lines_of(t);
   ASSERT_EQ(ls.size(), 1u + 5u + 4u) << t;
   EXPECT_EQ(std::vector<std::string>(ls.end() - 4, ls.end()),
-            (std::vector<std::string>{"postgresql = " + kPg, "mysql = " + kMy, "odbc = " + kWh, "redis = " + kRedis}))
+            (std::vector<std::string>{"postgresql = " + kPg, "mysql = " + kMy, "odbc = " + kWh,
+                                      "redis = " + kRedis}))
       << t;
 }
 
@@ -275,7 +314,8 @@ TEST_F(TablesFromFiles, ReportShowsTheTablesRunPrinted) {
 // then "2.25" then "2.2" (half to even). A measured tps lands on such a
 // value about one time in twenty, so a run's and its report's tables differ.
 TEST_F(TablesFromFiles, ReportShowsTheSameTpsAsRunWhenItsHundredthsRoundToFive) {
-  std::vector<SummaryRow> rows = {row(kPg, "default", "ALL", 1234.449), row(kRedis, "default", "ALL", 2.2501)};
+  std::vector<SummaryRow> rows = {row(kPg, "default", "ALL", 1234.449),
+                                  row(kRedis, "default", "ALL", 2.2501)};
   auto back = round_trip(rows);
   EXPECT_EQ(side_by_side(back), side_by_side(rows));
   EXPECT_EQ(summary_table(back), summary_table(rows));
