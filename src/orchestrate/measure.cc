@@ -23,8 +23,13 @@ int64_t unix_ms_now() {
 // is over and its summary written.
 class Recorder : public run::Observer {
  public:
-  Recorder(results::RunFolder& folder, Listener& listener, std::string target, int64_t measured_from_unix_ms)
-      : folder_(folder), listener_(listener), target_(std::move(target)), from_(measured_from_unix_ms) {}
+  Recorder(results::RunFolder& folder, Listener& listener, std::string target, int64_t measured_from_unix_ms,
+           bool open_loop)
+      : folder_(folder),
+        listener_(listener),
+        target_(std::move(target)),
+        from_(measured_from_unix_ms),
+        open_loop_(open_loop) {}
 
   void on_progress(const run::Progress& p) override {
     try {
@@ -36,7 +41,7 @@ class Recorder : public run::Observer {
   void on_interval(const std::vector<run::IntervalRow>& rows) override {
     if (failed_) return;
     try {
-      folder_.append_intervals(interval_rows(rows, target_), from_);
+      folder_.append_intervals(interval_rows(rows, target_, open_loop_), from_);
     } catch (const std::exception& e) {
       keep(std::current_exception());
       listener_.note(std::string("the time series stops here: ") + e.what());
@@ -54,15 +59,51 @@ class Recorder : public run::Observer {
   Listener& listener_;
   std::string target_;
   int64_t from_;
+  bool open_loop_;
   std::exception_ptr failed_;
 };
+
+// What the open loop asks for, for the line that says what runs.
+std::string rate_text(const run::Options& o) {
+  std::string out;
+  if (!o.stages.empty()) {
+    out = fmt::format(", in {} stage(s):", o.stages.size());
+    for (const auto& st : o.stages)
+      out += fmt::format(" {:g} s at {}", st.duration_s,
+                         st.rate > 0 ? fmt::format("{:g} tx/s", st.rate) : "full speed");
+  } else if (o.rate > 0) {
+    out = fmt::format(", at {:g} tx/s", o.rate);
+  }
+  for (const auto& [g, r] : o.group_rate) out += fmt::format(", group {} at {:g} tx/s", g, r);
+  if (!out.empty())
+    out += o.arrival == run::Arrival::kUniform ? " (uniform arrivals)" : " (Poisson arrivals)";
+  if (o.latency_limit_s > 0) out += fmt::format(", latency limit {:g} ms", o.latency_limit_s * 1000);
+  return out;
+}
 
 std::string what_runs(const RunRequest& request, const run::Options& o, const engine::Target& target) {
   return "running " + request.spec.name + " on " + target.redacted() +
          (o.transactions ? " for " + std::to_string(o.transactions) + " transaction(s) per client"
                          : fmt::format(" for {:g} s", o.duration_s)) +
          (o.warmup_s > 0 ? fmt::format(" after {:g} s of warm-up", o.warmup_s) : "") +
-         (o.think_times ? ", with keying and think times" : "");
+         (o.think_times ? ", with keying and think times" : "") + rate_text(o);
+}
+
+// Whether the run has a rate anywhere (an open loop, in some stage or group).
+bool open_loop(const run::Options& o) {
+  bool open = o.rate > 0 || !o.group_rate.empty();
+  for (const auto& st : o.stages) open = open || st.rate > 0;
+  return open;
+}
+
+// The knee of each group of target (its ALL rows' points) under the SLO.
+std::map<std::string, std::optional<double>> knees(const std::vector<results::CurvePoint>& points) {
+  std::map<std::string, std::vector<results::CurvePoint>> by_group;
+  for (const auto& p : points)
+    if (p.txn == "ALL") by_group[p.group].push_back(p);
+  std::map<std::string, std::optional<double>> out;
+  for (const auto& [group, pts] : by_group) out[group] = results::knee(pts);
+  return out;
 }
 
 }  // namespace
@@ -77,7 +118,7 @@ void measure_targets(const RunRequest& request, Plan& plan, results::RunFolder& 
     results::Meta::TargetInfo& ti = meta.targets[i];
     begin_target(i, what_runs(request, o, p.target), folder, outcome, listener);
     const int64_t measured_from = unix_ms_now() + static_cast<int64_t>(o.warmup_s * 1000);
-    Recorder recorder(folder, listener, p.target.redacted(), measured_from);
+    Recorder recorder(folder, listener, p.target.redacted(), measured_from, open_loop(o));
     run::RunResult r;
     try {
       r = run::measure(*p.prepared, recorder);
@@ -89,7 +130,8 @@ void measure_targets(const RunRequest& request, Plan& plan, results::RunFolder& 
     listener.target_finished();
 
     // The summary first: it is whole in memory even when the series could not be written.
-    auto rows = summary_rows(r, meta.run_id, request.spec.name);
+    std::vector<const run::TxnTotals*> sources;
+    auto rows = summary_rows(r, meta.run_id, request.spec.name, &sources);
     outcome.summary.insert(outcome.summary.end(), rows.begin(), rows.end());
     record_target(ti, r);
     ti.measured_s = r.measured_s;
@@ -107,10 +149,30 @@ void measure_targets(const RunRequest& request, Plan& plan, results::RunFolder& 
     }
     for (const auto& e : r.sample_errors) listener.note("  error: " + e);
     if (!r.failure.empty()) listener.note(p.target.redacted() + " did not complete: " + r.failure);
+    if (plan.resolved.sweep) {
+      auto points = curve_points(r, plan.resolved.slo);
+      if (plan.resolved.slo) {
+        ti.knee_tps = knees(points);
+        for (const auto& [group, knee] : ti.knee_tps)
+          listener.note(p.target.redacted() + (ti.knee_tps.size() > 1 ? " group " + group : "") + ": " +
+                        (knee ? fmt::format("the knee is at {:g} tx/s", *knee)
+                              : std::string("even the lowest rate missed")) +
+                        " (" + plan.resolved.slo->text + ")");
+      }
+      outcome.curve.insert(outcome.curve.end(), points.begin(), points.end());
+      results::write_curve(outcome.out, outcome.curve);
+    }
     folder.write_summary(outcome.summary, meta);
     recorder.rethrow();
-    for (size_t k = 0; k < rows.size(); ++k)  // a row per total, in order
-      folder.append_whole_run(rows[k], r.totals[k].latency, nullptr, measured_from);
+    // The whole run's histograms, then each stage's from its own start.
+    for (size_t k = 0; k < rows.size(); ++k) {
+      const run::TxnTotals& t = *sources[k];
+      int64_t from = measured_from;
+      for (const auto& st : r.stages)
+        if (!rows[k].stage.empty() && std::to_string(st.stage) == rows[k].stage)
+          from = measured_from + static_cast<int64_t>(st.start_s * 1000);
+      folder.append_whole_run(rows[k], t.latency, open_loop(o) ? &t.service : nullptr, from);
+    }
   }
 }
 

@@ -25,6 +25,19 @@ results::Meta request_meta(const RunRequest& request, const Plan& plan, const st
     meta.warmup_s = o.warmup_s;
     meta.transactions_per_client = o.transactions;
     meta.think_times = o.think_times;
+    bool open = o.rate > 0 || !o.group_rate.empty();
+    for (const auto& st : o.stages) open = open || st.rate > 0;
+    if (open || !o.stages.empty() || o.latency_limit_s > 0) {
+      results::Meta::OpenLoop ol;
+      ol.rate = o.rate;
+      ol.group_rate = o.group_rate;
+      ol.arrival = o.arrival == run::Arrival::kUniform ? "uniform" : "poisson";
+      ol.latency_limit_s = o.latency_limit_s;
+      for (const auto& st : o.stages) ol.stages.push_back({st.duration_s, st.rate, st.clients});
+      ol.sweep = plan.resolved.sweep;
+      ol.slo = request.overrides.slo;
+      meta.open_loop = ol;
+    }
     if (spec.headline)
       meta.headline = {spec.headline->name, spec.headline->transaction, spec.headline->per_scale_max,
                        spec.headline->include_aborted};

@@ -42,7 +42,7 @@ void resolve_open_loop(const workload::Spec& spec, const RunOverrides& o, Resolv
   run::Options& t = r.options;
   const workload::RunDefaults& d = spec.run;
   t.arrival = o.arrival.value_or(d.arrival == workload::Arrival::kUniform ? run::Arrival::kUniform
-                                                                         : run::Arrival::kPoisson);
+                                                                          : run::Arrival::kPoisson);
   t.latency_limit_s = o.latency_limit_s.value_or(d.latency_limit_s);
   if (o.latency_limit_s && t.latency_limit_s <= 0)
     throw Error(ErrorClass::kBadInput, "--latency-limit must be above 0, e.g. 50ms");
@@ -51,12 +51,15 @@ void resolve_open_loop(const workload::Spec& spec, const RunOverrides& o, Resolv
   for (const auto& [name, rate] : o.group_rate) {
     bool known = false;
     for (const auto& g : spec.groups) known = known || g.name == name;
-    if (!known) throw Error(ErrorClass::kBadInput, "--group-rate " + name + ": " + spec.name + " has no group '" + name + "'");
+    if (!known)
+      throw Error(ErrorClass::kBadInput,
+                  "--group-rate " + name + ": " + spec.name + " has no group '" + name + "'");
     t.group_rate[name] = rate;
   }
   if (!d.stages.empty() && (!o.rates.empty() || o.duration_s))
     throw Error(ErrorClass::kBadInput, std::string(!o.rates.empty() ? "--rate" : "--duration") + ": " +
-                                           spec.name + "'s run: has stages, which set its rates and duration");
+                                           spec.name +
+                                           "'s run: has stages, which set its rates and duration");
   if (o.rates.size() > 1) {
     r.sweep = true;
     for (double rate : o.rates) t.stages.push_back({t.duration_s, rate, 0});
@@ -72,7 +75,10 @@ void resolve_open_loop(const workload::Spec& spec, const RunOverrides& o, Resolv
   if (!t.stages.empty() && t.transactions > 0)
     throw Error(ErrorClass::kBadInput, "--transactions: a run of stages or a sweep runs for a duration");
   if (!o.slo.empty() && !r.sweep)
-    throw Error(ErrorClass::kBadInput, "--slo finds the knee of a rate sweep: give several rates (--rate 1000,2000,4000 or --sweep)");
+    throw Error(
+        ErrorClass::kBadInput,
+        "--slo finds the knee of a rate sweep: give several rates (--rate 1000,2000,4000 or --sweep)");
+  if (!o.slo.empty()) r.slo = results::parse_slo(o.slo);
 }
 
 }  // namespace

@@ -104,6 +104,9 @@ struct RunOutcome {
   bool incomplete = false;            // interrupted, or a target did not complete
   int exit_code = 0;                  // kExitOk, kExitRunErrors or kExitInterrupted
   std::vector<std::string> verdict;   // lines saying why the exit code is not 0
+  // A rate sweep's curve (as curve.csv holds it), over every target, and
+  // with an SLO each target's knee per group (meta.targets[i].knee_tps).
+  std::vector<results::CurvePoint> curve;
 };
 
 // Plans, measures and writes the run; see the steps above. Throws Error

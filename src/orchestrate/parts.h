@@ -2,6 +2,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -24,6 +25,7 @@ struct Resolved {
   // A rate sweep (--rate with several rates, or --sweep): each stage one
   // rate, and a curve.csv of them.
   bool sweep = false;
+  std::optional<results::Slo> slo;  // --slo, read
 };
 Resolved resolve_options(const workload::Spec& spec, const RunOverrides& overrides, Listener& listener);
 
@@ -40,13 +42,21 @@ Plan plan_run(const RunRequest& request, bool analytical, Listener& listener);
 results::Meta request_meta(const RunRequest& request, const Plan& plan, const std::string& run_id);
 
 // rows.cc: a target's measurement as summary.csv rows (rounded as written).
+// The whole run's rows, then each stage's (stage "1", "2", ...); sources,
+// when given, gets the totals each row was made from, in the same order.
 std::vector<results::SummaryRow> summary_rows(const run::RunResult& r, const std::string& run_id,
-                                              const std::string& workload);
+                                              const std::string& workload,
+                                              std::vector<const run::TxnTotals*>* sources = nullptr);
+// curve.cc: a sweep's points of one target (one per stage and row), with
+// whether each met the SLO when one is given.
+std::vector<results::CurvePoint> curve_points(const run::RunResult& r,
+                                              const std::optional<results::Slo>& slo);
 std::vector<results::SummaryRow> query_summary_rows(const run::QueriesResult& r, const std::string& run_id,
                                                     const std::string& workload);
 // An interval's rows as timeseries.csv rows of target.
+// open_loop: whether the run has service-time histograms of its own to write.
 std::vector<results::RunFolder::Interval> interval_rows(const std::vector<run::IntervalRow>& rows,
-                                                        const std::string& target);
+                                                        const std::string& target, bool open_loop);
 // How an analytical run's query ended, as summary.csv's status says it.
 const char* query_status(run::QueryRun::Outcome o);
 

@@ -31,27 +31,49 @@ const char* query_status(run::QueryRun::Outcome o) {
   }
 }
 
+namespace {
+
+// A summary row of one total: the whole run's, or one stage's.
+results::SummaryRow total_row(const run::RunResult& r, const run::TxnTotals& t, const std::string& run_id,
+                              const std::string& workload, double duration_s, const std::string& stage) {
+  results::SummaryRow s;
+  s.run_id = run_id;
+  s.workload = workload;
+  s.target = r.target;
+  s.engine = r.engine;
+  s.group = t.group;
+  s.txn = t.txn;
+  s.clients = t.clients;
+  s.duration_s = duration_s;
+  s.committed = t.committed;
+  s.aborted = t.aborted;
+  s.errors = t.errors;
+  s.retries = t.retries;
+  s.incomplete = r.interrupted || !r.failure.empty();
+  results::fill_latency(s, t.latency);
+  results::fill_service(s, t.service);
+  s.lag_mean_ms = t.lag.mean() / kNsPerMs;
+  s.lag_max_ms = static_cast<double>(t.lag.max()) / kNsPerMs;
+  s.late = t.late;
+  s.skipped = t.skipped;
+  s.offered_tps = t.offered_tps;
+  s.stage = stage;
+  return results::as_written(s);
+}
+
+}  // namespace
+
 std::vector<results::SummaryRow> summary_rows(const run::RunResult& r, const std::string& run_id,
-                                              const std::string& workload) {
+                                              const std::string& workload,
+                                              std::vector<const run::TxnTotals*>* sources) {
   std::vector<results::SummaryRow> out;
-  for (const auto& t : r.totals) {
-    results::SummaryRow s;
-    s.run_id = run_id;
-    s.workload = workload;
-    s.target = r.target;
-    s.engine = r.engine;
-    s.group = t.group;
-    s.txn = t.txn;
-    s.clients = t.clients;
-    s.duration_s = r.measured_s;
-    s.committed = t.committed;
-    s.aborted = t.aborted;
-    s.errors = t.errors;
-    s.retries = t.retries;
-    s.incomplete = r.interrupted || !r.failure.empty();
-    results::fill_latency(s, t.latency);
-    out.push_back(results::as_written(s));
-  }
+  auto add = [&](const run::TxnTotals& t, double duration_s, const std::string& stage) {
+    out.push_back(total_row(r, t, run_id, workload, duration_s, stage));
+    if (sources) sources->push_back(&t);
+  };
+  for (const auto& t : r.totals) add(t, r.measured_s, "");
+  for (const auto& st : r.stages)
+    for (const auto& t : st.totals) add(t, st.length_s, std::to_string(st.stage));
   return out;
 }
 
@@ -115,7 +137,7 @@ std::vector<results::SummaryRow> query_summary_rows(const run::QueriesResult& r,
 }
 
 std::vector<results::RunFolder::Interval> interval_rows(const std::vector<run::IntervalRow>& rows,
-                                                        const std::string& target) {
+                                                        const std::string& target, bool open_loop) {
   std::vector<results::RunFolder::Interval> out;
   out.reserve(rows.size());
   for (const auto& i : rows) {
@@ -131,6 +153,16 @@ std::vector<results::RunFolder::Interval> interval_rows(const std::vector<run::I
     e.row.lat_p50_ms = i.latency.value_at_quantile(0.50) / kNsPerMs;
     e.row.lat_p95_ms = i.latency.value_at_quantile(0.95) / kNsPerMs;
     e.row.lat_p99_ms = i.latency.value_at_quantile(0.99) / kNsPerMs;
+    e.row.svc_p50_ms = i.service.value_at_quantile(0.50) / kNsPerMs;
+    e.row.svc_p99_ms = i.service.value_at_quantile(0.99) / kNsPerMs;
+    e.row.lag_mean_ms = i.lag.mean() / kNsPerMs;
+    e.row.lag_max_ms = static_cast<double>(i.lag.max()) / kNsPerMs;
+    e.row.late = i.late;
+    e.row.skipped = i.skipped;
+    e.row.offered_tps = i.offered_tps;
+    e.row.stage = i.stage > 0 ? std::to_string(i.stage) : "";
+    // A closed loop's service time is its latency: its own line would repeat it.
+    e.service = open_loop ? &i.service : nullptr;
     e.length_s = i.length_s;
     e.latency = &i.latency;
     out.push_back(std::move(e));

@@ -134,6 +134,23 @@ std::string meta_json(const Meta& m, const std::vector<SummaryRow>& summary) {
                    {"warmup_excluded",
                     "transactions that ended during the first warmup_s seconds are not "
                     "in summary.csv or timeseries.csv; their count is warmup_committed"}};
+  if (m.open_loop) {
+    const Meta::OpenLoop& o = *m.open_loop;
+    nlohmann::ordered_json ol = {{"rate", o.rate},
+                                 {"group_rate", o.group_rate},
+                                 {"arrival", o.arrival},
+                                 {"latency_limit_s", o.latency_limit_s},
+                                 {"sweep", o.sweep},
+                                 {"slo", o.slo},
+                                 {"latency_from",
+                                  "lat_* run from each transaction's intended start (its due time on the "
+                                  "schedule); svc_* from its send; lag_* is send minus due"}};
+    nlohmann::ordered_json stages = nlohmann::ordered_json::array();
+    for (const auto& st : o.stages)
+      stages.push_back({{"duration_s", st.duration_s}, {"rate", st.rate}, {"clients", st.clients}});
+    ol["stages"] = stages;
+    j["settings"]["open_loop"] = ol;
+  }
   if (m.queries)
     j["settings"]["queries"] = {{"streams", m.queries->streams},
                                 {"query_timeout_s", m.queries->query_timeout_s},
@@ -163,6 +180,12 @@ std::string meta_json(const Meta& m, const std::vector<SummaryRow>& summary) {
                                   {"cores", t.client->cores},
                                   {"client_bound", t.client->client_bound},
                                   {"why", t.client->why}};
+    if (!t.knee_tps.empty()) {
+      nlohmann::ordered_json knees = nlohmann::ordered_json::object();
+      for (const auto& [group, knee] : t.knee_tps)
+        knees[group] = knee ? nlohmann::ordered_json(*knee) : nullptr;
+      targets.back()["knee_tps"] = knees;
+    }
   }
   j["targets"] = targets;
   if (m.queries && m.queries->verify) j["answers"] = answers_json(summary);

@@ -156,6 +156,21 @@ struct Meta {
   double duration_s = 0, warmup_s = 0;
   int64_t transactions_per_client = 0;
   bool think_times = false;  // the transactions' keying and think times were waited (--think-times)
+  // The open loop's settings (settings.open_loop in meta.json); unset in a closed loop.
+  struct OpenLoop {
+    double rate = 0;  // per target; 0 with stages, a sweep or group rates only
+    std::map<std::string, double> group_rate;
+    std::string arrival;  // "poisson" or "uniform"
+    double latency_limit_s = 0;
+    struct Stage {
+      double duration_s = 0, rate = 0;
+      int clients = 0;
+    };
+    std::vector<Stage> stages;  // of a run of stages, or a sweep (one per rate)
+    bool sweep = false;
+    std::string slo;  // a sweep's objective, as given
+  };
+  std::optional<OpenLoop> open_loop;
   struct TargetInfo {
     std::string target, engine, dialect, server_version;
     // "complete", "interrupted", "failed" (failure says why), "running" (the
@@ -188,6 +203,9 @@ struct Meta {
       std::string why;
     };
     std::optional<Client> client;
+    // A sweep with an SLO: per group, the knee (the highest rate at which
+    // its ALL row and every lower rate met the SLO); none when even the lowest missed it.
+    std::map<std::string, std::optional<double>> knee_tps;
   };
   std::vector<TargetInfo> targets;
   bool incomplete = false;
