@@ -306,6 +306,11 @@ std::string summary_table(const std::vector<SummaryRow>& rows);
 // One column per target, one block of lines (tps, p50, p95, p99, errors) per
 // group and transaction: how the engines compare on the same workload.
 std::string side_by_side(const std::vector<SummaryRow>& rows);
+struct CurvePoint;  // below, with curve.csv
+// A rate sweep's curve for people: per group and offered rate, each
+// target's achieved rate, p50 and p99 from the intended start, service p99,
+// and whether it met the SLO (when one was given). ALL rows only.
+std::string curve_table(const std::vector<CurvePoint>& points);
 
 // An analytical run for people: one line per query (per stream when there
 // are several), its time in ms on each target side by side, and with

@@ -39,10 +39,15 @@ bool any_stage(const std::vector<SummaryRow>& rows) {
 std::string summary_table(const std::vector<SummaryRow>& rows) {
   // A stage column only in a staged run: an unstaged table stays as it was.
   const bool staged = any_stage(rows);
+  // An open loop's columns only when a row has a rate, a late or a skipped transaction.
+  const bool open = std::any_of(rows.begin(), rows.end(), [](const SummaryRow& r) {
+    return r.offered_tps > 0 || r.late > 0 || r.skipped > 0;
+  });
   std::vector<std::string> header = {"target", "group", "txn"};
   if (staged) header.push_back("stage");
   header.insert(header.end(), {"clients", "committed", "aborted", "errors", "tps", "mean ms", "p50 ms",
                                "p95 ms", "p99 ms", "max ms"});
+  if (open) header.insert(header.end(), {"offered", "svc p99 ms", "lag max ms", "late", "skipped"});
   std::vector<std::vector<std::string>> t = {header};
   for (const auto& r : rows) {
     std::vector<std::string> line = {r.target, r.group, r.txn};
@@ -51,6 +56,9 @@ std::string summary_table(const std::vector<SummaryRow>& rows) {
                              std::to_string(r.aborted), std::to_string(r.errors), fixed(r.tps, kTpsDecimals),
                              fixed(r.lat_mean_ms, 3), fixed(r.lat_p50_ms, 3), fixed(r.lat_p95_ms, 3),
                              fixed(r.lat_p99_ms, 3), fixed(r.lat_max_ms, 3)});
+    if (open)
+      line.insert(line.end(), {fixed(r.offered_tps, kTpsDecimals), fixed(r.svc_p99_ms, 3),
+                               fixed(r.lag_max_ms, 3), std::to_string(r.late), std::to_string(r.skipped)});
     t.push_back(std::move(line));
   }
   return format_table(t);
@@ -245,6 +253,44 @@ std::string query_lines(const std::vector<SummaryRow>& rows) {
     out += "answers: " + std::to_string(differ) + " of " + n + " queries DIFFER" + across +
            " (a result, not an error)\n";
   return out;
+}
+
+std::string curve_table(const std::vector<CurvePoint>& points) {
+  std::vector<std::string> targets;
+  std::vector<std::pair<std::string, double>> keys;  // (group, offered), in first-seen order
+  std::map<std::tuple<std::string, std::string, double>, const CurvePoint*> cell;
+  bool slo = false;
+  for (const auto& p : points) {
+    if (p.txn != "ALL") continue;
+    if (std::find(targets.begin(), targets.end(), p.target) == targets.end()) targets.push_back(p.target);
+    std::pair<std::string, double> k{p.group, p.offered_tps};
+    if (std::find(keys.begin(), keys.end(), k) == keys.end()) keys.push_back(k);
+    cell[{p.target, p.group, p.offered_tps}] = &p;
+    slo = slo || p.met.has_value();
+  }
+  const std::vector<std::string> labels = target_labels(targets);
+  std::vector<std::string> header = {"group", "offered"};
+  for (const auto& l : labels) {
+    header.insert(header.end(), {l + " tps", "p50 ms", "p99 ms", "svc p99 ms"});
+    if (slo) header.push_back("met");
+  }
+  std::vector<std::vector<std::string>> t = {header};
+  for (const auto& [group, offered] : keys) {
+    std::vector<std::string> line = {group, fixed(offered, 0)};
+    for (const auto& target : targets) {
+      auto it = cell.find({target, group, offered});
+      if (it == cell.end()) {
+        line.insert(line.end(), slo ? 5 : 4, "-");
+        continue;
+      }
+      const CurvePoint& p = *it->second;
+      line.insert(line.end(), {fixed(p.achieved_tps, kTpsDecimals), fixed(p.lat_p50_ms, 3),
+                               fixed(p.lat_p99_ms, 3), fixed(p.svc_p99_ms, 3)});
+      if (slo) line.push_back(!p.met ? "-" : *p.met ? "yes" : "no");
+    }
+    t.push_back(std::move(line));
+  }
+  return format_table(t);
 }
 
 }  // namespace oltap::results
