@@ -6,6 +6,8 @@
 // through Options::connect.
 #include <gtest/gtest.h>
 
+#include <functional>
+
 #include <algorithm>
 #include <atomic>
 #include <string>
@@ -359,19 +361,26 @@ TEST(Worker, APipelinedClientThatLosesItsConnectionCountsTheBatchAndReconnects) 
 }
 
 // The allocations of a whole run of n transactions (prepare and measure).
-int64_t allocations_of_run(const workload::Spec& spec, int64_t n) {
+int64_t allocations_of_run(const workload::Spec& spec, int64_t n,
+                           const std::function<void(Options&)>& adjust = {}) {
   FakeServer server;
   server.lean = true;
   server.fail_every = 7;
   Options o = one_client(server, n);
+  if (adjust) adjust(o);
   struct Quiet : Observer {
   } quiet;
   testing::allocations = 0;
   testing::counting_allocations = true;
   RunResult r = measure(*prepare_run(spec, testing::fake_target(), o), quiet);
   testing::counting_allocations = false;
-  EXPECT_GT(totals_of(r, "t").errors, kKeptErrorsPerWorker) << "failures past the kept ones happen";
-  EXPECT_GT(totals_of(r, "t").committed, 0);
+  const TxnTotals& t = totals_of(r, "t");
+  if (o.latency_limit_s > 0) {
+    EXPECT_GT(t.skipped, n / 2) << "a rate far beyond the client's: most are skipped";
+  } else {
+    EXPECT_GT(t.errors, kKeptErrorsPerWorker) << "failures past the kept ones happen";
+    EXPECT_GT(t.committed, 0);
+  }
   return testing::allocations.load();
 }
 
@@ -401,6 +410,31 @@ transactions:
   const int64_t small = allocations_of_run(spec, 2000);
   const int64_t large = allocations_of_run(spec, 4000);
   EXPECT_EQ(large - small, 0) << small << " allocations for 2000 transactions, " << large << " for 4000";
+}
+
+// The open loop's path too: a rate the client cannot keep (every
+// transaction is late, so it sends at once: the schedule, the lag and
+// service histograms, and with a latency limit the skipped path).
+TEST(Worker, TheOpenLoopsPathAllocatesNothingLateOrSkipped) {
+  auto spec = spec_of(R"(name: w
+parameters:
+  x: {uniform: [1, 1000]}
+transactions:
+  - name: t
+    steps:
+      - sql: UPDATE a SET v = :x
+)");
+  for (double limit : {0.0, 0.000'05}) {
+    SCOPED_TRACE(limit > 0 ? "with a latency limit" : "without a limit");
+    auto open = [limit](Options& o) {
+      o.rate = 1e7;
+      o.latency_limit_s = limit;
+      o.duration_s = 3600;  // the transactions end it
+    };
+    const int64_t small = allocations_of_run(spec, 2000, open);
+    const int64_t large = allocations_of_run(spec, 4000, open);
+    EXPECT_EQ(large - small, 0) << small << " allocations for 2000 transactions, " << large << " for 4000";
+  }
 }
 
 }  // namespace
