@@ -1,6 +1,8 @@
 // `oltap report DIR`: a result folder read back and shown as `run` showed
 // it, with the targets side by side when there are several; latency
-// percentiles from latency.hlog's whole-run histograms when it has one.
+// percentiles from latency.hlog's whole-run histograms when it has one, and
+// a sweep's curve from curve.csv.
+#include <filesystem>
 #include <iostream>
 
 #include "cli.h"
@@ -30,6 +32,12 @@ void add_report(CLI::App& root, Action& action) {
       }
       std::cout << results::summary_table(rows) << "\n" << results::side_by_side(rows);
       if (auto h = results::read_headlines(*dir); !h.empty()) std::cout << "\n" << results::headline_lines(h);
+      // A sweep's folder has its curve too.
+      const std::filesystem::path curve = std::filesystem::is_directory(*dir)
+                                              ? std::filesystem::path(*dir) / "curve.csv"
+                                              : std::filesystem::path(*dir).parent_path() / "curve.csv";
+      if (std::filesystem::exists(curve))
+        std::cout << "\n" << results::curve_table(results::read_curve(curve.string()));
       return kExitOk;
     };
   });
