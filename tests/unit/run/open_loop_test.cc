@@ -5,11 +5,12 @@
 // skipped as pgbench -L counts them; stages each with their totals, the
 // intervals cut at their ends and adding up to them; pipelined clients
 // multiplexed on one thread keep the rate too; a closed loop's service time
-// is its latency and its lag 0.
+// is its latency and its lag 0; stages without a rate ramp the clients.
 #include <gtest/gtest.h>
 
 #include <atomic>
 #include <chrono>
+#include <map>
 #include <thread>
 
 #include "fake_connection.h"
@@ -174,6 +175,41 @@ TEST(OpenLoop, StagesHaveTheirOwnTotalsAndTheIntervalsAreCutAtTheirEnds) {
   EXPECT_EQ(by_stage[1], a.committed);
   EXPECT_EQ(by_stage[2], b.committed);
   EXPECT_NEAR(rec.intervals.front().back().t_s, 0.6, 0.05) << "the first interval ends with the first stage";
+}
+
+// Stages without a rate are a closed loop whose clients ramp: the clients
+// a stage does not use stay idle in it.
+TEST(OpenLoop, ClosedLoopStagesRampTheClients) {
+  FakeServer server;
+  server.keep_log = false;
+  // Calls per connection in each stage (the script runs under the server's
+  // lock). Connection 1 is client 0's; the first 50 ms of each stage are left
+  // out, for the clients to see the stage begin.
+  std::map<int, int64_t> first, second;
+  int64_t begin = 0;
+  server.script = [&](const Call& c) {
+    const int64_t now = metrics::now_ns();
+    if (begin == 0) begin = now;
+    const int64_t t = now - begin;
+    if (t > 50'000'000 && t < 380'000'000) ++first[c.connection];
+    if (t > 450'000'000) ++second[c.connection];
+    return Reply{};
+  };
+  Options o = fake_options(server, 0);
+  o.stages = {{0.4, 0, 1}, {0.4, 0, 3}};
+  o.duration_s = 0.8;
+  RunResult r = run_on(spec_of(kOne), o);
+  ASSERT_EQ(r.stages.size(), 2u);
+  const TxnTotals& a = r.stages[0].totals.back();
+  const TxnTotals& b = r.stages[1].totals.back();
+  EXPECT_EQ(a.clients, 1);
+  EXPECT_EQ(b.clients, 3);
+  EXPECT_EQ(a.offered_tps, 0) << "a closed loop";
+  EXPECT_GT(a.committed, 0);
+  EXPECT_GT(b.committed, 0);
+  EXPECT_EQ(first.size(), 1u) << "one client runs in the first stage";
+  EXPECT_EQ(second.size(), 3u) << "every client runs in the second";
+  EXPECT_EQ(totals_of(r, "ALL").clients, 3) << "the whole run counts the most clients a stage ran";
 }
 
 TEST(OpenLoop, TheWarmUpRunsAtTheFirstStagesRateAndItsBacklogIsNotSentAfterIt) {

@@ -6,10 +6,9 @@
 // through Options::connect.
 #include <gtest/gtest.h>
 
-#include <functional>
-
 #include <algorithm>
 #include <atomic>
+#include <functional>
 #include <string>
 #include <vector>
 
