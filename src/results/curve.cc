@@ -67,15 +67,6 @@ const std::vector<std::string> kCurveColumns = {"target",       "group",      "t
                                                 "achieved_tps", "lat_p50_ms", "lat_p99_ms", "lat_p999_ms",
                                                 "svc_p99_ms",   "late",       "skipped",    "met_slo"};
 
-template <typename T>
-T parse_number(const std::string& text, const std::string& where, const std::string& column) {
-  T v{};
-  auto r = std::from_chars(text.data(), text.data() + text.size(), v);
-  if (text.empty() || r.ec != std::errc() || r.ptr != text.data() + text.size())
-    throw Error(ErrorClass::kBadInput, where + ": column " + column + " holds '" + text + "', not a number");
-  return v;
-}
-
 }  // namespace
 
 Slo parse_slo(const std::string& text) {

@@ -38,19 +38,6 @@ void fill_service(SummaryRow& row, const metrics::Histogram& service) {
   row.svc_max_ms = static_cast<double>(service.max()) / kNsPerMs;
 }
 
-namespace {
-
-template <typename T>
-T parse_number(const std::string& text, const std::string& where, const std::string& column) {
-  T v{};
-  auto r = std::from_chars(text.data(), text.data() + text.size(), v);
-  if (text.empty() || r.ec != std::errc() || r.ptr != text.data() + text.size())
-    throw Error(ErrorClass::kBadInput, where + ": column " + column + " holds '" + text + "', not a number");
-  return v;
-}
-
-}  // namespace
-
 std::vector<SummaryRow> read_summary(const std::string& path_in) {
   std::string path = path_in;
   if (std::filesystem::is_directory(path)) path = (std::filesystem::path(path) / "summary.csv").string();

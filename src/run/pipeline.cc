@@ -274,22 +274,13 @@ void run_clients(const std::vector<Worker*>& clients) noexcept {
     for (size_t i = 0; i < n; ++i) {
       if (!active[i]) continue;
       Worker& w = *clients[i];
-      if (wake_at[i] > 0) {
+      // A client waiting for its next due time, or to try to reconnect.
+      if (wake_at[i] > 0 || !w.conn) {
         if (stop.load(std::memory_order_relaxed)) {
           active[i] = false;
           --running;
           finish(w);
-        } else if (now >= wake_at[i]) {
-          next(i);
-        }
-        continue;
-      }
-      if (!w.conn) {
-        if (stop.load(std::memory_order_relaxed)) {
-          active[i] = false;
-          --running;
-          finish(w);
-        } else if (now >= retry_at[i]) {
+        } else if (now >= (wake_at[i] > 0 ? wake_at[i] : retry_at[i])) {
           next(i);
         }
         continue;

@@ -11,6 +11,7 @@
 #include <atomic>
 #include <chrono>
 #include <map>
+#include <memory>
 #include <thread>
 
 #include "fake_connection.h"
@@ -42,6 +43,21 @@ transactions:
 )";
 
 constexpr double kMs = 1e6;
+
+// One client at 500/s for 1.5 s on a server whose 250th call stalls 300 ms.
+Options stalled_run(FakeServer& server) {
+  server.keep_log = false;
+  auto n = std::make_shared<std::atomic<int>>(0);
+  server.script = [n](const Call&) {
+    if (++*n == 250) std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    return Reply{};
+  };
+  Options o = fake_options(server, 1);
+  o.rate = 500;
+  o.arrival = Arrival::kUniform;
+  o.duration_s = 1.5;
+  return o;
+}
 
 // Evenly spaced arrivals make the count exact but for the run's two ends.
 TEST(OpenLoop, SendsAtTheRateAskedForWhateverTheServersPace) {
@@ -76,16 +92,7 @@ TEST(OpenLoop, PoissonArrivalsAverageTheRate) {
 // the server answered each of them at once once it was back.
 TEST(OpenLoop, AStallShowsInTheLatencyAndTheLagNotInTheServiceTime) {
   FakeServer server;
-  server.keep_log = false;
-  std::atomic<int> n{0};
-  server.script = [&](const Call&) {
-    if (++n == 250) std::this_thread::sleep_for(std::chrono::milliseconds(300));
-    return Reply{};
-  };
-  Options o = fake_options(server, 1);
-  o.rate = 500;
-  o.arrival = Arrival::kUniform;
-  o.duration_s = 1.5;
+  Options o = stalled_run(server);
   RunResult r = run_on(spec_of(kOne), o);
   const TxnTotals& t = totals_of(r, "ALL");
   EXPECT_NEAR(static_cast<double>(t.committed), 750, 10) << "nothing is dropped: the backlog is sent";
@@ -100,16 +107,7 @@ TEST(OpenLoop, AStallShowsInTheLatencyAndTheLagNotInTheServiceTime) {
 // skipped (not sent), one that completes later than it is late.
 TEST(OpenLoop, ALatencyLimitSkipsWhatIsAlreadyLateAndCountsWhatEndsLate) {
   FakeServer server;
-  server.keep_log = false;
-  std::atomic<int> n{0};
-  server.script = [&](const Call&) {
-    if (++n == 250) std::this_thread::sleep_for(std::chrono::milliseconds(300));
-    return Reply{};
-  };
-  Options o = fake_options(server, 1);
-  o.rate = 500;
-  o.arrival = Arrival::kUniform;
-  o.duration_s = 1.5;
+  Options o = stalled_run(server);
   o.latency_limit_s = 0.05;
   RunResult r = run_on(spec_of(kOne), o);
   const TxnTotals& t = totals_of(r, "ALL");
