@@ -187,7 +187,9 @@ bool start_batch(Worker& w, int64_t& done, const std::atomic<bool>& stop) noexce
   if (left <= 0 || stop.load(std::memory_order_relaxed)) return false;
   send_batch(w, left);
   done += w.skipped_in_batch;
-  if (w.out_of_phases) return false;
+  // A schedule may end with this batch (the client idle in every later
+  // stage): what it sent is still to be read.
+  if (w.out_of_phases && w.sent == 0 && !w.unsent) return false;
   if (w.sent > 0 && w.send_status == Status::kOk) w.send_status = w.conn->flush();
   return true;
 }
