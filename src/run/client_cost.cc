@@ -116,7 +116,7 @@ ClientCost judge_client_cost(const CpuReading& before, const CpuReading& after, 
     c.client_bound = true;
     c.why = fmt::format(
         "the schedule lag grew to {:.0f} ms while the service time stayed flat and {} of {} tx/s were "
-        "reached: the client, not the server, fell behind",
+        "reached: the client, not the server, fell behind; run more clients (or --pipeline)",
         in.lag_max_last_ms, grouped(in.achieved_tps), grouped(in.offered_tps));
   }
   return c;

@@ -262,15 +262,22 @@ RunResult measure(PreparedRun& prepared, Observer& observer) {
   // and the service times of the first and the last quarter of the measured time.
   metrics::Histogram svc_first, svc_last;
   double lag_first_ms = 0, lag_last_ms = 0;
-  auto quarters = [&](double t_s) {
+  // An interval is in the first quarter when it begins in it, in the last
+  // when it ends in it (a short run's may be in both).
+  auto quarters = [&](double t_s, double length_s) {
     if (o.transactions > 0 || duration_s <= 0) return;
-    const bool first = t_s <= duration_s / 4, last = t_s > duration_s * 3 / 4;
-    if (!first && !last) return;
+    const bool first = t_s - length_s < duration_s / 4, last = t_s > duration_s * 3 / 4;
     for (const IntervalRow& row : recorder.rows()) {
       if (row.txn != "ALL") continue;
-      double& lag = first ? lag_first_ms : lag_last_ms;
-      lag = std::max(lag, static_cast<double>(row.lag.max()) / 1e6);
-      (first ? svc_first : svc_last).merge_from(row.service);
+      const double lag = static_cast<double>(row.lag.max()) / 1e6;
+      if (first) {
+        lag_first_ms = std::max(lag_first_ms, lag);
+        svc_first.merge_from(row.service);
+      }
+      if (last) {
+        lag_last_ms = std::max(lag_last_ms, lag);
+        svc_last.merge_from(row.service);
+      }
     }
   };
 
@@ -345,7 +352,7 @@ RunResult measure(PreparedRun& prepared, Observer& observer) {
       continue;
     }
     recorder.collect((now - measure_from) / 1e9, (now - last_tick) / 1e9, stage);
-    quarters((now - measure_from) / 1e9);
+    quarters((now - measure_from) / 1e9, (now - last_tick) / 1e9);
     emitted = true;
     observer.on_interval(recorder.rows());
     observer.on_progress(recorder.progress((now - start) / 1e9));
@@ -369,7 +376,7 @@ RunResult measure(PreparedRun& prepared, Observer& observer) {
   if (stopped >= measure_from) {
     if (!measuring) last_tick = measure_from;
     recorder.collect((stopped - measure_from) / 1e9, std::max(0.0, (stopped - last_tick) / 1e9), stage);
-    quarters((stopped - measure_from) / 1e9);
+    quarters((stopped - measure_from) / 1e9, std::max(0.0, (stopped - last_tick) / 1e9));
     bool any = false;
     // The histograms too: a commit's latency may be read in this interval
     // after its counter was read in the one before.

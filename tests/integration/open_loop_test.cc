@@ -231,6 +231,32 @@ TEST_F(OpenLoop, RedisAchievesTheRateWithinTwoPercentPipelinedOnOneThread) {
   expect_rate_achieved(dir_ / "redis", 2000, r);
 }
 
+// ------------------------------------------------------------ the client measures itself
+
+// Two clients asked for far more than they can send: the server answers
+// each at once (the service time stays flat) while the schedule lag grows
+// over the run, so the figures are the client's, and the run says so. A
+// rate they can keep is not flagged.
+TEST_F(OpenLoop, AClientThatFallsBehindIsSaidToBeTheBottleneck) {
+  const std::string redis = stack_redis_target();
+  ASSERT_EQ(oltap({"load", workload("kv-get.yaml"), "--target", redis, "--scale", "0.01"}).exit_code, 0);
+  CmdResult r = run("behind", workload("kv-get.yaml"), redis,
+                    {"--clients", "2", "--duration", "3s", "--rate", "2000000"});
+  ASSERT_EQ(r.exit_code, 0) << r.describe();
+  nlohmann::json meta = read_json(dir_ / "behind" / "meta.json");
+  const auto& client = meta["targets"][0]["client"];
+  EXPECT_TRUE(client["client_bound"].get<bool>()) << client.dump();
+  EXPECT_NE(client["why"].get<std::string>().find("fell behind"), std::string::npos) << client.dump();
+  EXPECT_NE(r.err.find("fell behind"), std::string::npos) << r.describe();
+  EXPECT_GT(client["cpu_per_txn_us"].get<double>(), 0);
+
+  r = run("kept", workload("kv-get.yaml"), redis, {"--clients", "2", "--duration", "3s", "--rate", "500"});
+  ASSERT_EQ(r.exit_code, 0) << r.describe();
+  meta = read_json(dir_ / "kept" / "meta.json");
+  EXPECT_FALSE(meta["targets"][0]["client"]["client_bound"].get<bool>()) << meta["targets"][0].dump();
+  EXPECT_EQ(r.err.find("fell behind"), std::string::npos) << r.describe();
+}
+
 // ------------------------------------------------------------ 2. a stalled server
 
 constexpr double kPauseMs = 500;
