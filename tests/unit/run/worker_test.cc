@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cstdlib>
 #include <functional>
 #include <string>
 #include <vector>
@@ -359,6 +360,12 @@ TEST(Worker, APipelinedClientThatLosesItsConnectionCountsTheBatchAndReconnects) 
   }
 }
 
+// Two runs' fixed costs differ by an allocation now and then (about 1 run
+// in 15 of either size, seen with the closed and the open loop alike),
+// whatever the transaction count; one allocation per transaction, or per
+// thousand, is far above this.
+constexpr int64_t kAllocationNoise = 1;
+
 // The allocations of a whole run of n transactions (prepare and measure).
 int64_t allocations_of_run(const workload::Spec& spec, int64_t n,
                            const std::function<void(Options&)>& adjust = {}) {
@@ -367,6 +374,10 @@ int64_t allocations_of_run(const workload::Spec& spec, int64_t n,
   server.fail_every = 7;
   Options o = one_client(server, n);
   if (adjust) adjust(o);
+  // With a latency limit most transactions are skipped, and how many are
+  // sent (and so fail) depends on the timing: without failures the first
+  // few error messages, kept once, cannot make the two runs differ.
+  if (o.latency_limit_s > 0) server.fail_every = 0;
   struct Quiet : Observer {
   } quiet;
   testing::allocations = 0;
@@ -408,7 +419,8 @@ transactions:
   // both runs: the difference is what the extra transactions allocated.
   const int64_t small = allocations_of_run(spec, 2000);
   const int64_t large = allocations_of_run(spec, 4000);
-  EXPECT_EQ(large - small, 0) << small << " allocations for 2000 transactions, " << large << " for 4000";
+  EXPECT_LE(std::abs(large - small), kAllocationNoise)
+      << small << " allocations for 2000 transactions, " << large << " for 4000";
 }
 
 // The open loop's path too: a rate the client cannot keep (every
@@ -432,7 +444,8 @@ transactions:
     };
     const int64_t small = allocations_of_run(spec, 2000, open);
     const int64_t large = allocations_of_run(spec, 4000, open);
-    EXPECT_EQ(large - small, 0) << small << " allocations for 2000 transactions, " << large << " for 4000";
+    EXPECT_LE(std::abs(large - small), kAllocationNoise)
+        << small << " allocations for 2000 transactions, " << large << " for 4000";
   }
 }
 
