@@ -93,9 +93,7 @@ orchestrate::RunOverrides overrides(const RunArgs& a) {
     if (eq == std::string::npos || eq == 0)
       throw Error(ErrorClass::kBadInput,
                   "--group-rate '" + gr + "': expected NAME=R (transactions per second)");
-    const std::vector<double> r = parse_rates(gr.substr(eq + 1), "");
-    if (r.size() != 1) throw Error(ErrorClass::kBadInput, "--group-rate '" + gr + "': one rate per group");
-    o.group_rate[gr.substr(0, eq)] = r.front();
+    o.group_rate[gr.substr(0, eq)] = parse_rate(gr.substr(eq + 1), "--group-rate " + gr.substr(0, eq));
   }
   if (given("--arrival")) {
     if (a.arrival != "poisson" && a.arrival != "uniform")

@@ -4,6 +4,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <charconv>
 #include <cmath>
 
 #include "cli.h"
@@ -41,22 +43,20 @@ void check_run_args(const RunArgs& a) {
   if (!a.out.empty()) results::check_out_dir(a.out, a.force);
 }
 
-namespace {
+namespace {}  // namespace
 
-// A rate: a number above 0, all of text.
 double parse_rate(const std::string& text, const std::string& option) {
-  size_t used = 0;
   double v = 0;
-  try {
-    v = std::stod(text, &used);
-  } catch (const std::exception&) {
-    used = 0;
-  }
-  if (text.empty() || used != text.size() || !(v > 0) || !std::isfinite(v))
+  const auto r = std::from_chars(text.data(), text.data() + text.size(), v);
+  if (text.empty() || r.ec != std::errc() || r.ptr != text.data() + text.size() || !std::isfinite(v) ||
+      v < kMinRate)
     throw Error(ErrorClass::kBadInput,
-                option + ": '" + text + "' is not a rate (transactions per second above 0)");
+                fmt::format("{}: '{}' is not a rate (transactions per second, {:g} or more)", option, text,
+                            kMinRate));
   return v;
 }
+
+namespace {
 
 std::vector<std::string> split(const std::string& text, char sep) {
   std::vector<std::string> out;
@@ -76,7 +76,13 @@ std::vector<double> parse_rates(const std::string& rate, const std::string& swee
     throw Error(ErrorClass::kBadInput, "--rate and --sweep both give the rates: use one");
   std::vector<double> out;
   if (!rate.empty())
-    for (const auto& r : split(rate, ',')) out.push_back(parse_rate(r, "--rate"));
+    for (const auto& r : split(rate, ',')) {
+      const double v = parse_rate(r, "--rate");
+      // Each rate is a point of the curve, found by its rate.
+      if (std::find(out.begin(), out.end(), v) != out.end())
+        throw Error(ErrorClass::kBadInput, "--rate: " + r + " is given twice");
+      out.push_back(v);
+    }
   if (!sweep.empty()) {
     const auto parts = split(sweep, ':');
     if (parts.size() != 3)

@@ -55,5 +55,10 @@ void check_run_args(const RunArgs& a);
 // either. Throws Error(kBadInput) for a rate that is not above 0, a
 // malformed list or sweep, or both options given.
 std::vector<double> parse_rates(const std::string& rate, const std::string& sweep);
+// One rate, for option (its name in the message): a decimal number of at
+// least kMinRate, all of text.
+double parse_rate(const std::string& text, const std::string& option);
+// The lowest rate taken: one transaction every 1,000 s.
+inline constexpr double kMinRate = 0.001;
 
 }  // namespace oltap::cli

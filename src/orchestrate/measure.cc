@@ -9,7 +9,6 @@
 #include "parts.h"
 
 namespace oltap::orchestrate {
-namespace {
 
 int64_t unix_ms_now() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -17,51 +16,39 @@ int64_t unix_ms_now() {
       .count();
 }
 
-// Hands the run's intervals to the folder and its progress to the listener.
-// It runs on the run's recorder, which must not unwind while the clients
-// run: what throws is kept, said at once, and thrown once the measurement
-// is over and its summary written.
-class Recorder : public run::Observer {
- public:
-  Recorder(results::RunFolder& folder, Listener& listener, std::string target, int64_t measured_from_unix_ms,
-           bool open_loop)
-      : folder_(folder),
-        listener_(listener),
-        target_(std::move(target)),
-        from_(measured_from_unix_ms),
-        open_loop_(open_loop) {}
+IntervalRecorder::IntervalRecorder(results::RunFolder& folder, Listener& listener, std::string target,
+                                   int64_t measured_from_unix_ms, IntervalPlace place)
+    : folder_(folder),
+      listener_(listener),
+      target_(std::move(target)),
+      from_(measured_from_unix_ms),
+      place_(place) {}
 
-  void on_progress(const run::Progress& p) override {
-    try {
-      listener_.progress(p);
-    } catch (...) {
-      keep(std::current_exception());
-    }
+void IntervalRecorder::on_progress(const run::Progress& p) {
+  try {
+    run::Progress shown = p;
+    if (place_.stage > 0) shown.stage = place_.stage;
+    listener_.progress(shown);
+  } catch (...) {
+    keep(std::current_exception());
   }
-  void on_interval(const std::vector<run::IntervalRow>& rows) override {
-    if (failed_) return;
-    try {
-      folder_.append_intervals(interval_rows(rows, target_, open_loop_), from_);
-    } catch (const std::exception& e) {
-      keep(std::current_exception());
-      listener_.note(std::string("the time series stops here: ") + e.what());
-    }
-  }
-  void rethrow() const {
-    if (failed_) std::rethrow_exception(failed_);
-  }
+}
 
- private:
-  void keep(std::exception_ptr e) noexcept {
-    if (!failed_) failed_ = std::move(e);
+void IntervalRecorder::on_interval(const std::vector<run::IntervalRow>& rows) {
+  if (failed_) return;
+  try {
+    folder_.append_intervals(interval_rows(rows, target_, place_), from_);
+  } catch (const std::exception& e) {
+    keep(std::current_exception());
+    listener_.note(std::string("the time series stops here: ") + e.what());
   }
-  results::RunFolder& folder_;
-  Listener& listener_;
-  std::string target_;
-  int64_t from_;
-  bool open_loop_;
-  std::exception_ptr failed_;
-};
+}
+
+void IntervalRecorder::keep(std::exception_ptr e) noexcept {
+  if (!failed_) failed_ = std::move(e);
+}
+
+namespace {
 
 // What the open loop asks for, for the line that says what runs.
 std::string rate_text(const run::Options& o) {
@@ -81,7 +68,15 @@ std::string rate_text(const run::Options& o) {
   return out;
 }
 
-std::string what_runs(const RunRequest& request, const run::Options& o, const engine::Target& target) {
+std::string what_runs(const RunRequest& request, const Resolved& resolved, const engine::Target& target) {
+  const run::Options& o = resolved.options;
+  if (resolved.sweep) {
+    std::string rates;
+    for (double r : resolved.sweep_rates) rates += fmt::format("{}{:g}", rates.empty() ? "" : ", ", r);
+    return fmt::format("running {} on {}: a sweep of {} rates ({} tx/s), each for {:g} s{}",
+                       request.spec.name, target.redacted(), resolved.sweep_rates.size(), rates, o.duration_s,
+                       o.warmup_s > 0 ? fmt::format(" after {:g} s of warm-up of its own", o.warmup_s) : "");
+  }
   return "running " + request.spec.name + " on " + target.redacted() +
          (o.transactions ? " for " + std::to_string(o.transactions) + " transaction(s) per client"
                          : fmt::format(" for {:g} s", o.duration_s)) +
@@ -116,12 +111,22 @@ void measure_targets(const RunRequest& request, Plan& plan, results::RunFolder& 
     if (run::stop_requested()) break;
     PlannedTarget& p = plan.targets[i];
     results::Meta::TargetInfo& ti = meta.targets[i];
-    begin_target(i, what_runs(request, o, p.target), folder, outcome, listener);
+    begin_target(i, what_runs(request, plan.resolved, p.target), folder, outcome, listener);
     const int64_t measured_from = unix_ms_now() + static_cast<int64_t>(o.warmup_s * 1000);
-    Recorder recorder(folder, listener, p.target.redacted(), measured_from, open_loop(o));
+    // When each step of a sweep (or the one measurement) began, on the folder's clock.
+    std::vector<int64_t> step_from;
+    std::exception_ptr series_failed;
     run::RunResult r;
     try {
-      r = run::measure(*p.prepared, recorder);
+      if (plan.resolved.sweep) {
+        r = measure_sweep(request, plan, p, folder, listener, step_from, series_failed);
+      } else {
+        IntervalRecorder recorder(folder, listener, p.target.redacted(), measured_from,
+                                  IntervalPlace{open_loop(o), 0, 0});
+        r = run::measure(*p.prepared, recorder);
+        step_from.push_back(measured_from);
+        series_failed = recorder.failure();
+      }
     } catch (const Error& e) {
       target_threw(i, e, folder, outcome, listener);  // what it measured is lost with it
       continue;
@@ -163,15 +168,19 @@ void measure_targets(const RunRequest& request, Plan& plan, results::RunFolder& 
       results::write_curve(outcome.out, outcome.curve);
     }
     folder.write_summary(outcome.summary, meta);
-    recorder.rethrow();
-    // The whole run's histograms, then each stage's from its own start.
+    if (series_failed) std::rethrow_exception(series_failed);
+    // The whole run's histograms, then each stage's from its own start (a
+    // sweep's steps each began on their own).
     for (size_t k = 0; k < rows.size(); ++k) {
       const run::TxnTotals& t = *sources[k];
-      int64_t from = measured_from;
+      int64_t from = step_from.empty() ? measured_from : step_from.front();
       for (const auto& st : r.stages)
         if (!rows[k].stage.empty() && std::to_string(st.stage) == rows[k].stage)
-          from = measured_from + static_cast<int64_t>(st.start_s * 1000);
-      folder.append_whole_run(rows[k], t.latency, open_loop(o) ? &t.service : nullptr, from);
+          from = plan.resolved.sweep && static_cast<size_t>(st.stage) <= step_from.size()
+                     ? step_from[st.stage - 1]
+                     : from + static_cast<int64_t>(st.start_s * 1000);
+      folder.append_whole_run(rows[k], t.latency, open_loop(o) || plan.resolved.sweep ? &t.service : nullptr,
+                              from);
     }
   }
 }

@@ -21,11 +21,14 @@ results::Meta request_meta(const RunRequest& request, const Plan& plan, const st
   } else {
     const run::Options& o = plan.resolved.options;
     meta.seed = o.seed;
-    meta.duration_s = o.transactions ? 0 : o.duration_s;
+    meta.duration_s = o.transactions ? 0
+                      : plan.resolved.sweep
+                          ? o.duration_s * static_cast<double>(plan.resolved.sweep_rates.size())
+                          : o.duration_s;
     meta.warmup_s = o.warmup_s;
     meta.transactions_per_client = o.transactions;
     meta.think_times = o.think_times;
-    bool open = o.rate > 0 || !o.group_rate.empty();
+    bool open = o.rate > 0 || !o.group_rate.empty() || plan.resolved.sweep;
     for (const auto& st : o.stages) open = open || st.rate > 0;
     if (open || !o.stages.empty() || o.latency_limit_s > 0) {
       results::Meta::OpenLoop ol;
@@ -34,6 +37,8 @@ results::Meta request_meta(const RunRequest& request, const Plan& plan, const st
       ol.arrival = o.arrival == run::Arrival::kUniform ? "uniform" : "poisson";
       ol.latency_limit_s = o.latency_limit_s;
       for (const auto& st : o.stages) ol.stages.push_back({st.duration_s, st.rate, st.clients});
+      for (double rate : plan.resolved.sweep_rates) ol.stages.push_back({o.duration_s, rate, 0});
+      if (plan.resolved.sweep) ol.rate = 0;
       ol.sweep = plan.resolved.sweep;
       ol.slo = request.overrides.slo;
       meta.open_loop = ol;

@@ -57,13 +57,22 @@ void resolve_open_loop(const workload::Spec& spec, const RunOverrides& o, Resolv
     t.group_rate[name] = rate;
   }
   if (!d.stages.empty() && (!o.rates.empty() || o.duration_s))
-    throw Error(ErrorClass::kBadInput, std::string(!o.rates.empty() ? "--rate" : "--duration") + ": " +
-                                           spec.name +
+    throw Error(ErrorClass::kBadInput, std::string(!o.rates.empty() ? "--rate/--sweep" : "--duration") +
+                                           ": " + spec.name +
                                            "'s run: has stages, which set its rates and duration");
+  if (!o.rates.empty()) {
+    bool shared = false;  // a group the target's rate applies to
+    for (const auto& g : spec.groups) shared = shared || !t.group_rate.count(g.name);
+    if (!shared)
+      throw Error(ErrorClass::kBadInput, "--rate/--sweep: every group of " + spec.name +
+                                             " has a rate of its own (--group-rate or its rate:), so the "
+                                             "target's rate would change nothing");
+  }
   if (o.rates.size() > 1) {
+    // A sweep: each rate measured on its own (measure.cc), the first here.
     r.sweep = true;
-    for (double rate : o.rates) t.stages.push_back({t.duration_s, rate, 0});
-    t.duration_s *= static_cast<double>(o.rates.size());
+    r.sweep_rates = o.rates;
+    t.rate = o.rates.front();
   } else if (o.rates.size() == 1) {
     t.rate = o.rates.front();
   } else if (!d.stages.empty()) {

@@ -1,6 +1,7 @@
 // The pieces run() is made of, one file each. Private to orchestrate/.
 #pragma once
 
+#include <exception>
 #include <memory>
 #include <optional>
 #include <string>
@@ -22,9 +23,11 @@ struct PlannedTarget {
 struct Resolved {
   run::Options options;             // a workload of transactions
   run::QueryOptions query_options;  // a workload of queries
-  // A rate sweep (--rate with several rates, or --sweep): each stage one
-  // rate, and a curve.csv of them.
+  // A rate sweep (--rate with several rates, or --sweep): each rate
+  // measured on its own, one after the other on each target, as stage 1, 2,
+  // ... of its results, and a curve.csv of them. options holds the first.
   bool sweep = false;
+  std::vector<double> sweep_rates;
   std::optional<results::Slo> slo;  // --slo, read
 };
 Resolved resolve_options(const workload::Spec& spec, const RunOverrides& overrides, Listener& listener);
@@ -53,10 +56,49 @@ std::vector<results::CurvePoint> curve_points(const run::RunResult& r,
                                               const std::optional<results::Slo>& slo);
 std::vector<results::SummaryRow> query_summary_rows(const run::QueriesResult& r, const std::string& run_id,
                                                     const std::string& workload);
-// An interval's rows as timeseries.csv rows of target.
-// open_loop: whether the run has service-time histograms of its own to write.
+// An interval's rows as timeseries.csv rows of target. open_loop: whether
+// the run has service-time histograms of its own to write. A sweep's step
+// gives its stage and where its time starts among the target's (offset_s).
+struct IntervalPlace {
+  bool open_loop = false;
+  double offset_s = 0;
+  int stage = 0;  // 0: the rows' own
+};
 std::vector<results::RunFolder::Interval> interval_rows(const std::vector<run::IntervalRow>& rows,
-                                                        const std::string& target, bool open_loop);
+                                                        const std::string& target,
+                                                        const IntervalPlace& place);
+
+// measure.cc: hands a measurement's intervals to the folder and its
+// progress to the listener. It runs on the run's recorder, which must not
+// unwind while the clients run: what throws is kept, said at once, and
+// handed back by failure() for the caller to throw once the measurement is
+// over and its summary written.
+class IntervalRecorder : public run::Observer {
+ public:
+  IntervalRecorder(results::RunFolder& folder, Listener& listener, std::string target,
+                   int64_t measured_from_unix_ms, IntervalPlace place);
+  void on_progress(const run::Progress& p) override;
+  void on_interval(const std::vector<run::IntervalRow>& rows) override;
+  std::exception_ptr failure() const { return failed_; }
+
+ private:
+  void keep(std::exception_ptr e) noexcept;
+  results::RunFolder& folder_;
+  Listener& listener_;
+  std::string target_;
+  int64_t from_;
+  IntervalPlace place_;
+  std::exception_ptr failed_;
+};
+int64_t unix_ms_now();
+
+// sweep.cc: a sweep's rates measured one after the other on p (see the
+// file); step_from gets when each step's measurement began (unix ms), and
+// series_failed the first failure to write a step's time series.
+run::RunResult measure_sweep(const RunRequest& request, Plan& plan, PlannedTarget& p,
+                             results::RunFolder& folder, Listener& listener, std::vector<int64_t>& step_from,
+                             std::exception_ptr& series_failed);
+
 // How an analytical run's query ended, as summary.csv's status says it.
 const char* query_status(run::QueryRun::Outcome o);
 

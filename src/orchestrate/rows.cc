@@ -137,7 +137,8 @@ std::vector<results::SummaryRow> query_summary_rows(const run::QueriesResult& r,
 }
 
 std::vector<results::RunFolder::Interval> interval_rows(const std::vector<run::IntervalRow>& rows,
-                                                        const std::string& target, bool open_loop) {
+                                                        const std::string& target,
+                                                        const IntervalPlace& place) {
   std::vector<results::RunFolder::Interval> out;
   out.reserve(rows.size());
   for (const auto& i : rows) {
@@ -145,7 +146,7 @@ std::vector<results::RunFolder::Interval> interval_rows(const std::vector<run::I
     e.row.target = target;
     e.row.group = i.group;
     e.row.txn = i.txn;
-    e.row.t_s = i.t_s;
+    e.row.t_s = place.offset_s + i.t_s;
     e.row.committed = i.committed;
     e.row.aborted = i.aborted;
     e.row.errors = i.errors;
@@ -160,9 +161,10 @@ std::vector<results::RunFolder::Interval> interval_rows(const std::vector<run::I
     e.row.late = i.late;
     e.row.skipped = i.skipped;
     e.row.offered_tps = i.offered_tps;
-    e.row.stage = i.stage > 0 ? std::to_string(i.stage) : "";
+    const int stage = place.stage > 0 ? place.stage : i.stage;
+    e.row.stage = stage > 0 ? std::to_string(stage) : "";
     // A closed loop's service time is its latency: its own line would repeat it.
-    e.service = open_loop ? &i.service : nullptr;
+    e.service = place.open_loop ? &i.service : nullptr;
     e.length_s = i.length_s;
     e.latency = &i.latency;
     out.push_back(std::move(e));

@@ -266,7 +266,7 @@ RunResult measure(PreparedRun& prepared, Observer& observer) {
   // when it ends in it (a short run's may be in both).
   auto quarters = [&](double t_s, double length_s) {
     if (o.transactions > 0 || duration_s <= 0) return;
-    const bool first = t_s - length_s < duration_s / 4, last = t_s > duration_s * 3 / 4;
+    const bool first = t_s - length_s<duration_s / 4, last = t_s> duration_s * 3 / 4;
     for (const IntervalRow& row : recorder.rows()) {
       if (row.txn != "ALL") continue;
       const double lag = static_cast<double>(row.lag.max()) / 1e6;
@@ -414,7 +414,9 @@ RunResult measure(PreparedRun& prepared, Observer& observer) {
   for (const TxnTotals& t : res.totals) {
     if (t.txn != "ALL") continue;
     cost.completed += t.committed + t.aborted + t.errors;
-    cost.offered_tps += plan.open_loop ? t.offered_tps : 0;
+    // The rate reached of the groups asked for one: a closed group's is not.
+    if (!plan.open_loop || t.offered_tps <= 0) continue;
+    cost.offered_tps += t.offered_tps;
     cost.achieved_tps += res.measured_s > 0 ? (t.committed + t.aborted) / res.measured_s : 0;
   }
   cost.lag_max_first_ms = lag_first_ms;

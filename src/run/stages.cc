@@ -7,13 +7,21 @@
 
 namespace oltap::run {
 
+namespace {
+
+// The lowest rate run: one transaction every 1,000 s (a lower one's first
+// would be due past any run's end, and its gaps past the clock's range).
+constexpr double kMinRate = 0.001;
+
+}  // namespace
+
 void plan_stages(Plan& plan, const Options& o) {
   for (const auto& [name, rate] : o.group_rate) {
     bool known = false;
     for (const GroupPlan& g : plan.groups) known = known || g.name == name;
     if (!known) throw Error(ErrorClass::kBadInput, "--group-rate: the workload has no group '" + name + "'");
-    if (!(rate > 0) || !std::isfinite(rate))
-      throw Error(ErrorClass::kBadInput, "--group-rate " + name + ": the rate must be above 0");
+    if (!(rate >= kMinRate) || !std::isfinite(rate))
+      throw Error(ErrorClass::kBadInput, "--group-rate " + name + ": the rate must be at least 0.001 tx/s");
   }
   std::vector<Stage> stages = o.stages;
   if (stages.empty()) stages.push_back({o.transactions > 0 ? 0 : o.duration_s, o.rate, 0});
@@ -22,7 +30,8 @@ void plan_stages(Plan& plan, const Options& o) {
   plan.stages.clear();
   plan.open_loop = false;
   for (const Stage& st : stages) {
-    if (st.rate < 0 || !std::isfinite(st.rate)) throw Error(ErrorClass::kBadInput, "a rate must be above 0");
+    if ((st.rate != 0 && st.rate < kMinRate) || !std::isfinite(st.rate))
+      throw Error(ErrorClass::kBadInput, "a rate must be at least 0.001 tx/s");
     StagePlan sp;
     sp.duration_s = st.duration_s;
     int sharing = 0;  // active clients of the groups without a rate of their own

@@ -581,6 +581,28 @@ TEST_F(OpenLoop, ASweepWritesItsCurveAndTheKneeOfTheSlo) {
     EXPECT_EQ(p.at("met_slo"), "false");
 }
 
+// Each rate of a sweep is measured on its own: a rate far beyond the
+// server's leaves a backlog that the next, easy rate must not inherit (as
+// stages of one schedule would: a transaction counts where it completes).
+TEST_F(OpenLoop, ASweepsRateIsNotChargedWithTheRateBeforeIt) {
+  const std::string pg = loaded_pg();
+  const std::string w = file("select.yaml", pg_workload("ol-select", kPointSelect));
+  CmdResult r = run("backlog", w, pg,
+                    {"--clients", "2", "--duration", "1.5s", "--rate", "1000000,200", "--slo", "p99<50ms"});
+  ASSERT_EQ(r.exit_code, 0) << r.describe();
+  auto points = rows_of(read_csv(dir_ / "backlog" / "curve.csv"), "ALL");
+  ASSERT_EQ(points.size(), 2u);
+  EXPECT_LT(num(points[0], "achieved_tps"), 0.5 * 1000000) << "the first rate is out of reach";
+  EXPECT_EQ(points[0].at("met_slo"), "false");
+  EXPECT_NEAR(num(points[1], "achieved_tps"), 200, 0.1 * 200) << "nothing of the first rate's backlog";
+  EXPECT_LT(num(points[1], "lat_p99_ms"), 50);
+  EXPECT_EQ(points[1].at("met_slo"), "true");
+  // The knee is the highest rate that, with every lower one, met the SLO:
+  // 200, the lowest, met it; 1,000,000 did not.
+  nlohmann::json meta = read_json(dir_ / "backlog" / "meta.json");
+  EXPECT_EQ(meta["targets"][0]["knee_tps"]["default"], 200) << meta["targets"][0].dump();
+}
+
 TEST_F(OpenLoop, BadOpenLoopInputExitsTwoWithOneLine) {
   const std::string pg = loaded_pg();
   const std::string w = file("select.yaml", pg_workload("ol-select", kPointSelect));
@@ -599,6 +621,11 @@ TEST_F(OpenLoop, BadOpenLoopInputExitsTwoWithOneLine) {
       {w, {"--rate", "abc"}, "abc"},
       {w, {"--sweep", "10:5:3"}, "--sweep"},
       {staged, {"--rate", "100"}, "stages"},
+      {w, {"--rate", "100,100"}, "twice"},
+      {w, {"--rate", "0.0001"}, "0.001"},
+      {w, {"--rate", "0x10"}, "0x10"},
+      {w, {"--group-rate", "default=abc"}, "--group-rate default"},
+      {w, {"--group-rate", "default=10", "--rate", "100"}, "every group"},
   };
   for (const auto& c : cases) {
     std::vector<std::string> argv = {"run",        c.file, "--target", pg,

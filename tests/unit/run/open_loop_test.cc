@@ -310,36 +310,5 @@ TEST(OpenLoop, AGroupRateForAnUnknownGroupIsRefused) {
   EXPECT_THROW(run_on(spec_of(kOne), o), Error);
 }
 
-// A sweep's rates are stages run one after the other: a stage's point on the
-// curve must be of the rate it offered. Here the first stage (500/s) falls
-// about 200 ms behind at its end (a 300 ms stall at its 250th call), and
-// the second offers 100/s, which the server answers at once. What the first
-// stage still owed must not be charged to the second: the second completes
-// about 60 of its own, on time. (Fails on main: the first stage's backlog is
-// sent and counted in the second, whose achieved rate then exceeds what it
-// offered and whose p99 is the first stage's lag.)
-TEST(OpenLoop, ASweepStageIsNotChargedWithTheBacklogOfTheStageBefore) {
-  FakeServer server;
-  server.keep_log = false;
-  auto n = std::make_shared<std::atomic<int>>(0);
-  server.script = [n](const Call&) {
-    if (++*n == 250) std::this_thread::sleep_for(std::chrono::milliseconds(300));
-    return Reply{};
-  };
-  Options o = fake_options(server, 1);
-  o.arrival = Arrival::kUniform;
-  o.stages = {{0.6, 500, 0}, {0.6, 100, 0}};
-  o.duration_s = 1.2;
-  RunResult r = run_on(spec_of(kOne), o);
-  ASSERT_EQ(r.stages.size(), 2u);
-  const TxnTotals& b = r.stages[1].totals.back();
-  ASSERT_EQ(b.txn, "ALL");
-  EXPECT_DOUBLE_EQ(b.offered_tps, 100);
-  const double achieved = static_cast<double>(b.committed + b.aborted) / r.stages[1].length_s;
-  EXPECT_LE(achieved, 1.2 * b.offered_tps)
-      << "the second stage completed " << b.committed << " in " << r.stages[1].length_s << " s";
-  EXPECT_LT(b.latency.value_at_quantile(0.99), 50 * kMs) << "its own transactions were all on time";
-}
-
 }  // namespace
 }  // namespace oltap::run
