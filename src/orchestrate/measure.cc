@@ -57,11 +57,11 @@ std::string rate_text(const run::Options& o) {
     out = fmt::format(", in {} stage(s):", o.stages.size());
     for (const auto& st : o.stages)
       out += fmt::format(" {:g} s at {}", st.duration_s,
-                         st.rate > 0 ? fmt::format("{:g} tx/s", st.rate) : "full speed");
+                         st.rate > 0 ? fmt::format("{:.10g} tx/s", st.rate) : "full speed");
   } else if (o.rate > 0) {
-    out = fmt::format(", at {:g} tx/s", o.rate);
+    out = fmt::format(", at {:.10g} tx/s", o.rate);
   }
-  for (const auto& [g, r] : o.group_rate) out += fmt::format(", group {} at {:g} tx/s", g, r);
+  for (const auto& [g, r] : o.group_rate) out += fmt::format(", group {} at {:.10g} tx/s", g, r);
   if (!out.empty())
     out += o.arrival == run::Arrival::kUniform ? " (uniform arrivals)" : " (Poisson arrivals)";
   if (o.latency_limit_s > 0) out += fmt::format(", latency limit {:g} ms", o.latency_limit_s * 1000);
@@ -72,7 +72,7 @@ std::string what_runs(const RunRequest& request, const Resolved& resolved, const
   const run::Options& o = resolved.options;
   if (resolved.sweep) {
     std::string rates;
-    for (double r : resolved.sweep_rates) rates += fmt::format("{}{:g}", rates.empty() ? "" : ", ", r);
+    for (double r : resolved.sweep_rates) rates += fmt::format("{}{:.10g}", rates.empty() ? "" : ", ", r);
     return fmt::format("running {} on {}: a sweep of {} rates ({} tx/s), each for {:g} s{}",
                        request.spec.name, target.redacted(), resolved.sweep_rates.size(), rates, o.duration_s,
                        o.warmup_s > 0 ? fmt::format(" after {:g} s of warm-up of its own", o.warmup_s) : "");
@@ -160,7 +160,7 @@ void measure_targets(const RunRequest& request, Plan& plan, results::RunFolder& 
         ti.knee_tps = knees(points);
         for (const auto& [group, knee] : ti.knee_tps)
           listener.note(p.target.redacted() + (ti.knee_tps.size() > 1 ? " group " + group : "") + ": " +
-                        (knee ? fmt::format("the knee is at {:g} tx/s", *knee)
+                        (knee ? fmt::format("the knee is at {:.10g} tx/s", *knee)
                               : std::string("even the lowest rate missed")) +
                         " (" + plan.resolved.slo->text + ")");
       }

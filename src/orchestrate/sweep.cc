@@ -47,7 +47,7 @@ void add_step(run::RunResult& all, run::RunResult& step, int stage, double offse
   }
   if (step.client_cost.client_bound && !all.client_cost.client_bound) {
     all.client_cost.client_bound = true;
-    all.client_cost.why = fmt::format("at {:g} tx/s, {}", rate, step.client_cost.why);
+    all.client_cost.why = fmt::format("at {:.10g} tx/s, {}", rate, step.client_cost.why);
   }
   all.measured_s += step.measured_s;
   all.warmup_committed += step.warmup_committed;
@@ -56,7 +56,7 @@ void add_step(run::RunResult& all, run::RunResult& step, int stage, double offse
   all.end_unix_ms = step.end_unix_ms;
   all.interrupted = all.interrupted || step.interrupted;
   if (all.failure.empty() && !step.failure.empty())
-    all.failure = fmt::format("at {:g} tx/s, {}", rate, step.failure);
+    all.failure = fmt::format("at {:.10g} tx/s, {}", rate, step.failure);
   run::StageTotals st;
   st.stage = stage;
   st.start_s = offset_s;
@@ -100,7 +100,7 @@ run::RunResult measure_sweep(const RunRequest& request, Plan& plan, PlannedTarge
   for (size_t k = 0; k < rates.size(); ++k) {
     if (run::stop_requested()) break;
     const int stage = static_cast<int>(k) + 1;
-    listener.note(fmt::format("  rate {} of {}: {:g} tx/s", stage, rates.size(), rates[k]));
+    listener.note(fmt::format("  rate {} of {}: {:.10g} tx/s", stage, rates.size(), rates[k]));
     run::Options o = plan.resolved.options;
     o.rate = rates[k];
     run::RunResult step;
@@ -118,7 +118,7 @@ run::RunResult measure_sweep(const RunRequest& request, Plan& plan, PlannedTarge
       // The first rate's failure is the target's; a later one ends the
       // sweep there and keeps the rates measured before it.
       if (k == 0 || e.error_class() == ErrorClass::kInterrupted) throw;
-      all.failure = fmt::format("at {:g} tx/s, {}", rates[k], e.what());
+      all.failure = fmt::format("at {:.10g} tx/s, {}", rates[k], e.what());
       break;
     }
     if (step.interrupted || !step.failure.empty()) break;
