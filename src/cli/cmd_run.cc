@@ -34,7 +34,11 @@ namespace {
 // Prints what the run tells: status lines, and the live progress line on a terminal.
 class PrintingListener : public orchestrate::Listener {
  public:
-  void note(const std::string& line) override { cli::note(line); }
+  void note(const std::string& line) override {
+    if (progress_)
+      progress_->finish();  // the line goes above the progress line, which comes back with the next update
+    cli::note(line);
+  }
   void target_started(const std::string& label) override { progress_.emplace(label); }
   void target_finished() override {
     if (progress_) progress_->finish();
