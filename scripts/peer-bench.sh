@@ -9,6 +9,7 @@
 #   scripts/peer-bench.sh redis [--pairs N]
 #   scripts/peer-bench.sh tpcc-load [--pairs N]
 #   scripts/peer-bench.sh tpch-load [--sf SF] [--pairs N]
+#   scripts/peer-bench.sh rate [--scale N] [--duration S] [--pairs N]
 #   scripts/peer-bench.sh all
 #
 # pgbench:  pgbench -S -M prepared -c 8 -j 2  vs  oltap pgbench-select.yaml, 8 clients.
@@ -31,6 +32,24 @@
 #           beside them, for information: COPY ... FREEZE in the transaction
 #           that empties the table (no WAL, as oltap's COPY), and oltap's whole
 #           load with its keys, indexes and statistics.
+# rate:     the open loop: pgbench -S -M prepared -R R -c 4 -j 4  vs  oltap
+#           pgbench-select.yaml --rate R --clients 4 --seed PAIR (Poisson
+#           arrivals, as pgbench -R; a thread per client on both sides, as
+#           oltap runs them), R = 2000 and 5000, 20 s a run unless --duration
+#           says otherwise (a Poisson count over 20 s at 2000/s is within 1%
+#           of its mean about 95% of the time). Compared like with like, every
+#           latency from each transaction's intended (scheduled) start, so
+#           schedule lag included: pgbench's per-transaction log (--log: its
+#           "time" runs from the scheduled start under -R; its mean is the
+#           "latency average" pgbench prints) against oltap's lat_p50_ms and
+#           lat_p99_ms. Targets: achieved rate within 1% of R for both, and
+#           oltap's p50 and p99 within 10% of pgbench's. For information, the
+#           service time (pgbench: the log's time minus its schedule_lag;
+#           oltap: svc_p50_ms, svc_p99_ms) and the mean schedule lag
+#           (pgbench's "rate limit schedule lag" avg, oltap's lag_mean_ms):
+#           each tool's own lag is part of its intended-start latency
+#           (pgbench sleeps with Linux's default 50 us timer slack, oltap
+#           with 1 ns and a spin: see bench/schedule_bench).
 # Client CPU is user+sys time of the client process (bash's `time`).
 #
 # Exits 0 when every target is met, 1 when one is missed, 2 on bad usage.
@@ -43,7 +62,7 @@ peer="${1:-}"
 shift || true
 scale=10
 sf=1
-duration=10
+duration=
 pairs=3
 while [[ $# -gt 0 ]]; do
   case "$1" in
@@ -54,6 +73,9 @@ while [[ $# -gt 0 ]]; do
     *) echo "peer-bench: unknown option $1" >&2; exit 2 ;;
   esac
 done
+
+rate_duration=${duration:-20}
+duration=${duration:-10}
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -117,6 +139,28 @@ verdict() {
 }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.3f", a / b}'; }
 
+# within WHAT RATIO TOLERANCE: prints and records PASS/FAIL for |RATIO - 1| <= TOLERANCE.
+within() {
+  if awk -v r="$2" -v t="$3" 'BEGIN {d = r - 1; exit !((d < 0 ? -d : d) <= t + 1e-9)}'; then
+    echo "$1: $2 (target 1 +- $3): PASS"
+  else
+    echo "$1: $2 (target 1 +- $3): FAIL"
+    failed=1
+  fi
+}
+
+# quantile_ms Q FILE: the nearest-rank Q-quantile (as oltap's histogram
+# takes one) of FILE's sorted values in us, in ms.
+quantile_ms() {
+  awk -v q="$1" 'NR == FNR {n++; next} FNR == int(q * n + 0.999999) {printf "%.3f", $1 / 1000}' "$2" "$2"
+}
+
+# csv_field FILE COLUMN: COLUMN (by its header's name) of FILE's row whose txn is ALL.
+csv_field() {
+  awk -F, -v col="$2" 'NR == 1 {for (i = 1; i <= NF; i++) if ($i == col) c = i; next}
+    $6 == "ALL" {print $c}' "$1"
+}
+
 # wall_load PAIR TOOL FILE CMD...: runs CMD (its output in $work/load.log,
 # shown when it fails), prints its wall seconds as row PAIR TOOL and appends
 # them to FILE.
@@ -154,6 +198,88 @@ bench_pgbench() {
   series "pgbench -S -M prepared -c 8 -j 2 vs oltap pgbench-select.yaml --clients 8" pg_peer pg_oltap
   verdict "throughput ratio oltap/pgbench" "$(ratio "$OLTAP_TPS" "$PEER_TPS")" ">=" 0.95
   verdict "CPU per transaction ratio oltap/pgbench" "$(ratio "$OLTAP_CPU" "$PEER_CPU")" "<=" 1.2
+}
+
+# ---------------------------------------------------------------- rate
+
+bench_rate() {
+  command -v pgbench >/dev/null || { echo "peer-bench: pgbench not found" >&2; exit 2; }
+  local base="${OLTAP_POSTGRES%/*}" db=oltap_peerbench_rate clients=4 rate i tool
+  local target="$base/$db" host port
+  host=$(sed -E 's#.*@([^:/]+):([0-9]+)/.*#\1#' <<<"$target")
+  port=$(sed -E 's#.*@([^:/]+):([0-9]+)/.*#\2#' <<<"$target")
+  psql "$base/oltap" -qc "DROP DATABASE IF EXISTS $db WITH (FORCE)" -c "CREATE DATABASE $db" >/dev/null
+  echo "loading pgbench tables at scale $scale with oltap (the layout of pgbench -i)"
+  build/oltap load workloads/pgbench-select.yaml --target "$target" --scale "$scale" >/dev/null 2>&1
+  echo "warming the cache: pgbench -S for 10s (discarded)"
+  pgbench -n -S -M prepared -c 8 -j 2 -T 10 -h "$host" -p "$port" -U oltap "$db" >/dev/null 2>&1
+  for rate in 2000 5000; do
+    echo
+    echo "== pgbench -S -M prepared -R $rate -c $clients -j $clients vs oltap pgbench-select.yaml --rate $rate" \
+      "--clients $clients, ${rate_duration}s (p50, p99: ms from the intended start; svc: from the send)"
+    printf '%-5s %-8s %10s %9s %9s %9s %9s %12s %8s\n' pair tool tps p50_ms p99_ms svc_p50 svc_p99 lag_mean_ms cpu_s
+    rm -f "$work"/rate.*
+    for ((i = 1; i <= pairs; i++)); do
+      local order=(peer oltap)
+      ((i % 2 == 0)) && order=(oltap peer)
+      for tool in "${order[@]}"; do
+        local tps p50 p99 svc50 svc99 lag
+        if [[ $tool == peer ]]; then
+          rm -f "$work"/pgl.*
+          timed "$work/pgr$i" pgbench -n -S -M prepared -R "$rate" -c "$clients" -j "$clients" -T "$rate_duration" \
+            --log --log-prefix="$work/pgl" -h "$host" -p "$port" -U oltap "$db"
+          tps=$(sed -nE 's/^tps = ([0-9.]+).*/\1/p' "$work/pgr$i" | head -1)
+          lag=$(sed -nE 's/^rate limit schedule lag: avg ([0-9.]+).*/\1/p' "$work/pgr$i")
+          # Each line: field 3 the transaction's time in us from its
+          # scheduled start, field 7 its schedule lag (us).
+          cat "$work"/pgl.* | awk '{print $3}' | sort -n >"$work/rate.lat"
+          cat "$work"/pgl.* | awk '{print $3 - $7}' | sort -n >"$work/rate.svc"
+          p50=$(quantile_ms 0.50 "$work/rate.lat")
+          p99=$(quantile_ms 0.99 "$work/rate.lat")
+          svc50=$(quantile_ms 0.50 "$work/rate.svc")
+          svc99=$(quantile_ms 0.99 "$work/rate.svc")
+        else
+          timed "$work/ort$i.log" build/oltap run workloads/pgbench-select.yaml --target "$target" --scale "$scale" \
+            --clients "$clients" --duration "${rate_duration}s" --rate "$rate" --seed "$i" --warmup 0s \
+            --out "$work/ort$i"
+          tps=$(csv_field "$work/ort$i/summary.csv" tps)
+          p50=$(csv_field "$work/ort$i/summary.csv" lat_p50_ms)
+          p99=$(csv_field "$work/ort$i/summary.csv" lat_p99_ms)
+          svc50=$(csv_field "$work/ort$i/summary.csv" svc_p50_ms)
+          svc99=$(csv_field "$work/ort$i/summary.csv" svc_p99_ms)
+          lag=$(csv_field "$work/ort$i/summary.csv" lag_mean_ms)
+          rm -rf "$work/ort$i"
+        fi
+        printf '%-5s %-8s %10.1f %9.3f %9.3f %9.3f %9.3f %12.3f %8.2f\n' "$i" "$tool" "$tps" "$p50" "$p99" \
+          "$svc50" "$svc99" "$lag" "$CPU"
+        echo "$tps" >>"$work/rate.$tool.tps"
+        echo "$p50" >>"$work/rate.$tool.p50"
+        echo "$p99" >>"$work/rate.$tool.p99"
+        echo "$svc50" >>"$work/rate.$tool.svc50"
+        echo "$svc99" >>"$work/rate.$tool.svc99"
+      done
+    done
+    local peer_tps peer_p50 peer_p99 peer_svc50 peer_svc99 oltap_tps oltap_p50 oltap_p99 oltap_svc50 oltap_svc99
+    peer_tps=$(median <"$work/rate.peer.tps")
+    peer_p50=$(median <"$work/rate.peer.p50")
+    peer_p99=$(median <"$work/rate.peer.p99")
+    peer_svc50=$(median <"$work/rate.peer.svc50")
+    peer_svc99=$(median <"$work/rate.peer.svc99")
+    oltap_tps=$(median <"$work/rate.oltap.tps")
+    oltap_p50=$(median <"$work/rate.oltap.p50")
+    oltap_p99=$(median <"$work/rate.oltap.p99")
+    oltap_svc50=$(median <"$work/rate.oltap.svc50")
+    oltap_svc99=$(median <"$work/rate.oltap.svc99")
+    echo "medians: pgbench tps $peer_tps p50 $peer_p50 p99 $peer_p99 (service p50 $peer_svc50 p99 $peer_svc99);" \
+      "oltap tps $oltap_tps p50 $oltap_p50 p99 $oltap_p99 (service p50 $oltap_svc50 p99 $oltap_svc99)"
+    echo "service-time ratios oltap/pgbench (information): p50 $(ratio "$oltap_svc50" "$peer_svc50")" \
+      "p99 $(ratio "$oltap_svc99" "$peer_svc99")"
+    within "pgbench achieved rate / $rate" "$(ratio "$peer_tps" "$rate")" 0.01
+    within "oltap achieved rate / $rate" "$(ratio "$oltap_tps" "$rate")" 0.01
+    within "p50 ratio oltap/pgbench at $rate/s" "$(ratio "$oltap_p50" "$peer_p50")" 0.10
+    within "p99 ratio oltap/pgbench at $rate/s" "$(ratio "$oltap_p99" "$peer_p99")" 0.10
+  done
+  psql "$base/oltap" -qc "DROP DATABASE IF EXISTS $db WITH (FORCE)" >/dev/null
 }
 
 # ---------------------------------------------------------------- tpcc-load
@@ -318,8 +444,8 @@ bench_redis() {
 }
 
 case "$peer" in
-  pgbench | sysbench | redis | tpcc-load | tpch-load | all) ;;
-  *) sed -n '2,36s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"; exit 2 ;;
+  pgbench | sysbench | redis | tpcc-load | tpch-load | rate | all) ;;
+  *) sed -n '2,53s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"; exit 2 ;;
 esac
 bash scripts/setup.sh >/dev/null
 bash scripts/stack.sh up >/dev/null
@@ -331,6 +457,7 @@ case "$peer" in
   redis) bench_redis ;;
   tpcc-load) bench_tpcc_load ;;
   tpch-load) bench_tpch_load ;;
-  all) bench_pgbench; bench_sysbench; bench_redis; bench_tpcc_load; bench_tpch_load ;;
+  rate) bench_rate ;;
+  all) bench_pgbench; bench_sysbench; bench_redis; bench_tpcc_load; bench_tpch_load; bench_rate ;;
 esac
 exit "$failed"
