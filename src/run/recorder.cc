@@ -115,6 +115,8 @@ void clear(Row& sum) noexcept {
 
 }  // namespace
 
+void TxnTotals::add(const TxnTotals& other) noexcept { add_into(*this, other); }
+
 void Recorder::collect(double t_s, double length_s, size_t stage) noexcept {
   length_s_ = length_s;
   stage_ = stage;
@@ -182,7 +184,7 @@ StageTotals Recorder::end_stage(size_t stage, double start_s, double length_s,
       t.clients = clients[gi];
       difference(s.previous, s.stage_start, t);
       t.offered_tps = offered_[stage][r];
-      add_into(all, t);
+      all.add(t);
       out.totals.push_back(std::move(t));
     }
     out.totals.push_back(std::move(all));
@@ -219,7 +221,7 @@ std::vector<TxnTotals> Recorder::totals() const {
         t.skipped += st.skipped.load();
       }
       if (!open_) closed_loop_service(t.latency, t.service, t.lag);
-      add_into(all, t);
+      all.add(t);
       out.push_back(std::move(t));
     }
     out.push_back(std::move(all));

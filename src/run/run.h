@@ -114,6 +114,9 @@ struct TxnTotals {
   int64_t late = 0;        // latency above Options::latency_limit_s (counted in committed or aborted)
   int64_t skipped = 0;     // never sent: later than the limit when due (in no other count)
   double offered_tps = 0;  // its share of the rate asked for; 0: closed loop
+
+  // Adds other's counts, histograms and rate into this (the totals of both).
+  void add(const TxnTotals& other) noexcept;
 };
 
 // A stage's totals: what completed between its start and its end (the last

@@ -1,9 +1,13 @@
 #include "harness.h"
 
+#include <arpa/inet.h>
 #include <fcntl.h>
 #include <gtest/gtest.h>
+#include <netinet/in.h>
 #include <poll.h>
 #include <signal.h>
+#include <spawn.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -17,6 +21,7 @@
 #include <random>
 #include <sstream>
 #include <stdexcept>
+#include <thread>
 
 #ifndef OLTAP_BIN
 #error "OLTAP_BIN must be defined (path of the oltap binary under test)"
@@ -24,6 +29,8 @@
 #ifndef OLTAP_SOURCE_DIR
 #error "OLTAP_SOURCE_DIR must be defined (the repo)"
 #endif
+
+extern char** environ;
 
 namespace oltap_it {
 
@@ -528,6 +535,53 @@ std::string make_scratch_warehouse(const std::string& name) {
   size_t p = w.find(from);
   if (p == std::string::npos) throw std::runtime_error("no ;Database=...; in OLTAP_WAREHOUSE: " + w);
   return w.replace(p, from.size(), ";Database=" + name + ";");
+}
+
+int free_port() {
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  a.sin_port = 0;
+  socklen_t len = sizeof a;
+  const bool ok = bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0 &&
+                  getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len) == 0;
+  close(fd);
+  if (!ok) throw std::runtime_error("no free port");
+  return ntohs(a.sin_port);
+}
+
+OwnRedis::OwnRedis() : port_(std::to_string(free_port())) {
+  std::vector<std::string> args = {"redis-server", "--port",      port_, "--bind",
+                                   "127.0.0.1",    "--save",      "",    "--appendonly",
+                                   "no",           "--daemonize", "no"};
+  std::vector<char*> argv;
+  for (auto& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  pid_t pid = -1;
+  if (posix_spawnp(&pid, "redis-server", nullptr, nullptr, argv.data(), environ) != 0)
+    throw std::runtime_error("cannot start redis-server");
+  pid_ = pid;
+  for (int i = 0; i < 100; ++i) {
+    if (contains(run_cmd({"redis-cli", "-p", port_, "PING"}).out, "PONG")) return;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  kill();
+  throw std::runtime_error("redis-server on port " + port_ + " did not come up");
+}
+
+OwnRedis::~OwnRedis() { kill(); }
+
+void OwnRedis::signal(int sig) const {
+  if (pid_ > 0) ::kill(pid_, sig);
+}
+
+void OwnRedis::kill() {
+  if (pid_ <= 0) return;
+  ::kill(pid_, SIGCONT);  // a stopped process takes SIGKILL too, but leave nothing stopped
+  ::kill(pid_, SIGKILL);
+  waitpid(pid_, nullptr, 0);
+  pid_ = -1;
 }
 
 }  // namespace oltap_it

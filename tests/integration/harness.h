@@ -171,6 +171,30 @@ std::string make_scratch_warehouse(const std::string& name);
 // ------------------------------------------------------------ misc
 
 // Whether haystack contains needle.
+// ------------------------------------------------------------ a server of a test's own
+
+// A TCP port nothing listens on right now.
+int free_port();
+
+// A Redis server of the test's own (no persistence) on a free port, which
+// the test may stop, resume or kill mid-run while the stack's Redis serves
+// the other tests. Killed (and waited for) with the object.
+class OwnRedis {
+ public:
+  OwnRedis();  // throws when it does not come up
+  ~OwnRedis();
+  OwnRedis(const OwnRedis&) = delete;
+  OwnRedis& operator=(const OwnRedis&) = delete;
+  void signal(int sig) const;  // SIGSTOP, SIGCONT, ...
+  void kill();                 // at once (SIGKILL), and waited for
+  const std::string& port() const { return port_; }
+  std::string target(int db = 0) const { return "redis://127.0.0.1:" + port_ + "/" + std::to_string(db); }
+
+ private:
+  std::string port_;
+  int pid_ = -1;
+};
+
 inline bool contains(const std::string& haystack, const std::string& needle) {
   return haystack.find(needle) != std::string::npos;
 }

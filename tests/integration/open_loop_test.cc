@@ -95,55 +95,6 @@ const std::string kPointSelect =
     "    steps:\n"
     "      - sql: SELECT v FROM ol WHERE k = :k\n";
 
-// A TCP port nothing listens on right now.
-int free_port() {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  a.sin_port = 0;
-  socklen_t len = sizeof a;
-  if (bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0 ||
-      getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len) != 0)
-    throw std::runtime_error("no free port");
-  close(fd);
-  return ntohs(a.sin_port);
-}
-
-// A Redis server of the test's own, which it may stop and resume (the
-// stack's Redis serves the other tests meanwhile).
-class OwnRedis {
- public:
-  OwnRedis() : port_(std::to_string(free_port())) {
-    std::vector<std::string> args = {"redis-server", "--port",      port_, "--bind",
-                                     "127.0.0.1",    "--save",      "",    "--appendonly",
-                                     "no",           "--daemonize", "no"};
-    std::vector<char*> argv;
-    for (auto& a : args) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    if (posix_spawnp(&pid_, "redis-server", nullptr, nullptr, argv.data(), environ) != 0)
-      throw std::runtime_error("cannot start redis-server");
-    for (int i = 0; i < 100; ++i) {
-      if (contains(run_cmd({"redis-cli", "-p", port_, "PING"}).out, "PONG")) return;
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    }
-    throw std::runtime_error("redis-server on port " + port_ + " did not come up");
-  }
-  ~OwnRedis() {
-    ::kill(pid_, SIGCONT);  // a stopped process takes SIGKILL too, but leave nothing stopped
-    ::kill(pid_, SIGKILL);
-    waitpid(pid_, nullptr, 0);
-  }
-  OwnRedis(const OwnRedis&) = delete;
-  OwnRedis& operator=(const OwnRedis&) = delete;
-  void signal(int sig) const { ::kill(pid_, sig); }
-  std::string target() const { return "redis://127.0.0.1:" + port_ + "/0"; }
-
- private:
-  std::string port_;
-  pid_t pid_ = -1;
-};
-
 std::string stack_redis_target() {
   ServerAddress s = server_of(stack_env("OLTAP_REDIS"));
   run_cmd({"redis-cli", "-h", s.host, "-p", s.port, "-n", std::to_string(kRedisDb), "FLUSHDB"});

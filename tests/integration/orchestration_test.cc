@@ -40,52 +40,6 @@ std::string redis_target(const std::string& port, int db) {
   return "redis://127.0.0.1:" + port + "/" + std::to_string(db);
 }
 
-// A TCP port nothing listens on right now.
-int free_port() {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  a.sin_port = 0;
-  socklen_t len = sizeof a;
-  if (bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0 ||
-      getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len) != 0)
-    throw std::runtime_error("no free port");
-  close(fd);
-  return ntohs(a.sin_port);
-}
-
-// A Redis server of the test's own, which it may kill mid-run.
-class OwnRedis {
- public:
-  OwnRedis() : port_(std::to_string(free_port())) {
-    std::vector<std::string> args = {"redis-server", "--port", port_,          "--bind", "127.0.0.1",
-                                     "--save",       "",       "--appendonly", "no"};
-    std::vector<char*> argv;
-    for (auto& a : args) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    if (posix_spawnp(&pid_, "redis-server", nullptr, nullptr, argv.data(), environ) != 0)
-      throw std::runtime_error("cannot start redis-server");
-    for (int i = 0; i < 100; ++i) {
-      if (run_cmd({"redis-cli", "-p", port_, "PING"}).out.find("PONG") != std::string::npos) return;
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    }
-    throw std::runtime_error("redis-server on port " + port_ + " did not come up");
-  }
-  ~OwnRedis() { kill(); }
-  void kill() {
-    if (pid_ <= 0) return;
-    ::kill(pid_, SIGKILL);
-    waitpid(pid_, nullptr, 0);
-    pid_ = -1;
-  }
-  const std::string& port() const { return port_; }
-
- private:
-  std::string port_;
-  pid_t pid_ = -1;
-};
-
 nlohmann::json read_json(const fs::path& p) { return nlohmann::json::parse(read_file(p)); }
 
 class Orchestration : public ::testing::Test {
