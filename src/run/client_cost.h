@@ -27,7 +27,7 @@ inline constexpr double kSaturatedCores = 0.9;
 inline constexpr double kRateReached = 0.97;
 // Open loop: the schedule lag grew when the last quarter's max is above this
 // many times the first quarter's and above kLagGrewMs; the service time
-// stayed flat when the last quarter's p99 is at most kServiceFlat times the
+// stayed flat when the last quarter's median is at most kServiceFlat times the
 // first's. A lag that grows steadily from 0 (a rate the client never
 // keeps) has its last quarter's max about 4 times its first's (the whole
 // run against its first quarter); one that holds steady, about the same:
@@ -61,8 +61,11 @@ struct CostInputs {
   int64_t completed = 0;  // committed + aborted + errors, over the measured time
   double offered_tps = 0, achieved_tps = 0;
   double lag_max_first_ms = 0, lag_max_last_ms = 0;  // the largest schedule lag of each quarter
-  double svc_p99_first_ms = 0, svc_p99_last_ms = 0;  // the service time's p99 of each quarter
-  int cores = 0;                                     // online CPUs; 0: sysconf(_SC_NPROCESSORS_ONLN)
+  // The service time's median of each quarter: a server that saturates
+  // serves its queue slower, whose median shows it; a p99 of a fraction of
+  // a millisecond moves by half from one quarter to the next on its own.
+  double svc_p50_first_ms = 0, svc_p50_last_ms = 0;
+  int cores = 0;  // online CPUs; 0: sysconf(_SC_NPROCESSORS_ONLN)
 };
 // The cost between two readings (before: the end of the warm-up; after: the
 // end of the measured time, the same threads in the same order) and whether

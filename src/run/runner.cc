@@ -421,8 +421,8 @@ RunResult measure(PreparedRun& prepared, Observer& observer) {
   }
   cost.lag_max_first_ms = lag_first_ms;
   cost.lag_max_last_ms = lag_last_ms;
-  cost.svc_p99_first_ms = svc_first.value_at_quantile(0.99) / 1e6;
-  cost.svc_p99_last_ms = svc_last.value_at_quantile(0.99) / 1e6;
+  cost.svc_p50_first_ms = svc_first.value_at_quantile(0.50) / 1e6;
+  cost.svc_p50_last_ms = svc_last.value_at_quantile(0.50) / 1e6;
   res.client_cost = judge_client_cost(cpu_before, cpu_after, cost);
 
   int unconnected = 0;

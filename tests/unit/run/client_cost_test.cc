@@ -51,8 +51,8 @@ CostInputs fell_behind() {
   in.achieved_tps = 8'123;
   in.lag_max_first_ms = 5;
   in.lag_max_last_ms = 120;
-  in.svc_p99_first_ms = 2;
-  in.svc_p99_last_ms = 2.2;
+  in.svc_p50_first_ms = 2;
+  in.svc_p50_last_ms = 2.2;
   return in;
 }
 
@@ -161,9 +161,9 @@ TEST(ClientCost, Rule3NotWhenTheServiceTimeGrew) {
   // The server slowed down: it, not the client, is why the rate was missed.
   Readings r = light();
   CostInputs in = fell_behind();
-  in.svc_p99_last_ms = kServiceFlat * in.svc_p99_first_ms * 1.01;
+  in.svc_p50_last_ms = kServiceFlat * in.svc_p50_first_ms * 1.01;
   EXPECT_FALSE(judge_client_cost(r.before, r.after, in).client_bound);
-  in.svc_p99_last_ms = kServiceFlat * in.svc_p99_first_ms;
+  in.svc_p50_last_ms = kServiceFlat * in.svc_p50_first_ms;
   EXPECT_TRUE(judge_client_cost(r.before, r.after, in).client_bound);
 }
 
