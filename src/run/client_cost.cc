@@ -111,7 +111,8 @@ ClientCost judge_client_cost(const CpuReading& before, const CpuReading& after, 
   const bool rate_missed = in.offered_tps > 0 && in.achieved_tps < kRateReached * in.offered_tps;
   const bool lag_grew =
       in.lag_max_last_ms > kLagGrowth * in.lag_max_first_ms && in.lag_max_last_ms > kLagGrewMs;
-  const bool service_flat = in.svc_p50_last_ms <= kServiceFlat * in.svc_p50_first_ms;
+  const bool service_flat = in.svc_p50_last_ms <= kServiceFlat * in.svc_p50_first_ms ||
+                            in.svc_p50_last_ms - in.svc_p50_first_ms <= kServiceFlatMs;
   if (rate_missed && lag_grew && service_flat) {
     c.client_bound = true;
     c.why = fmt::format(

@@ -167,6 +167,17 @@ TEST(ClientCost, Rule3NotWhenTheServiceTimeGrew) {
   EXPECT_TRUE(judge_client_cost(r.before, r.after, in).client_bound);
 }
 
+TEST(ClientCost, Rule3TakesATinyServiceTimesJitterAsFlat) {
+  // Redis GETs: a median of 0.02 ms, then 0.07 ms (3.5 times, 0.05 ms more).
+  Readings r = light();
+  CostInputs in = fell_behind();
+  in.svc_p50_first_ms = 0.02;
+  in.svc_p50_last_ms = 0.07;
+  EXPECT_TRUE(judge_client_cost(r.before, r.after, in).client_bound);
+  in.svc_p50_last_ms = 0.02 + kServiceFlatMs + 0.01;  // grew by more than the jitter allowed
+  EXPECT_FALSE(judge_client_cost(r.before, r.after, in).client_bound);
+}
+
 TEST(ClientCost, Rule3NotInAClosedLoop) {
   Readings r = light();
   CostInputs in = fell_behind();
