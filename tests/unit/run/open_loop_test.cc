@@ -44,6 +44,14 @@ transactions:
 
 constexpr double kMs = 1e6;
 
+// The scripted server as a Redis that pipelines.
+void as_redis(FakeServer& server) {
+  server.keep_log = false;
+  server.dialect = "redis";
+  server.kind = engine::Kind::kKeyValue;
+  server.pipelines = true;
+}
+
 // One client at 500/s for 1.5 s on a server whose 250th call stalls 300 ms.
 Options stalled_run(FakeServer& server) {
   server.keep_log = false;
@@ -232,10 +240,7 @@ TEST(OpenLoop, TheWarmUpRunsAtTheFirstStagesRateAndItsBacklogIsNotSentAfterIt) {
 
 TEST(OpenLoop, PipelinedClientsOnOneThreadKeepTheRate) {
   FakeServer server;
-  server.keep_log = false;
-  server.dialect = "redis";
-  server.kind = engine::Kind::kKeyValue;
-  server.pipelines = true;
+  as_redis(server);
   Options o = fake_options(server, 8);
   o.threads = 1;
   o.pipeline = 4;
@@ -251,10 +256,7 @@ TEST(OpenLoop, PipelinedClientsOnOneThreadKeepTheRate) {
 
 TEST(OpenLoop, APipelinedClientOnItsOwnThreadKeepsTheRate) {
   FakeServer server;
-  server.keep_log = false;
-  server.dialect = "redis";
-  server.kind = engine::Kind::kKeyValue;
-  server.pipelines = true;
+  as_redis(server);
   Options o = fake_options(server, 2);
   o.pipeline = 8;
   o.rate = 2000;
@@ -270,10 +272,7 @@ TEST(OpenLoop, PipelinedStagesWithFewerClientsLoseNothing) {
   for (int threads : {0, 1}) {
     SCOPED_TRACE(threads ? "one thread" : "a thread per client");
     FakeServer server;
-    server.keep_log = false;
-    server.dialect = "redis";
-    server.kind = engine::Kind::kKeyValue;
-    server.pipelines = true;
+    as_redis(server);
     auto calls = std::make_shared<std::atomic<int64_t>>(0);
     server.script = [calls](const Call&) {
       ++*calls;
