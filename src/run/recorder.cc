@@ -26,6 +26,7 @@ Recorder::Recorder(const Plan& plan, const std::vector<std::unique_ptr<Worker>>&
         if (w->group == &g) s.sources.emplace_back(w.get(), static_cast<int>(k));
       s.row = rows_.size();
       s.group = gi;
+      s.seen.resize(std::min(kStatBlocks, plan.stages.size()));
       series_.push_back(std::move(s));
       IntervalRow& row = rows_.emplace_back();
       row.group = g.name;
@@ -39,8 +40,8 @@ Recorder::Recorder(const Plan& plan, const std::vector<std::unique_ptr<Worker>>&
   }
 }
 
-void Recorder::read(Series& s) noexcept {
-  Reading& r = s.current;
+void Recorder::read_block(Series& s, size_t b) noexcept {
+  Reading& r = s.block;
   r.latency.reset();
   r.committed = r.aborted = r.errors = r.retries = r.late = r.skipped = 0;
   if (open_) {
@@ -48,7 +49,7 @@ void Recorder::read(Series& s) noexcept {
     r.lag.reset();
   }
   for (const auto& [w, k] : s.sources) {
-    const TxnStats& st = w->stats[k];
+    const TxnStats& st = w->blocks[b][k];
     st.latency.snapshot_into(s.scratch);
     r.latency.merge_from(s.scratch);
     if (open_) {
@@ -63,6 +64,34 @@ void Recorder::read(Series& s) noexcept {
     r.retries += st.retries.load(std::memory_order_relaxed);
     r.late += st.late.load(std::memory_order_relaxed);
     r.skipped += st.skipped.load(std::memory_order_relaxed);
+  }
+}
+
+void Recorder::read(Series& s, size_t stage, bool every_block) noexcept {
+  Reading& cur = s.current;
+  cur = s.previous;  // copies into its own buckets: no allocation
+  const size_t blocks = s.seen.size();
+  for (size_t b = 0; b < blocks; ++b) {
+    const bool wanted = every_block || b == stage % blocks || (stage > 0 && b == (stage - 1) % blocks);
+    if (!wanted) continue;
+    read_block(s, b);
+    Reading& seen = s.seen[b];
+    // A block only grows: what it gained is what it holds now less what it held.
+    cur.latency.merge_from(s.block.latency);
+    cur.latency.subtract(seen.latency);
+    if (open_) {
+      cur.service.merge_from(s.block.service);
+      cur.service.subtract(seen.service);
+      cur.lag.merge_from(s.block.lag);
+      cur.lag.subtract(seen.lag);
+    }
+    cur.committed += s.block.committed - seen.committed;
+    cur.aborted += s.block.aborted - seen.aborted;
+    cur.errors += s.block.errors - seen.errors;
+    cur.retries += s.block.retries - seen.retries;
+    cur.late += s.block.late - seen.late;
+    cur.skipped += s.block.skipped - seen.skipped;
+    seen = s.block;
   }
 }
 
@@ -117,12 +146,12 @@ void clear(Row& sum) noexcept {
 
 void TxnTotals::add(const TxnTotals& other) noexcept { add_into(*this, other); }
 
-void Recorder::collect(double t_s, double length_s, size_t stage) noexcept {
+void Recorder::collect(double t_s, double length_s, size_t stage, bool last) noexcept {
   length_s_ = length_s;
   stage_ = stage;
   errors_so_far_ = 0;
   for (Series& s : series_) {
-    read(s);
+    read(s, stage, last);
     IntervalRow& row = rows_[s.row];
     difference(s.current, s.previous, row);
     row.offered_tps = offered_[stage][s.row];
@@ -207,18 +236,20 @@ std::vector<TxnTotals> Recorder::totals() const {
       t.clients = g.clients;
       for (const auto& w : workers_) {
         if (w->group != &g) continue;
-        const TxnStats& st = w->stats[k];
-        t.latency.merge_from(st.latency);
-        if (open_) {
-          t.service.merge_from(*st.service);
-          t.lag.merge_from(*st.lag);
+        for (const auto& block : w->blocks) {
+          const TxnStats& st = block[k];
+          t.latency.merge_from(st.latency);
+          if (open_) {
+            t.service.merge_from(*st.service);
+            t.lag.merge_from(*st.lag);
+          }
+          t.committed += st.committed.load();
+          t.aborted += st.aborted.load();
+          t.errors += st.errors.load();
+          t.retries += st.retries.load();
+          t.late += st.late.load();
+          t.skipped += st.skipped.load();
         }
-        t.committed += st.committed.load();
-        t.aborted += st.aborted.load();
-        t.errors += st.errors.load();
-        t.retries += st.retries.load();
-        t.late += st.late.load();
-        t.skipped += st.skipped.load();
       }
       if (!open_) closed_loop_service(t.latency, t.service, t.lag);
       all.add(t);

@@ -3,7 +3,10 @@
 // stopping them: each interval is the difference between this read and the
 // last one, and each stage the difference between the reads at its start
 // and at its end, so intervals add up to their stage's totals and stages to
-// the run's exactly, whatever a client was doing when read. Memory is fixed
+// the run's exactly, whatever a client was doing when read. A stage holds
+// what ended between its start and its end (each client counts into the
+// stats of the stage a transaction ends in), however late the recorder
+// wakes; only a recorder more than a whole stage late mixes two. Memory is fixed
 // when the recorder is made (a few histograms per transaction), however
 // long the run.
 //
@@ -32,8 +35,10 @@ class Recorder {
 
   // Reads every client and fills rows() with what happened since the last
   // read: a row per (group, transaction), then the group's "ALL" row.
-  // stage: the 0-based stage the interval lies in.
-  void collect(double t_s, double length_s, size_t stage) noexcept;
+  // stage: the 0-based stage the interval lies in; it is read from that
+  // stage's stats and the one before's (what was counted there late), or
+  // from every stage's when `last` (the clients have all stopped).
+  void collect(double t_s, double length_s, size_t stage, bool last = false) noexcept;
   const std::vector<IntervalRow>& rows() const noexcept { return rows_; }
   // Of the last collect(): commits per second, p99 (ms) and the largest lag
   // over every group, and every error so far.
@@ -55,13 +60,19 @@ class Recorder {
     std::vector<std::pair<const Worker*, int>> sources;  // a client and its stats index
     size_t row = 0;                                      // its row in rows_
     size_t group = 0;
+    // As the recorder has counted them (summed over stat blocks): at the
+    // last read, at this one, and at the start of the stage.
     Reading previous, current, stage_start;
+    std::vector<Reading> seen;   // each stat block as last read
+    Reading block;               // a block, while reading
     metrics::Histogram scratch;  // one client's, while reading
   };
   struct GroupRows {
     size_t first = 0, all = 0;  // its transactions' rows are [first, all); all is its ALL row
   };
-  void read(Series& s) noexcept;
+  // s.current = s.previous and what the blocks read gained since their last read.
+  void read(Series& s, size_t stage, bool every_block) noexcept;
+  void read_block(Series& s, size_t b) noexcept;
   // out (an IntervalRow or TxnTotals) = a - b, with service and lag
   // derived from latency in a closed loop.
   template <typename Out>

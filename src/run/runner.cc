@@ -142,12 +142,15 @@ std::unique_ptr<PreparedRun> prepare_run(const workload::Spec& spec, const engin
       w->slots.resize(plan.slot_of.size());
       w->cursors.resize(plan.params.size());
       for (auto& cur : w->cursors) cur = {index, 0};
-      w->stats = std::make_unique<TxnStats[]>(g.txns.size());
-      if (plan.open_loop)
-        for (size_t k = 0; k < g.txns.size(); ++k) {
-          w->stats[k].service = std::make_unique<metrics::Histogram>();
-          w->stats[k].lag = std::make_unique<metrics::Histogram>();
-        }
+      for (size_t b = 0; b < std::min(kStatBlocks, plan.stages.size()); ++b) {
+        auto& block = w->blocks.emplace_back(std::make_unique<TxnStats[]>(g.txns.size()));
+        if (plan.open_loop)
+          for (size_t k = 0; k < g.txns.size(); ++k) {
+            block[k].service = std::make_unique<metrics::Histogram>();
+            block[k].lag = std::make_unique<metrics::Histogram>();
+          }
+      }
+      w->stats = w->blocks.front().get();
       w->open_loop = plan.open_loop;
       w->arrival = o.arrival;
       w->latency_limit_ns = static_cast<int64_t>(o.latency_limit_s * 1e9);
@@ -245,6 +248,10 @@ RunResult measure(PreparedRun& prepared, Observer& observer) {
   std::vector<std::vector<Worker*>> per_thread(nthreads);
   for (size_t i = 0; i < workers.size(); ++i) {
     workers[i]->measure_from_ns = measure_from;
+    workers[i]->stage_ends = stage_end;
+    workers[i]->stage_at = 0;
+    workers[i]->stats = workers[i]->blocks.front().get();
+    workers[i]->next_stage_ns = stage_end.front();
     per_thread[i % nthreads].push_back(workers[i].get());
   }
   // Each client thread reads its own CPU as it ends: a thread that has
@@ -351,13 +358,16 @@ RunResult measure(PreparedRun& prepared, Observer& observer) {
       observer.on_progress(p);
       continue;
     }
-    recorder.collect((now - measure_from) / 1e9, (now - last_tick) / 1e9, stage);
-    quarters((now - measure_from) / 1e9, (now - last_tick) / 1e9);
+    // An interval read late at a stage's end still ends there: the clients
+    // counted what ended since in the next stage's stats.
+    const int64_t at = std::min(now, stage_end[stage]);
+    recorder.collect((at - measure_from) / 1e9, (at - last_tick) / 1e9, stage);
+    quarters((at - measure_from) / 1e9, (at - last_tick) / 1e9);
     emitted = true;
     observer.on_interval(recorder.rows());
     observer.on_progress(recorder.progress((now - start) / 1e9));
-    if (now >= stage_end[stage]) end_stage(now);
-    last_tick = now;
+    if (at == stage_end[stage]) end_stage(at);
+    last_tick = at;
     next_tick = std::min(last_tick + kIntervalNs, stage_end[stage]);
   }
   for (auto& t : threads) t.join();
@@ -375,7 +385,17 @@ RunResult measure(PreparedRun& prepared, Observer& observer) {
   // measure_from, so a run stopped in its warm-up has nothing to report.
   if (stopped >= measure_from) {
     if (!measuring) last_tick = measure_from;
-    recorder.collect((stopped - measure_from) / 1e9, std::max(0.0, (stopped - last_tick) / 1e9), stage);
+    // Stages that ended before the clients stopped but were not read yet
+    // (the run was stopped as one ended) end at their ends.
+    while (stage_end[stage] <= stopped) {
+      recorder.collect((stage_end[stage] - measure_from) / 1e9, (stage_end[stage] - last_tick) / 1e9, stage);
+      quarters((stage_end[stage] - measure_from) / 1e9, (stage_end[stage] - last_tick) / 1e9);
+      observer.on_interval(recorder.rows());
+      last_tick = stage_end[stage];
+      end_stage(last_tick);
+    }
+    recorder.collect((stopped - measure_from) / 1e9, std::max(0.0, (stopped - last_tick) / 1e9), stage,
+                     /*last=*/true);
     quarters((stopped - measure_from) / 1e9, std::max(0.0, (stopped - last_tick) / 1e9));
     bool any = false;
     // The histograms too: a commit's latency may be read in this interval

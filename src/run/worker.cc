@@ -213,7 +213,14 @@ size_t pick(Worker& w) noexcept {
   return k;
 }
 
+void enter_stage(Worker& w, int64_t at) noexcept {
+  while (at >= w.stage_ends[w.stage_at]) ++w.stage_at;
+  w.stats = w.blocks[w.stage_at % w.blocks.size()].get();
+  w.next_stage_ns = w.stage_ends[w.stage_at];
+}
+
 void account(Worker& w, size_t k, Status s, int64_t due, int64_t send, int64_t end, int retries) noexcept {
+  if (end >= w.next_stage_ns) enter_stage(w, end);
   TxnStats& st = w.stats[k];
   if (end < w.measure_from_ns) {
     if (s == Status::kOk && !w.aborted) bump(w.warmup_committed, 1);
@@ -237,7 +244,9 @@ void account(Worker& w, size_t k, Status s, int64_t due, int64_t send, int64_t e
 }
 
 void account_skipped(Worker& w, size_t k, int64_t now) noexcept {
-  if (now >= w.measure_from_ns) bump(w.stats[k].skipped, 1);
+  if (now < w.measure_from_ns) return;
+  if (now >= w.next_stage_ns) enter_stage(w, now);
+  bump(w.stats[k].skipped, 1);
 }
 
 namespace {

@@ -49,7 +49,15 @@ struct Worker {
   std::vector<std::vector<int>> param_slots;      // per statement id: slots in the driver's order
   std::vector<const Value*> args;                 // scratch: a statement's parameters
   engine::ResultBuffer result;
-  std::unique_ptr<TxnStats[]> stats;  // one per transaction of the group's mix
+  // The stats of the stage a transaction ends in: one per transaction of
+  // the group's mix, in one of kStatBlocks blocks that the stages take in
+  // turn (stage s's is blocks[s % blocks.size()]), so that what ends after a
+  // stage's end is never counted in it however late the recorder reads.
+  std::vector<std::unique_ptr<TxnStats[]>> blocks;
+  TxnStats* stats = nullptr;        // the current stage's block
+  std::vector<int64_t> stage_ends;  // now_ns each stage ends at; the last kNoEnd
+  size_t stage_at = 0;              // the stage `stats` is of
+  int64_t next_stage_ns = kNoEnd;   // stage_ends[stage_at]
   std::atomic<int64_t> warmup_committed{0};
   std::atomic<bool> finished{false};
   std::atomic<int64_t> finished_at_ns{0};  // when the loop ended (now_ns)
@@ -107,6 +115,8 @@ void run_clients(const std::vector<Worker*>& clients) noexcept;
 // send in a closed loop), send when it was sent, end when it ended.
 void account(Worker& w, size_t k, engine::Status s, int64_t due, int64_t send, int64_t end,
              int retries) noexcept;
+// Moves the client's stats on to the block of the stage that `at` is in.
+void enter_stage(Worker& w, int64_t at) noexcept;
 // Counts a transaction not sent because it was already later than the limit.
 void account_skipped(Worker& w, size_t k, int64_t now) noexcept;
 // Picks a transaction of the group's mix by weight; returns its index in the mix.
@@ -123,6 +133,11 @@ void finish(Worker& w) noexcept;
 extern const std::string kNoConnection;
 // The pipelined loop of one client (pipeline.cc), closed or open.
 void run_pipelined(Worker& w) noexcept;
+
+// A stage's stats are read until the stage after the next begins: a
+// transaction that ended in a stage but was counted after the recorder's
+// last read of it is read with the next stage, never lost.
+inline constexpr size_t kStatBlocks = 3;
 
 // Pause between attempts to reconnect a lost connection.
 inline constexpr int64_t kReconnectPauseNs = 100'000'000;

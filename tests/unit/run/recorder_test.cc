@@ -37,22 +37,29 @@ groups:
 struct Fixture {
   Plan plan;
   std::vector<std::unique_ptr<Worker>> workers;
-  Fixture()
-      : plan(compile_plan(workload::parse_spec(kTwoGroups, "w.yaml"), "postgres", engine::Kind::kSql, {})) {
-    plan_stages(plan, {});
+  explicit Fixture(const Options& o = {})
+      : plan(compile_plan(workload::parse_spec(kTwoGroups, "w.yaml"), "postgres", engine::Kind::kSql, o)) {
+    plan_stages(plan, o);
     for (const GroupPlan& g : plan.groups)
       for (int c = 0; c < g.clients; ++c) {
         auto w = std::make_unique<Worker>();
         w->plan = &plan;
         w->group = &g;
-        w->stats = std::make_unique<TxnStats[]>(g.txns.size());
+        for (size_t b = 0; b < std::min(kStatBlocks, plan.stages.size()); ++b)
+          w->blocks.push_back(std::make_unique<TxnStats[]>(g.txns.size()));
         workers.push_back(std::move(w));
       }
   }
-  std::vector<std::vector<double>> offered() const { return {plan.stages.front().offered}; }
-  // One client's transaction k: n commits of `ns`, then aborted and errors.
-  void add(size_t worker, size_t k, int n, int64_t ns, int aborted = 0, int errors = 0) {
-    TxnStats& st = workers[worker]->stats[k];
+  std::vector<std::vector<double>> offered() const {
+    std::vector<std::vector<double>> out;
+    for (const StagePlan& sp : plan.stages) out.push_back(sp.offered);
+    return out;
+  }
+  // One client's transaction k: n commits of `ns`, then aborted and errors,
+  // counted in the stats of stage `stage`.
+  void add(size_t worker, size_t k, int n, int64_t ns, int aborted = 0, int errors = 0, size_t stage = 0) {
+    auto& blocks = workers[worker]->blocks;
+    TxnStats& st = blocks[stage % blocks.size()][k];
     for (int i = 0; i < n + aborted; ++i) st.latency.record(ns);
     st.committed.store(st.committed.load() + n);
     st.aborted.store(st.aborted.load() + aborted);
@@ -123,6 +130,47 @@ TEST(Recorder, ReadingAnIntervalAllocatesNothing) {
   }
   testing::counting_allocations = false;
   EXPECT_EQ(testing::allocations.load(), 0);
+}
+
+// Each client counts a transaction in the stats of the stage it ended in,
+// so a stage read late holds nothing of the next; what a client counted in
+// a stage after its last read is read with the next, never lost.
+TEST(Recorder, AStageHoldsWhatEndedInItAndWhatWasCountedLateIsReadWithTheNext) {
+  Options o;
+  o.stages = {{1, 0, 0}, {1, 0, 0}, {1, 0, 0}, {1, 0, 0}};
+  Fixture f(o);
+  ASSERT_EQ(f.plan.stages.size(), 4u);
+  ASSERT_EQ(f.workers[0]->blocks.size(), kStatBlocks);
+  Recorder rec(f.plan, f.workers, false, f.offered(), true);
+  auto stage_all = [&](const StageTotals& st) { return st.totals[2].committed; };  // g1's ALL
+
+  f.add(0, 0, 3, 1'000'000);           // stage 1
+  f.add(1, 0, 4, 1'000'000, 0, 0, 1);  // stage 2, counted before the recorder read stage 1's end
+  rec.collect(1.0, 1.0, 0);
+  EXPECT_EQ(row(rec, "g1", "ALL").committed, 3) << "the second stage's are not in the first";
+  StageTotals s1 = rec.end_stage(0, 0, 1, {2, 1});
+  rec.mark_stage_start();
+  EXPECT_EQ(stage_all(s1), 3);
+
+  f.add(0, 0, 2, 1'000'000);  // ended in stage 1, counted after its last read
+  rec.collect(2.0, 1.0, 1);
+  EXPECT_EQ(row(rec, "g1", "ALL").committed, 6) << "stage 2's four and stage 1's two late ones";
+  StageTotals s2 = rec.end_stage(1, 1, 1, {2, 1});
+  rec.mark_stage_start();
+  EXPECT_EQ(stage_all(s2), 6);
+
+  f.add(0, 1, 5, 1'000'000, 0, 0, 2);
+  f.add(0, 1, 7, 1'000'000, 0, 0, 3);  // stage 4 shares stage 1's block
+  rec.collect(3.0, 1.0, 2);
+  EXPECT_EQ(row(rec, "g1", "ALL").committed, 5) << "stage 4's are not in stage 3";
+  StageTotals s3 = rec.end_stage(2, 2, 1, {2, 1});
+  rec.mark_stage_start();
+  rec.collect(3.5, 0.5, 3, /*last=*/true);
+  EXPECT_EQ(row(rec, "g1", "ALL").committed, 7);
+  StageTotals s4 = rec.end_stage(3, 3, 0.5, {2, 1});
+  EXPECT_EQ(stage_all(s3), 5);
+  EXPECT_EQ(stage_all(s4), 7);
+  EXPECT_EQ(rec.totals()[2].committed, 3 + 6 + 5 + 7) << "the stages add up to the run";
 }
 
 }  // namespace
