@@ -3,7 +3,9 @@
 #pragma once
 
 #include <CLI/CLI.hpp>
+#include <chrono>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -22,6 +24,7 @@ void add_compare(CLI::App& root, Action& action);
 void add_gate(CLI::App& root, Action& action);
 void add_list(CLI::App& root, Action& action);
 void add_report(CLI::App& root, Action& action);
+void add_export(CLI::App& root, Action& action);
 
 // A default result folder: results/<UTC timestamp>-<workload>.
 std::string default_out_dir(const std::string& workload);
@@ -33,18 +36,31 @@ void set_command_line(int argc, char** argv);
 // Parses each --target value (a URI); throws Error(kBadInput).
 std::vector<engine::Target> parse_targets(const std::vector<std::string>& uris);
 
-// True when stderr is a terminal and we are not under CI: the live progress
-// line is shown only then.
+// True when stderr is a terminal and we are not under CI: the progress line
+// is then rewritten in place, else printed as plain lines.
 bool interactive();
 // Prints a status line to stderr (always; these are the few lines a run prints).
 void note(const std::string& line);
 // Prints e as `oltap: error: ...` lines on stderr, one per line of its message.
 void print_error(const Error& e);
 
-// The live progress line on stderr.
+// How progress is shown on stderr: rewritten in place on a terminal, a
+// plain line per period under CI or when stderr is a file, or not at all.
+struct ProgressSettings {
+  enum class Mode { kTerminal, kPlain, kNone } mode = Mode::kNone;
+  double period_s = 1;
+};
+// Default periods: 1 s on a terminal (every update), 10 s as plain lines.
+inline constexpr double kTerminalProgressPeriodS = 1;
+inline constexpr double kPlainProgressPeriodS = 10;
+// The settings from --progress (seconds; none: the mode's default) and
+// --quiet (none at all); the mode from interactive().
+ProgressSettings progress_settings(std::optional<double> period_s = std::nullopt, bool quiet = false);
+
+// The progress line on stderr.
 class ProgressLine {
  public:
-  explicit ProgressLine(std::string label);
+  explicit ProgressLine(std::string label, ProgressSettings settings = progress_settings());
   ~ProgressLine();
   // A transactional run's interval: its rate, p99 and errors; in an open
   // loop the rate asked for and the schedule lag too; the stage, if any.
@@ -54,8 +70,15 @@ class ProgressLine {
   void finish();
 
  private:
+  // Whether a line is due now (a period since the last), and if so moves the next one on.
+  bool due();
+  // Puts text out: over the last one on a terminal, on a line of its own otherwise.
+  void show(const std::string& text);
+
   std::string label_;
-  bool enabled_;
+  ProgressSettings settings_;
+  double next_s_;  // seconds on the steady clock since construction at which the next line is due
+  std::chrono::steady_clock::time_point started_;
   bool shown_ = false;
 };
 

@@ -31,15 +31,17 @@ std::string default_out_dir(const std::string& workload) {
 
 namespace {
 
-// Prints what the run tells: status lines, and the live progress line on a terminal.
+// Prints what the run tells: status lines, and the progress line (on a
+// terminal in place, else a plain line per period).
 class PrintingListener : public orchestrate::Listener {
  public:
+  explicit PrintingListener(ProgressSettings settings) : settings_(settings) {}
   void note(const std::string& line) override {
     if (progress_)
       progress_->finish();  // the line goes above the progress line, which comes back with the next update
     cli::note(line);
   }
-  void target_started(const std::string& label) override { progress_.emplace(label); }
+  void target_started(const std::string& label) override { progress_.emplace(label, settings_); }
   void target_finished() override {
     if (progress_) progress_->finish();
     progress_.reset();
@@ -52,6 +54,7 @@ class PrintingListener : public orchestrate::Listener {
   }
 
  private:
+  ProgressSettings settings_;
   std::optional<ProgressLine> progress_;
 };
 
@@ -109,6 +112,7 @@ orchestrate::RunOverrides overrides(const RunArgs& a) {
   if (given("--streams")) o.streams = a.streams;
   if (given("--query-timeout")) o.query_timeout_s = parse_duration_s(a.query_timeout);
   o.verify = a.verify;
+  if (given("--repeat")) o.repeat = a.repeat;
   o.seed = a.seed;
   return o;
 }
@@ -178,6 +182,14 @@ void add_run(CLI::App& root, Action& action) {
   cmd->add_flag("--verify", a->verify,
                 "Workloads of queries: checksum every answer (rows as ordered, numbers to 2 decimals) and "
                 "say which queries' answers differ between targets; a difference is a result, not an error");
+  cmd->add_option("--repeat", a->repeat,
+                  "Workloads of queries: time each query N times per stream (N passes in the stream's "
+                  "order), after one warm-up pass that is not counted when N > 1; summary.csv gives each "
+                  "query's median and percentiles of the N (default 1: one timing, no warm-up)");
+  cmd->add_option("--progress", a->progress_s,
+                  "Seconds between progress lines on stderr (default: 1 on a terminal, rewritten in place; "
+                  "10 under CI or when stderr is not a terminal, a plain line each)");
+  cmd->add_flag("--quiet", a->quiet, "No progress lines (status lines and results are still printed)");
   a->cmd = cmd;
   cmd->callback([&action, a] {
     action = [a] {
@@ -196,7 +208,11 @@ void add_run(CLI::App& root, Action& action) {
       req.overrides = overrides(*a);
       req.spec = std::move(spec);
       run::install_stop_handlers();
-      PrintingListener listener;
+      if (a->cmd->count("--progress") > 0 && !(a->progress_s > 0))
+        throw Error(ErrorClass::kBadInput,
+                    fmt::format("--progress must be above 0 seconds, not {:g}", a->progress_s));
+      PrintingListener listener(progress_settings(
+          a->cmd->count("--progress") > 0 ? std::optional<double>(a->progress_s) : std::nullopt, a->quiet));
       const orchestrate::RunOutcome r = orchestrate::run(req, listener);
       print_outcome(r, req.targets.size());
       return r.exit_code;

@@ -1,33 +1,73 @@
-// The live progress line: elapsed, tps, p99, errors, rewritten in place once
-// per second on a terminal; nothing under CI or when stderr is a file.
+// The progress line: elapsed, tps, p99, errors (the rate asked for and the
+// schedule lag in an open loop, the stage, the warm-up), or an analytical
+// run's queries ended. On a terminal it is rewritten in place (every second
+// by default); under CI or when stderr is a file it is a plain line of the
+// same figures every 10 s by default, so a CI log shows a long run going on.
+// --progress N sets the period of both, --quiet shows none.
+// Threading: one thread (the run's, which calls the listener).
+#include <fmt/format.h>
+
 #include <cstdio>
 
 #include "cli.h"
 
 namespace oltap::cli {
+namespace {
 
-ProgressLine::ProgressLine(std::string label) : label_(std::move(label)), enabled_(interactive()) {}
+// Updates come about once a second, a few ms either way: one a little
+// early still counts for its period.
+constexpr double kEarlyS = 0.1;
+
+}  // namespace
+
+ProgressSettings progress_settings(std::optional<double> period_s, bool quiet) {
+  ProgressSettings s;
+  if (quiet) return s;  // kNone
+  s.mode = interactive() ? ProgressSettings::Mode::kTerminal : ProgressSettings::Mode::kPlain;
+  s.period_s = period_s.value_or(s.mode == ProgressSettings::Mode::kTerminal ? kTerminalProgressPeriodS
+                                                                             : kPlainProgressPeriodS);
+  return s;
+}
+
+ProgressLine::ProgressLine(std::string label, ProgressSettings settings)
+    : label_(std::move(label)),
+      settings_(settings),
+      next_s_(settings.period_s),
+      started_(std::chrono::steady_clock::now()) {}
 
 ProgressLine::~ProgressLine() { finish(); }
 
-void ProgressLine::update(const run::Progress& p) {
-  if (!enabled_) return;
-  char stage[32] = "";
-  if (p.stage > 0) std::snprintf(stage, sizeof stage, " stage %d", p.stage);
-  std::fprintf(stderr, "\r\033[K%s %6.1fs%s %s tps %10.1f", label_.c_str(), p.elapsed_s, stage,
-               p.warming_up ? "(warm-up)" : "         ", p.tps);
-  if (p.offered_tps > 0) std::fprintf(stderr, " of %.0f  lag %8.3f ms", p.offered_tps, p.lag_max_ms);
-  std::fprintf(stderr, "  p99 %8.3f ms  errors %lld", p.p99_ms, static_cast<long long>(p.errors));
+bool ProgressLine::due() {
+  if (settings_.mode == ProgressSettings::Mode::kNone) return false;
+  const double now = std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
+  if (now + kEarlyS < next_s_) return false;
+  while (next_s_ <= now + kEarlyS) next_s_ += settings_.period_s;
+  return true;
+}
+
+void ProgressLine::show(const std::string& text) {
+  if (settings_.mode == ProgressSettings::Mode::kTerminal) {
+    std::fprintf(stderr, "\r\033[K%s", text.c_str());
+    shown_ = true;
+  } else {
+    std::fprintf(stderr, "progress %s\n", text.c_str());
+  }
   std::fflush(stderr);
-  shown_ = true;
+}
+
+void ProgressLine::update(const run::Progress& p) {
+  if (!due()) return;
+  std::string text = fmt::format("{} {:6.1f}s", label_, p.elapsed_s);
+  if (p.stage > 0) text += fmt::format(" stage {}", p.stage);
+  text += fmt::format(" {} tps {:10.1f}", p.warming_up ? "(warm-up)" : "         ", p.tps);
+  if (p.offered_tps > 0) text += fmt::format(" of {:.0f}  lag {:8.3f} ms", p.offered_tps, p.lag_max_ms);
+  text += fmt::format("  p99 {:8.3f} ms  errors {}", p.p99_ms, p.errors);
+  show(text);
 }
 
 void ProgressLine::update_queries(double elapsed_s, int64_t done, int64_t total, int64_t errors) {
-  if (!enabled_) return;
-  std::fprintf(stderr, "\r\033[K%s %6.1fs queries %lld of %lld  errors %lld", label_.c_str(), elapsed_s,
-               static_cast<long long>(done), static_cast<long long>(total), static_cast<long long>(errors));
-  std::fflush(stderr);
-  shown_ = true;
+  if (!due()) return;
+  show(fmt::format("{} {:6.1f}s queries {} of {}  errors {}", label_, elapsed_s, done, total, errors));
 }
 
 void ProgressLine::finish() {

@@ -38,6 +38,10 @@ struct RunArgs {
   int streams = 0;
   std::string query_timeout;
   bool verify = false;
+  int repeat = 1;
+  // Progress: every progress_s seconds (0: the default), none with quiet.
+  double progress_s = 0;
+  bool quiet = false;
   // The subcommand, to tell an option given as 0 from one not given.
   CLI::App* cmd = nullptr;
 };

@@ -17,7 +17,7 @@ results::Meta request_meta(const RunRequest& request, const Plan& plan, const st
   if (!spec.queries.empty()) {
     const run::QueryOptions& q = plan.resolved.query_options;
     meta.seed = q.seed;
-    meta.queries = results::Meta::Queries{q.streams, q.timeout_s, q.verify};
+    meta.queries = results::Meta::Queries{q.streams, q.timeout_s, q.verify, q.repeat, q.warmup_passes};
   } else {
     const run::Options& o = plan.resolved.options;
     meta.seed = o.seed;

@@ -59,6 +59,8 @@ struct RunOverrides {
   std::optional<int> streams;
   std::optional<double> query_timeout_s;
   bool verify = false;
+  // Timed passes over each stream's queries; more than 1 runs a warm-up pass first.
+  std::optional<int> repeat;
   uint64_t seed = 1;  // both kinds
 };
 

@@ -11,11 +11,14 @@ std::string what_runs(const RunRequest& request, const run::QueryOptions& o, con
   const workload::Spec& spec = request.spec;
   const double scale = o.scale;
   return fmt::format(
-      "running {} on {}: {} ({} quer{}{}) at scale {:g}{}{}", spec.name, target.redacted(),
+      "running {} on {}: {} ({} quer{}{}) at scale {:g}{}{}{}", spec.name, target.redacted(),
       o.streams == 1 ? "a power run" : fmt::format("a throughput run of {} streams", o.streams),
       spec.queries.size(), spec.queries.size() == 1 ? "y" : "ies", o.streams == 1 ? "" : " each", scale,
       o.timeout_s > 0 ? fmt::format(", time-out {:g} s per query", o.timeout_s) : "",
-      o.verify ? ", verifying answers" : "");
+      o.verify ? ", verifying answers" : "",
+      o.repeat > 1 ? fmt::format(", each timed {} times after {} warm-up pass{}", o.repeat, o.warmup_passes,
+                                 o.warmup_passes == 1 ? "" : "es")
+                   : "");
 }
 
 }  // namespace
@@ -57,16 +60,19 @@ void run_query_targets(const RunRequest& request, Plan& plan, results::RunFolder
       const std::string stream = "stream" + std::to_string(st.stream);
       results::Meta::TargetInfo::StreamOrder order{stream, {}};
       for (const auto& q : st.queries) {
-        order.queries.push_back(q.query);
+        if (q.pass == 1) order.queries.push_back(q.query);
         if (q.outcome == run::QueryRun::Outcome::kNotRun) continue;
         ++outcome.attempted;
         if (q.outcome == run::QueryRun::Outcome::kOk) continue;
         ++outcome.errors;
-        ti.query_failures.push_back({stream, q.query, query_status(q.outcome), q.error});
+        ti.query_failures.push_back(
+            {stream, q.query, query_status(q.outcome),
+             o.repeat > 1 ? "pass " + std::to_string(q.pass) + ": " + q.error : q.error});
       }
       ti.stream_orders.push_back(std::move(order));
     }
     for (const auto& e : r.sample_errors) listener.note("  error: " + e);
+    for (const auto& u : r.unstable_answers) listener.note("  note: " + u);
     folder.write_summary(outcome.summary, meta);
   }
 }

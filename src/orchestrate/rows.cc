@@ -1,6 +1,7 @@
 // A target's measurement as the rows of summary.csv and timeseries.csv.
 #include <algorithm>
 #include <cmath>
+#include <map>
 
 #include "parts.h"
 
@@ -10,12 +11,30 @@ namespace {
 constexpr double kMsPerSecond = 1000;
 constexpr double kNsPerMs = 1e6;
 
-// A percentile of an analytical stream's query times (nearest rank: each
-// query ran once, so there is no distribution to interpolate).
+// A percentile of an analytical row's times (nearest rank: a few samples
+// are no distribution to interpolate in).
 double nearest_rank(const std::vector<double>& sorted, double q) {
   if (sorted.empty()) return 0;
   size_t rank = static_cast<size_t>(std::max(1.0, std::ceil(q * static_cast<double>(sorted.size()))));
   return sorted[std::min(rank, sorted.size()) - 1];
+}
+
+// The latency columns of an analytical row from its times in ms: the mean,
+// the percentiles by nearest rank and the slowest; with median, p50 is the
+// median (of an even count, the mean of the middle two: a query's samples),
+// else its nearest rank too (a stream's ALL row, as it always was).
+void fill_times(results::SummaryRow& s, std::vector<double> ms, bool median) {
+  std::sort(ms.begin(), ms.end());
+  double sum = 0;
+  for (double t : ms) sum += t;
+  const size_t n = ms.size();
+  s.lat_mean_ms = n == 0 ? 0 : sum / static_cast<double>(n);
+  s.lat_p50_ms = !median || n % 2 == 1 ? nearest_rank(ms, 0.50) : (ms[n / 2 - 1] + ms[n / 2]) / 2;
+  s.lat_p90_ms = nearest_rank(ms, 0.90);
+  s.lat_p95_ms = nearest_rank(ms, 0.95);
+  s.lat_p99_ms = nearest_rank(ms, 0.99);
+  s.lat_p999_ms = nearest_rank(ms, 0.999);
+  s.lat_max_ms = n == 0 ? 0 : ms.back();
 }
 
 }  // namespace
@@ -91,44 +110,56 @@ std::vector<results::SummaryRow> query_summary_rows(const run::QueriesResult& r,
     s.incomplete = r.interrupted;
     return s;
   };
-  // One row per query each stream ran, then the stream's ALL row.
+  // One row per query each stream ran (its timed executions, one per pass),
+  // in the order the stream ran them, then the stream's ALL row.
   for (const auto& st : r.streams) {
     const std::string stream = "stream" + std::to_string(st.stream);
+    std::vector<std::string> order;
+    std::map<std::string, std::vector<const run::QueryRun*>> ran;
+    for (const auto& q : st.queries) {
+      if (q.outcome == run::QueryRun::Outcome::kNotRun) continue;
+      auto& list = ran[q.query];
+      if (list.empty()) order.push_back(q.query);
+      list.push_back(&q);
+    }
     std::vector<double> times_ms;
     results::SummaryRow all = base(stream);
     all.txn = "ALL";
-    all.duration_s = st.elapsed_s;
-    for (const auto& q : st.queries) {
-      if (q.outcome == run::QueryRun::Outcome::kNotRun) continue;
+    // With a warm-up pass, the stream's time is its timed passes'.
+    all.duration_s = r.warmup_passes > 0 ? st.timed_s : st.elapsed_s;
+    for (const auto& name : order) {
       results::SummaryRow s = base(stream);
-      s.txn = q.query;
-      s.duration_s = q.elapsed_s;
-      const bool ok = q.outcome == run::QueryRun::Outcome::kOk;
-      s.committed = ok ? 1 : 0;
-      s.errors = ok ? 0 : 1;
-      s.tps = ok && q.elapsed_s > 0 ? 1 / q.elapsed_s : 0;
+      s.txn = name;
+      std::vector<double> ok_ms, every_ms;
+      const run::QueryRun* first_ok = nullptr;
+      const run::QueryRun* first_failed = nullptr;
+      for (const run::QueryRun* q : ran[name]) {
+        const double ms = q->elapsed_s * kMsPerSecond;
+        s.duration_s += q->elapsed_s;
+        every_ms.push_back(ms);
+        times_ms.push_back(ms);
+        if (q->outcome == run::QueryRun::Outcome::kOk) {
+          ok_ms.push_back(ms);
+          if (!first_ok) first_ok = q;
+        } else if (!first_failed) {
+          first_failed = q;
+        }
+      }
+      s.committed = static_cast<int64_t>(ok_ms.size());
+      s.errors = static_cast<int64_t>(every_ms.size() - ok_ms.size());
+      s.tps = s.committed > 0 && s.duration_s > 0 ? s.committed / s.duration_s : 0;
       s.tpm = s.tps * 60;
-      const double ms = q.elapsed_s * kMsPerSecond;
-      s.lat_mean_ms = s.lat_p50_ms = s.lat_p90_ms = s.lat_p95_ms = s.lat_p99_ms = s.lat_p999_ms =
-          s.lat_max_ms = ms;
-      s.rows = q.rows;
-      s.checksum = q.checksum;
-      s.status = query_status(q.outcome);
+      // The times of its completed executions; a query that never completed
+      // keeps the time until it failed, as a single timing always did.
+      fill_times(s, ok_ms.empty() ? every_ms : ok_ms, true);
+      s.rows = first_ok ? first_ok->rows : -1;
+      s.checksum = first_ok ? first_ok->checksum : "";
+      s.status = query_status(first_failed ? first_failed->outcome : run::QueryRun::Outcome::kOk);
       out.push_back(results::as_written(s));
-      all.committed += ok ? 1 : 0;
-      all.errors += ok ? 0 : 1;
-      times_ms.push_back(ms);
+      all.committed += s.committed;
+      all.errors += s.errors;
     }
-    std::sort(times_ms.begin(), times_ms.end());
-    double sum = 0;
-    for (double t : times_ms) sum += t;
-    all.lat_mean_ms = times_ms.empty() ? 0 : sum / static_cast<double>(times_ms.size());
-    all.lat_p50_ms = nearest_rank(times_ms, 0.50);
-    all.lat_p90_ms = nearest_rank(times_ms, 0.90);
-    all.lat_p95_ms = nearest_rank(times_ms, 0.95);
-    all.lat_p99_ms = nearest_rank(times_ms, 0.99);
-    all.lat_p999_ms = nearest_rank(times_ms, 0.999);
-    all.lat_max_ms = times_ms.empty() ? 0 : times_ms.back();
+    fill_times(all, times_ms, false);
     all.tps = all.duration_s > 0 ? all.committed / all.duration_s : 0;
     all.tpm = all.tps * 60;
     out.push_back(results::as_written(all));

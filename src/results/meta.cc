@@ -77,6 +77,7 @@ nlohmann::ordered_json queries_json(const Meta::TargetInfo& t, const std::vector
     out["completed"] = f.completed;
     out["failed"] = f.failed;
     out["queries_per_hour"] = f.queries_per_hour;
+    out["repeat"] = f.repeat;
     if (f.power() && f.streams[0].geomean_s) out["geomean_s"] = *f.streams[0].geomean_s;
     nlohmann::ordered_json streams = nlohmann::ordered_json::array();
     for (const auto& s : f.streams) {
@@ -87,6 +88,7 @@ nlohmann::ordered_json queries_json(const Meta::TargetInfo& t, const std::vector
       e["completed"] = s.completed;
       e["failed"] = s.failed;
       if (s.geomean_s) e["geomean_s"] = *s.geomean_s;
+      if (f.repeat > 1) e["median_pass_s"] = s.median_pass_s;
       streams.push_back(std::move(e));
     }
     out["streams"] = streams;
@@ -154,7 +156,9 @@ std::string meta_json(const Meta& m, const std::vector<SummaryRow>& summary) {
   if (m.queries)
     j["settings"]["queries"] = {{"streams", m.queries->streams},
                                 {"query_timeout_s", m.queries->query_timeout_s},
-                                {"verify", m.queries->verify}};
+                                {"verify", m.queries->verify},
+                                {"repeat", m.queries->repeat},
+                                {"warmup_passes", m.queries->warmup_passes}};
   nlohmann::ordered_json targets = nlohmann::ordered_json::array();
   for (const auto& t : m.targets) {
     targets.push_back({{"target", t.target},

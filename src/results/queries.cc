@@ -26,8 +26,13 @@ std::vector<QueryFigures> query_figures(const std::vector<SummaryRow>& rows) {
     out.back().target = target;
     return out.back();
   };
-  // Sums of log(seconds) of completed queries per (target, stream).
-  std::map<std::pair<std::string, std::string>, std::pair<double, int64_t>> logs;
+  // Per (target, stream): the sum of log(seconds) of the completed queries'
+  // medians, how many, and the sum of the medians.
+  struct Medians {
+    double log_sum = 0, sum_s = 0;
+    int64_t n = 0;
+  };
+  std::map<std::pair<std::string, std::string>, Medians> medians;
   for (const auto& r : rows) {
     if (r.txn == "ALL") {
       QueryFigures& f = figures_of(r.target);
@@ -37,23 +42,38 @@ std::vector<QueryFigures> query_figures(const std::vector<SummaryRow>& rows) {
       s.completed = r.committed;
       s.failed = r.errors;
       f.streams.push_back(s);
-    } else if (r.committed > 0) {
-      auto& [sum, n] = logs[{r.target, r.group}];
+    } else {
+      QueryFigures& f = figures_of(r.target);
+      f.repeat = std::max(f.repeat, r.committed + r.errors);
+      if (r.committed == 0) continue;
       // A query faster than the file's resolution (1 us) counts as 1 us.
-      sum += std::log(std::max(r.lat_mean_ms, 0.001) / kMsPerSecond);
-      ++n;
+      const double s = std::max(r.lat_p50_ms, 0.001) / kMsPerSecond;
+      Medians& m = medians[{r.target, r.group}];
+      m.log_sum += std::log(s);
+      m.sum_s += s;
+      ++m.n;
     }
   }
   for (auto& f : out) {
+    double pass_s = 0;
+    int64_t queries = 0;
     for (auto& s : f.streams) {
-      auto it = logs.find({f.target, s.stream});
-      if (it != logs.end() && it->second.second > 0)
-        s.geomean_s = std::exp(it->second.first / it->second.second);
+      auto it = medians.find({f.target, s.stream});
+      if (it != medians.end() && it->second.n > 0) {
+        s.geomean_s = std::exp(it->second.log_sum / static_cast<double>(it->second.n));
+        s.queries = it->second.n;
+        s.median_pass_s = it->second.sum_s;
+      }
       f.elapsed_s = std::max(f.elapsed_s, s.elapsed_s);
       f.completed += s.completed;
       f.failed += s.failed;
+      pass_s = std::max(pass_s, s.median_pass_s);
+      queries += s.queries;
     }
-    f.queries_per_hour = f.elapsed_s > 0 ? f.completed * kSecondsPerHour / f.elapsed_s : 0;
+    if (f.repeat > 1)
+      f.queries_per_hour = pass_s > 0 ? static_cast<double>(queries) * kSecondsPerHour / pass_s : 0;
+    else
+      f.queries_per_hour = f.elapsed_s > 0 ? f.completed * kSecondsPerHour / f.elapsed_s : 0;
   }
   return out;
 }

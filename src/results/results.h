@@ -116,23 +116,32 @@ std::string headline_lines(const std::vector<Headline>& list);
 
 // One stream of an analytical run on one target, from its summary rows.
 struct StreamFigures {
-  std::string stream;    // "stream0", ...
-  double elapsed_s = 0;  // from the run's start to the stream's end (its ALL row's duration_s)
-  int64_t completed = 0, failed = 0;
-  // Geometric mean of the completed queries' times, in seconds; none when
+  std::string stream;                 // "stream0", ...
+  double elapsed_s = 0;               // from the run's start to the stream's end (its ALL row's duration_s)
+  int64_t completed = 0, failed = 0;  // executions (a query's `repeat` timed ones each)
+  // Geometric mean of the completed queries' times (each query's median,
+  // its lat_p50_ms: its one time when it ran once), in seconds; none when
   // no query completed.
   std::optional<double> geomean_s;
+  int64_t queries = 0;       // query rows with a completed execution (a median)
+  double median_pass_s = 0;  // the sum of their medians: one pass over the stream's queries
 };
 
 // An analytical run's figures on one target: TPC-H's power run (one stream)
 // is quoted by the geometric mean of its query times, any run by the
-// queries it completed per hour of its elapsed time.
+// queries it completed per hour of its elapsed time. A run that timed each
+// query several times (--repeat) is quoted from the per-query medians: the
+// geometric mean of the medians, and queries per hour of a median pass.
 struct QueryFigures {
   std::string target;
   std::vector<StreamFigures> streams;
   double elapsed_s = 0;  // the longest stream's
   int64_t completed = 0, failed = 0;
-  double queries_per_hour = 0;  // completed * 3600 / elapsed_s
+  // Timed executions per query (committed + errors of a query row, the most of any): --repeat.
+  int64_t repeat = 1;
+  // repeat 1: completed * 3600 / elapsed_s; else the streams' queries with a
+  // median * 3600 / the longest stream's median_pass_s.
+  double queries_per_hour = 0;
   bool power() const { return streams.size() == 1; }
 };
 std::vector<QueryFigures> query_figures(const std::vector<SummaryRow>& rows);
@@ -215,6 +224,8 @@ struct Meta {
     int streams = 1;  // 1: a power run
     double query_timeout_s = 0;
     bool verify = false;
+    int repeat = 1;         // timed passes (--repeat)
+    int warmup_passes = 0;  // passes run before them and not counted
   };
   std::optional<Queries> queries;
 };
@@ -291,6 +302,13 @@ std::vector<Comparison> match_rows(const std::vector<SummaryRow>& baseline,
 
 // A side-by-side table of tps and latency percentiles with % change.
 std::string compare_table(const std::vector<SummaryRow>& baseline, const std::vector<SummaryRow>& current);
+// The comparison of two analytical runs (is_analytical on both sides: their
+// rows have a status): each query's median time (lat_p50_ms) base/cur and
+// its change, with the timed executions on each side, then per target the
+// geometric mean of the medians and the queries per hour base/cur/change.
+// No tps or percentile columns (query_compare.cc).
+std::string compare_query_runs(const std::vector<SummaryRow>& baseline,
+                               const std::vector<SummaryRow>& current);
 
 struct GateResult {
   bool pass = true;
@@ -326,6 +344,46 @@ std::string compare_answers(const std::vector<SummaryRow>& baseline, const std::
 
 // A text table from rows of cells; the first row is the header, numbers right-aligned.
 std::string format_table(const std::vector<std::vector<std::string>>& rows);
+
+// ---------------------------------------------------------------- oltap export
+// A result folder's (or a suite folder's) figures for the CI dashboards that
+// track benchmarks over commits: github-action-benchmark's custom JSON
+// arrays and Bencher's Metric Format (export_rows.cc reads, export_json.cc writes).
+
+// A figure and, from a suite's repetitions, the lowest and highest.
+struct ExportValue {
+  double value = 0;
+  std::optional<double> lower, upper;
+};
+// One benchmark: a summary row (a suite row), or an analytical run's target.
+struct ExportRow {
+  // "[<case> ]<target> <group>/<txn>[ stage N]" (case only from a suite), or
+  // "<target> queries per hour" / "<target> geometric mean" of an analytical run.
+  std::string name;
+  std::optional<ExportValue> tps;         // transactions per second (bigger is better)
+  std::optional<ExportValue> latency_ms;  // a transaction's p99, a query's median (smaller is better)
+  std::optional<ExportValue> queries_per_hour;
+  int64_t reps = 0;   // a suite row's repetitions; 0 for a result folder
+  std::string extra;  // for people: what the value is
+};
+// The rows of dir: a suite folder (suite.csv: the median of each metric over
+// the repetitions, with its min and max), a result folder or its summary.csv
+// (each row as it is; an analytical run's query rows with their medians, and
+// per target its geometric mean and queries per hour; streams' ALL rows left
+// out). Throws Error(kBadInput) naming the file of a problem.
+std::vector<ExportRow> export_rows(const std::string& dir);
+
+enum class ExportFormat {
+  kBenchmarkBigger,   // github-action-benchmark, tool customBiggerIsBetter: tps, queries per hour
+  kBenchmarkSmaller,  // github-action-benchmark, tool customSmallerIsBetter: latency in ms
+  kBencher,           // Bencher Metric Format: throughput (ops/s), latency (ns), queries-per-hour
+};
+// "github-action-benchmark", "github-action-benchmark-smaller" or "bencher";
+// Error(kBadInput) listing them otherwise.
+ExportFormat parse_export_format(const std::string& text);
+// The file's text (JSON, ending in a newline). Throws Error(kBadInput) when
+// no row has a figure of the format (nothing to export).
+std::string export_json(const std::vector<ExportRow>& rows, ExportFormat format);
 
 // ---------------------------------------------------------------- latency.hlog
 // The histograms themselves, in a result folder's latency.hlog: an

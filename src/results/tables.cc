@@ -117,8 +117,10 @@ std::string side_by_side(const std::vector<SummaryRow>& rows) {
 namespace {
 
 // A query's time as the tables show it, or how it failed.
+// A query's time: its median (its one time when it ran once), or how it
+// ended when no execution completed.
 std::string query_cell(const SummaryRow& r) {
-  if (r.status == "ok") return fixed(r.lat_mean_ms, 3);
+  if (r.committed > 0) return fixed(r.lat_p50_ms, 3);
   return r.status.empty() ? "-" : r.status;
 }
 
@@ -133,9 +135,10 @@ std::string query_table(const std::vector<SummaryRow>& rows) {
   std::vector<std::string> targets;
   std::vector<std::pair<std::string, std::string>> keys;  // (stream, query) in first-seen order
   std::map<std::pair<std::string, std::string>, std::vector<const SummaryRow*>> by_key;
-  bool several_streams = false, checksums = false;
+  bool several_streams = false, checksums = false, repeated = false;
   for (const auto& r : rows) {
     if (r.txn == "ALL" || r.status.empty()) continue;
+    repeated = repeated || r.committed + r.errors > 1;
     if (std::find(targets.begin(), targets.end(), r.target) == targets.end()) targets.push_back(r.target);
     std::pair<std::string, std::string> k{r.group, r.txn};
     if (!by_key.count(k)) keys.push_back(k);
@@ -147,7 +150,8 @@ std::string query_table(const std::vector<SummaryRow>& rows) {
   std::vector<std::string> header;
   if (several_streams) header.push_back("stream");
   header.push_back("query");
-  for (const auto& l : labels) header.push_back(targets.size() > 1 ? l + " ms" : "ms");
+  const std::string unit = repeated ? "median ms" : "ms";
+  for (const auto& l : labels) header.push_back(targets.size() > 1 ? l + " " + unit : unit);
   if (checksums) header.insert(header.end(), {"rows", "answer"});
   std::vector<std::vector<std::string>> t = {header};
   std::map<std::string, std::vector<const SummaryRow*>> by_query;  // for the answer column
@@ -206,11 +210,15 @@ std::string query_lines(const std::vector<SummaryRow>& rows) {
     std::string line =
         (figures.size() > 1 ? label_of(f.target) + ": " : std::string()) +
         (f.power() ? "power run, " : "throughput run, " + std::to_string(f.streams.size()) + " streams, ") +
-        std::to_string(f.completed) + " of " + std::to_string(ran) + " queries completed in " +
-        fixed(f.elapsed_s, 3) + " s";
+        std::to_string(f.completed) + " of " + std::to_string(ran) + " " +
+        (f.repeat > 1 ? "executions (each query timed " + std::to_string(f.repeat) + " times)"
+                      : std::string("queries")) +
+        " completed in " + fixed(f.elapsed_s, 3) + " s";
+    const std::string of_medians = f.repeat > 1 ? " of the medians" : "";
     if (f.power() && f.streams[0].geomean_s)
-      line += " · geometric mean " + fixed(*f.streams[0].geomean_s * 1000, 3) + " ms";
+      line += " · geometric mean" + of_medians + " " + fixed(*f.streams[0].geomean_s * 1000, 3) + " ms";
     line += " · " + fixed(f.queries_per_hour, 1) + " queries per hour";
+    if (f.repeat > 1) line += " (of a median pass)";
     if (!f.power()) {
       line += " (";
       for (size_t i = 0; i < f.streams.size(); ++i)

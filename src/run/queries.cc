@@ -1,5 +1,6 @@
 // Analytical runs: streams of queries, each stream a thread with its own
-// connection running every query once in its own order, and a watchdog (the
+// connection running every query once in its own order (or a warm-up pass
+// and `repeat` timed passes in that order), and a watchdog (the
 // calling thread) that cancels on the server a query past its time-out, or
 // every running query when the run is interrupted.
 //
@@ -16,6 +17,8 @@
 #include <chrono>
 #include <climits>
 #include <cmath>
+#include <map>
+#include <set>
 #include <thread>
 
 #include "run.h"
@@ -46,6 +49,7 @@ struct Stream {
   const engine::Target* target = nullptr;
   std::unique_ptr<engine::Connection> conn;
   std::vector<StreamQuery> queries;  // in the order the stream runs them
+  int warmup_passes = 0, repeat = 1;
   bool verify = false;
   int64_t timeout_ns = 0;  // 0: none
   const std::atomic<bool>* stop = nullptr;
@@ -56,10 +60,12 @@ struct Stream {
   std::atomic<bool> cancel_failed{false};
   std::atomic<int64_t> done{0}, errors{0};
   std::atomic<bool> finished{false};
+  int64_t timed_from_ns = 0;  // when the first timed pass began
   int64_t end_ns = 0;
 
   engine::ResultBuffer answer, scratch;
-  std::vector<QueryRun> runs;  // one per query, in the stream's order
+  std::vector<QueryRun> runs;  // one per query and timed pass, pass after pass in the stream's order
+  std::vector<std::string> warmup_errors;  // the first few, for the run's sample errors
 };
 
 int64_t unix_ms() {
@@ -136,20 +142,44 @@ void run_query(Stream& s, const StreamQuery& q, QueryRun& run) noexcept {
   if (st == Status::kConnectionLost) s.conn.reset();
 }
 
+// The few warm-up failures kept: the first of a stream's tell why.
+constexpr size_t kKeptWarmupErrors = 3;
+
 void run_stream(Stream& s) noexcept {
-  for (size_t pos = 0; pos < s.queries.size(); ++pos) {
+  const size_t n = s.queries.size();
+  QueryRun warm;
+  for (int pass = 0; pass < s.warmup_passes + s.repeat; ++pass) {
     if (s.stop->load(std::memory_order_relaxed)) break;
-    QueryRun& run = s.runs[pos];
-    try {
-      run_query(s, s.queries[pos], run);
-    } catch (...) {  // no memory for a message or an answer
-      end_running(s);
-      run.outcome = QueryRun::Outcome::kError;
-      run.error = "out of memory";
+    const bool warming = pass < s.warmup_passes;
+    if (pass == s.warmup_passes) s.timed_from_ns = metrics::now_ns();
+    for (size_t pos = 0; pos < n; ++pos) {
+      if (s.stop->load(std::memory_order_relaxed)) break;
+      QueryRun& run = warming ? warm : s.runs[static_cast<size_t>(pass - s.warmup_passes) * n + pos];
+      if (warming) {
+        warm = QueryRun();
+        warm.query = s.queries[pos].name;
+      }
+      try {
+        run_query(s, s.queries[pos], run);
+      } catch (...) {  // no memory for a message or an answer
+        end_running(s);
+        run.outcome = QueryRun::Outcome::kError;
+        run.error = "out of memory";
+      }
+      if (run.outcome != QueryRun::Outcome::kOk) {
+        // A warm-up failure is not counted (its pass is not measured), only told.
+        if (!warming)
+          s.errors.fetch_add(1, std::memory_order_relaxed);
+        else if (s.warmup_errors.size() < kKeptWarmupErrors) {
+          try {
+            s.warmup_errors.push_back(run.query + " (warm-up, not counted): " + run.error);
+          } catch (...) {
+          }
+        }
+      }
+      s.done.fetch_add(1, std::memory_order_relaxed);
+      if (!s.conn && !reconnect(s)) std::this_thread::sleep_for(kReconnectPause);
     }
-    if (run.outcome != QueryRun::Outcome::kOk) s.errors.fetch_add(1, std::memory_order_relaxed);
-    s.done.fetch_add(1, std::memory_order_relaxed);
-    if (!s.conn && !reconnect(s)) std::this_thread::sleep_for(kReconnectPause);
   }
   s.end_ns = metrics::now_ns();
   s.finished.store(true, std::memory_order_release);
@@ -193,6 +223,8 @@ QueriesResult run_queries(const workload::Spec& spec, const engine::Target& targ
   res.engine = target.engine;
   res.dialect = first->dialect();
   res.server_version = first->server_version();
+  res.repeat = std::max(1, o.repeat);
+  res.warmup_passes = std::max(0, o.warmup_passes);
 
   // Each query's text for this dialect (check_query_target made sure of them).
   std::vector<const std::string*> texts;
@@ -212,6 +244,8 @@ QueriesResult run_queries(const workload::Spec& spec, const engine::Target& targ
     s->verify = o.verify;
     s->timeout_ns = static_cast<int64_t>(std::llround(o.timeout_s * 1e9));
     s->stop = &stop;
+    s->warmup_passes = std::max(0, o.warmup_passes);
+    s->repeat = std::max(1, o.repeat);
     for (size_t qi : stream_order(spec.queries.size(), o.seed, k)) {
       const workload::Query& q = spec.queries[qi];
       StreamQuery sq;
@@ -221,11 +255,15 @@ QueriesResult run_queries(const workload::Spec& spec, const engine::Target& targ
                                         workload::kScaleName, scale_text));
       for (const auto& st : sq.statements)
         sq.ordered.push_back(q.ordered.value_or(has_top_level_order_by(st)));
-      QueryRun run;
-      run.query = q.name;
-      s->runs.push_back(std::move(run));
       s->queries.push_back(std::move(sq));
     }
+    for (int pass = 1; pass <= s->repeat; ++pass)
+      for (const auto& sq : s->queries) {
+        QueryRun run;
+        run.query = sq.name;
+        run.pass = pass;
+        s->runs.push_back(std::move(run));
+      }
     streams.push_back(std::move(s));
   }
   // Every stream connects before any starts: connecting is not part of the run.
@@ -235,7 +273,8 @@ QueriesResult run_queries(const workload::Spec& spec, const engine::Target& targ
     if (stop_requested()) throw Error(ErrorClass::kInterrupted, "interrupted while connecting");
   }
 
-  const int64_t total = static_cast<int64_t>(nstreams * spec.queries.size());
+  const int64_t total = static_cast<int64_t>(nstreams * spec.queries.size()) *
+                        (std::max(0, o.warmup_passes) + std::max(1, o.repeat));
   const int64_t start = metrics::now_ns();
   res.start_unix_ms = unix_ms();
   std::vector<std::thread> threads;
@@ -269,7 +308,12 @@ QueriesResult run_queries(const workload::Spec& spec, const engine::Target& targ
     StreamRun sr;
     sr.stream = s->number;
     sr.elapsed_s = (s->end_ns - start) / 1e9;
+    // A stream stopped during its warm-up has no timed pass.
+    sr.timed_s = s->timed_from_ns > 0 ? (s->end_ns - s->timed_from_ns) / 1e9 : 0;
     res.elapsed_s = std::max(res.elapsed_s, sr.elapsed_s);
+    for (const auto& e : s->warmup_errors)
+      if (res.sample_errors.size() < 10)
+        res.sample_errors.push_back("stream " + std::to_string(s->number) + ", " + e);
     for (auto& run : s->runs) {
       if (run.outcome != QueryRun::Outcome::kOk && run.outcome != QueryRun::Outcome::kNotRun &&
           res.sample_errors.size() < 10)
@@ -279,6 +323,23 @@ QueriesResult run_queries(const workload::Spec& spec, const engine::Target& targ
     }
     res.streams.push_back(std::move(sr));
   }
+  if (o.verify && res.repeat > 1)
+    for (const auto& st : res.streams) {
+      std::map<std::string, const QueryRun*> first;
+      std::set<std::string> told;
+      for (const auto& q : st.queries) {
+        if (q.outcome != QueryRun::Outcome::kOk) continue;
+        auto [it, fresh] = first.emplace(q.query, &q);
+        if (fresh || told.count(q.query)) continue;
+        if (it->second->checksum == q.checksum && it->second->rows == q.rows) continue;
+        told.insert(q.query);
+        res.unstable_answers.push_back(
+            fmt::format("stream {}, {}: the answer changed between repetitions (pass {}: {} rows {}, pass "
+                        "{}: {} rows {})",
+                        st.stream, q.query, it->second->pass, it->second->rows,
+                        it->second->checksum.substr(0, 12), q.pass, q.rows, q.checksum.substr(0, 12)));
+      }
+    }
   return res;
 }
 

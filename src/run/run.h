@@ -232,17 +232,22 @@ RunResult measure(PreparedRun& prepared, Observer& observer);
 // ---------------------------------------------------------------- analytical runs
 
 // A workload of queries runs as streams: each stream has its own connection
-// and runs every query once, in its own order, one after the other. One
+// and runs every query once, in its own order, one after the other (with
+// repeat N > 1: a warm-up pass of every query, not kept, then N timed
+// passes, each in the stream's order, so a query's samples are spread over
+// the run as HammerDB's query sets are). One
 // stream is a power run (TPC-H's power test); several run at once are a
 // throughput run. Each query's time covers all its statements and reading
 // every row of its result; its answer's checksum (with verify) is computed
 // after the clock stops.
 struct QueryOptions {
-  int streams = 1;       // 1: power run
-  double timeout_s = 0;  // a query running longer is cancelled on the server; 0: none
-  bool verify = false;   // keep every row and checksum each answer
-  uint64_t seed = 1;     // of the streams' query orders
-  double scale = 1;      // written where a query's text says `:scale`
+  int streams = 1;        // 1: power run
+  double timeout_s = 0;   // a query running longer is cancelled on the server; 0: none
+  bool verify = false;    // keep every row and checksum each answer
+  uint64_t seed = 1;      // of the streams' query orders
+  double scale = 1;       // written where a query's text says `:scale`
+  int repeat = 1;         // timed passes over the stream's queries
+  int warmup_passes = 0;  // passes run first and not kept (1 when repeat > 1)
 };
 
 // How often the watchdog looks at the running queries' deadlines, which is
@@ -257,12 +262,15 @@ struct QueryRun {
   int64_t rows = -1;     // rows of the answer; -1 unless it completed
   std::string checksum;  // of the answer, with verify
   std::string error;     // why it failed
+  int pass = 1;          // the timed pass it belongs to: 1 ... repeat
 };
 
 struct StreamRun {
-  int stream = 0;                 // 0, 1, ...; stream 0 runs the queries in file order
-  double elapsed_s = 0;           // from the start of the run to this stream's last query's end
-  std::vector<QueryRun> queries;  // in the order the stream ran them
+  int stream = 0;        // 0, 1, ...; stream 0 runs the queries in file order
+  double elapsed_s = 0;  // from the start of the run to this stream's last query's end
+  // From the end of its warm-up pass (the start of the run without one) to its last query's end.
+  double timed_s = 0;
+  std::vector<QueryRun> queries;  // in the order the stream ran them, pass after pass (warm-up left out)
 };
 
 struct QueriesResult {
@@ -276,12 +284,16 @@ struct QueriesResult {
   std::vector<std::string> sample_errors;
   int64_t start_unix_ms = 0;
   int64_t end_unix_ms = 0;
+  int repeat = 1, warmup_passes = 0;  // as QueryOptions had them
+  // With verify and repeat > 1: each query whose answer changed between a
+  // stream's timed passes (summary.csv keeps the first pass's), one line each.
+  std::vector<std::string> unstable_answers;
 };
 
 // Progress of an analytical run, about once per second.
 struct QueryProgress {
   double elapsed_s = 0;
-  int64_t done = 0;  // queries ended, over every stream
+  int64_t done = 0;  // queries ended, over every stream (warm-up executions included)
   int64_t total = 0;
   int64_t errors = 0;
 };

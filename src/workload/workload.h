@@ -457,6 +457,8 @@ inline constexpr std::string_view kStreamName = "stream";
 inline constexpr std::string_view kScaleName = "scale";
 // The most streams a throughput run may have.
 inline constexpr int kMaxStreams = 1000;
+// The most timed passes a run of queries may repeat (--repeat).
+inline constexpr int kMaxRepeat = 1000;
 
 // How an open loop's transactions arrive: Poisson (exponential gaps, as pgbench -R)
 // or evenly spaced (as wrk2 -R).
