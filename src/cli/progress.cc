@@ -57,17 +57,30 @@ void ProgressLine::show(const std::string& text) {
 
 void ProgressLine::update(const run::Progress& p) {
   if (!due()) return;
-  std::string text = fmt::format("{} {:6.1f}s", label_, p.elapsed_s);
+  const bool plain = settings_.mode == ProgressSettings::Mode::kPlain;
+  // A terminal's line keeps its columns in place from one second to the
+  // next; a plain line is read once, so it has no padding.
+  std::string text = plain ? fmt::format("{}: {:.1f} s", label_, p.elapsed_s)
+                           : fmt::format("{} {:6.1f}s", label_, p.elapsed_s);
   if (p.stage > 0) text += fmt::format(" stage {}", p.stage);
-  text += fmt::format(" {} tps {:10.1f}", p.warming_up ? "(warm-up)" : "         ", p.tps);
-  if (p.offered_tps > 0) text += fmt::format(" of {:.0f}  lag {:8.3f} ms", p.offered_tps, p.lag_max_ms);
-  text += fmt::format("  p99 {:8.3f} ms  errors {}", p.p99_ms, p.errors);
+  if (plain)
+    text += fmt::format("{}, tps {:.1f}", p.warming_up ? " (warm-up)" : "", p.tps);
+  else
+    text += fmt::format(" {} tps {:10.1f}", p.warming_up ? "(warm-up)" : "         ", p.tps);
+  if (p.offered_tps > 0)
+    text += plain ? fmt::format(" of {:.0f}, lag {:.3f} ms", p.offered_tps, p.lag_max_ms)
+                  : fmt::format(" of {:.0f}  lag {:8.3f} ms", p.offered_tps, p.lag_max_ms);
+  text += plain ? fmt::format(", p99 {:.3f} ms, errors {}", p.p99_ms, p.errors)
+                : fmt::format("  p99 {:8.3f} ms  errors {}", p.p99_ms, p.errors);
   show(text);
 }
 
 void ProgressLine::update_queries(double elapsed_s, int64_t done, int64_t total, int64_t errors) {
   if (!due()) return;
-  show(fmt::format("{} {:6.1f}s queries {} of {}  errors {}", label_, elapsed_s, done, total, errors));
+  if (settings_.mode == ProgressSettings::Mode::kPlain)
+    show(fmt::format("{}: {:.1f} s, queries {} of {}, errors {}", label_, elapsed_s, done, total, errors));
+  else
+    show(fmt::format("{} {:6.1f}s queries {} of {}  errors {}", label_, elapsed_s, done, total, errors));
 }
 
 void ProgressLine::finish() {

@@ -5,6 +5,7 @@
 // an object {benchmark: {measure: {value, lower_value?, upper_value?}}},
 // with its built-in measures throughput (operations per second) and latency
 // (nanoseconds). Pure functions; no state.
+#include <cmath>
 #include <nlohmann/json.hpp>
 
 #include "csv.h"
@@ -29,10 +30,18 @@ nlohmann::ordered_json benchmark_entry(const std::string& name, const std::strin
   return e;
 }
 
+// extra's text: what the value is, then the row's note.
+std::string joined(const std::string& what, const std::string& note) {
+  return what.empty() ? note : note.empty() ? what : what + "; " + note;
+}
+
+// A measure's values times scale; ns from ms are whole (the files keep
+// microseconds), so 14.822 ms is 14822000, not 14821999.999999998.
 nlohmann::ordered_json bencher_metric(const ExportValue& v, double scale) {
-  nlohmann::ordered_json m = {{"value", v.value * scale}};
-  if (v.lower) m["lower_value"] = *v.lower * scale;
-  if (v.upper) m["upper_value"] = *v.upper * scale;
+  auto scaled = [&](double x) { return scale == 1 ? x : std::round(x * scale); };
+  nlohmann::ordered_json m = {{"value", scaled(v.value)}};
+  if (v.lower) m["lower_value"] = scaled(*v.lower);
+  if (v.upper) m["upper_value"] = scaled(*v.upper);
   return m;
 }
 
@@ -53,12 +62,17 @@ std::string export_json(const std::vector<ExportRow>& rows, ExportFormat format)
   for (const auto& r : rows) {
     switch (format) {
       case ExportFormat::kBenchmarkBigger:
-        if (r.tps) out.push_back(benchmark_entry(r.name, "tps", *r.tps, r.extra));
+        if (r.tps)
+          out.push_back(benchmark_entry(
+              r.name, "tps", *r.tps,
+              joined(r.latency_ms ? r.latency_is + " " + fixed(r.latency_ms->value, 3) + " ms" : "",
+                     r.note)));
         if (r.queries_per_hour)
-          out.push_back(benchmark_entry(r.name, "queries/hour", *r.queries_per_hour, r.extra));
+          out.push_back(benchmark_entry(r.name, "queries/hour", *r.queries_per_hour, r.note));
         break;
       case ExportFormat::kBenchmarkSmaller:
-        if (r.latency_ms) out.push_back(benchmark_entry(r.name, "ms", *r.latency_ms, r.extra));
+        if (r.latency_ms)
+          out.push_back(benchmark_entry(r.name, "ms", *r.latency_ms, joined(r.latency_is, r.note)));
         break;
       case ExportFormat::kBencher: {
         nlohmann::ordered_json measures = nlohmann::ordered_json::object();

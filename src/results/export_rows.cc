@@ -75,12 +75,13 @@ std::vector<ExportRow> suite_rows(const fs::path& suite_dir) {
     if (analytical[key]) {
       if (get("txn") == "ALL") continue;  // a stream's total: no figure of its own
       e.latency_ms = value("lat_p50_ms");
-      e.extra = "median time over " + std::to_string(e.reps) + " repetition(s)";
+      e.latency_is = "median time";
     } else {
       e.tps = value("tps");
       e.latency_ms = value("lat_p99_ms");
-      e.extra = "median over " + std::to_string(e.reps) + " repetition(s); latency is p99";
+      e.latency_is = "p99";
     }
+    e.note = "median of " + std::to_string(e.reps) + " repetition(s)";
     out.push_back(std::move(e));
   }
   return out;
@@ -98,10 +99,11 @@ std::vector<ExportRow> run_rows(const std::string& path) {
       ExportValue v{r.lat_p50_ms, {}, {}};
       if (r.committed + r.errors > 1) {  // samples (--repeat): their slowest too
         v.upper = r.lat_max_ms;
-        e.extra = "median of " + std::to_string(r.committed) + " timed executions";
+        e.latency_is = "median of " + std::to_string(r.committed) + " timed executions";
       } else {
-        e.extra = "query time";
+        e.latency_is = "query time";
       }
+      if (r.incomplete) e.note = "incomplete run";
       e.latency_ms = v;
       out.push_back(std::move(e));
     }
@@ -109,13 +111,13 @@ std::vector<ExportRow> run_rows(const std::string& path) {
       ExportRow q;
       q.name = f.target + " queries per hour";
       q.queries_per_hour = ExportValue{f.queries_per_hour, {}, {}};
-      q.extra = f.repeat > 1 ? "of a median pass" : "queries completed per hour of the run";
+      q.note = f.repeat > 1 ? "of a median pass" : "queries completed per hour of the run";
       out.push_back(std::move(q));
       if (f.power() && f.streams[0].geomean_s) {
         ExportRow g;
         g.name = f.target + " geometric mean";
         g.latency_ms = ExportValue{*f.streams[0].geomean_s * kMsPerSecond, {}, {}};
-        g.extra =
+        g.latency_is =
             f.repeat > 1 ? "geometric mean of the queries' medians" : "geometric mean of the query times";
         out.push_back(std::move(g));
       }
@@ -127,7 +129,8 @@ std::vector<ExportRow> run_rows(const std::string& path) {
     e.name = row_name("", r.target, r.group, r.txn, r.stage);
     e.tps = ExportValue{r.tps, {}, {}};
     e.latency_ms = ExportValue{r.lat_p99_ms, {}, {}};
-    e.extra = "latency is p99" + std::string(r.incomplete ? "; incomplete" : "");
+    e.latency_is = "p99";
+    if (r.incomplete) e.note = "incomplete run";
     out.push_back(std::move(e));
   }
   return out;

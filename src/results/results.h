@@ -363,8 +363,9 @@ struct ExportRow {
   std::optional<ExportValue> tps;         // transactions per second (bigger is better)
   std::optional<ExportValue> latency_ms;  // a transaction's p99, a query's median (smaller is better)
   std::optional<ExportValue> queries_per_hour;
-  int64_t reps = 0;   // a suite row's repetitions; 0 for a result folder
-  std::string extra;  // for people: what the value is
+  int64_t reps = 0;        // a suite row's repetitions; 0 for a result folder
+  std::string latency_is;  // for people: what latency_ms is ("p99", "median of 5 timed executions")
+  std::string note;        // for people, on every figure of the row ("incomplete run"); may be empty
 };
 // The rows of dir: a suite folder (suite.csv: the median of each metric over
 // the repetitions, with its min and max), a result folder or its summary.csv
