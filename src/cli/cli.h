@@ -3,7 +3,6 @@
 #pragma once
 
 #include <CLI/CLI.hpp>
-#include <chrono>
 #include <functional>
 #include <optional>
 #include <string>
@@ -70,15 +69,17 @@ class ProgressLine {
   void finish();
 
  private:
-  // Whether a line is due now (a period since the last), and if so moves the next one on.
-  bool due();
+  // Whether a line is due at elapsed_s of the run's clock in stage (a
+  // period since the last one), and if so moves the next one on.
+  bool due(double elapsed_s, int stage);
   // Puts text out: over the last one on a terminal, on a line of its own otherwise.
   void show(const std::string& text);
 
   std::string label_;
   ProgressSettings settings_;
-  double next_s_;  // seconds on the steady clock since construction at which the next line is due
-  std::chrono::steady_clock::time_point started_;
+  double next_s_;              // the run's elapsed time at which the next line is due
+  double last_elapsed_s_ = 0;  // of the last update
+  int last_stage_ = 0;
   bool shown_ = false;
 };
 

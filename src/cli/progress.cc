@@ -30,18 +30,19 @@ ProgressSettings progress_settings(std::optional<double> period_s, bool quiet) {
 }
 
 ProgressLine::ProgressLine(std::string label, ProgressSettings settings)
-    : label_(std::move(label)),
-      settings_(settings),
-      next_s_(settings.period_s),
-      started_(std::chrono::steady_clock::now()) {}
+    : label_(std::move(label)), settings_(settings), next_s_(settings.period_s) {}
 
 ProgressLine::~ProgressLine() { finish(); }
 
-bool ProgressLine::due() {
+bool ProgressLine::due(double elapsed_s, int stage) {
   if (settings_.mode == ProgressSettings::Mode::kNone) return false;
-  const double now = std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
-  if (now + kEarlyS < next_s_) return false;
-  while (next_s_ <= now + kEarlyS) next_s_ += settings_.period_s;
+  // Another stage, or the run's clock going back, is a new measurement (a
+  // sweep's next rate): its periods count from its own start.
+  if (stage != last_stage_ || elapsed_s + kEarlyS < last_elapsed_s_) next_s_ = settings_.period_s;
+  last_elapsed_s_ = elapsed_s;
+  last_stage_ = stage;
+  if (elapsed_s + kEarlyS < next_s_) return false;
+  while (next_s_ <= elapsed_s + kEarlyS) next_s_ += settings_.period_s;
   return true;
 }
 
@@ -56,7 +57,7 @@ void ProgressLine::show(const std::string& text) {
 }
 
 void ProgressLine::update(const run::Progress& p) {
-  if (!due()) return;
+  if (!due(p.elapsed_s, p.stage)) return;
   const bool plain = settings_.mode == ProgressSettings::Mode::kPlain;
   // A terminal's line keeps its columns in place from one second to the
   // next; a plain line is read once, so it has no padding.
@@ -76,7 +77,7 @@ void ProgressLine::update(const run::Progress& p) {
 }
 
 void ProgressLine::update_queries(double elapsed_s, int64_t done, int64_t total, int64_t errors) {
-  if (!due()) return;
+  if (!due(elapsed_s, 0)) return;
   if (settings_.mode == ProgressSettings::Mode::kPlain)
     show(fmt::format("{}: {:.1f} s, queries {} of {}, errors {}", label_, elapsed_s, done, total, errors));
   else

@@ -110,6 +110,29 @@ TEST(QueryRepeat, OneTimingByDefaultWithoutAWarmUp) {
   EXPECT_EQ(q.at("lat_p50_ms"), q.at("lat_max_ms"));
 }
 
+// --verify with --repeat: the counting query's answer (its count) changes
+// from pass to pass, and the run says so; a query whose answer does not
+// change is not named, and both keep their checksum.
+TEST(QueryRepeat, VerifyNamesAQueryWhoseAnswerChangedBetweenRepetitions) {
+  const std::string pg = make_scratch_db(kDb);
+  sql_exec(pg, "CREATE TABLE hits (id serial PRIMARY KEY)");
+  TempDir dir;
+  write_file(dir / "w.yaml",
+             std::string(kCountingQuery) + "  - name: steady\n    sql: SELECT 42 AS answer\n");
+  CmdResult r = oltap({"run", (dir / "w.yaml").string(), "--target", pg, "--repeat", "3", "--verify", "--out",
+                       (dir / "out").string()},
+                      RunOptions().in(dir.str()).timeout(60));
+  ASSERT_EQ(r.exit_code, 0) << r.describe();
+  EXPECT_TRUE(
+      contains(r.err, "note: stream 0, counted: the answer changed between repetitions (pass 1: 1 rows"))
+      << r.describe();
+  EXPECT_FALSE(contains(r.err, "steady: the answer changed")) << r.describe();
+  const Csv csv = read_csv(dir / "out" / "summary.csv");
+  EXPECT_EQ(row_of(csv, "counted").at("checksum").size(), 64u);
+  EXPECT_EQ(row_of(csv, "steady").at("checksum").size(), 64u);
+  EXPECT_EQ(row_of(csv, "steady").at("committed"), "3");
+}
+
 TEST(QueryRepeat, RefusedForTransactionsAndOutOfRange) {
   TempDir dir;
   CmdResult r = oltap({"run", workload("pgbench-tpcb.yaml"), "--target", base_uri(), "--repeat", "3"},
