@@ -4,10 +4,12 @@
 
 #include <CLI/CLI.hpp>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "engine/engine.h"
+#include "orchestrate/orchestrate.h"
 #include "run/run.h"
 #include "workload/workload.h"
 
@@ -18,6 +20,7 @@ using Action = std::function<int()>;
 void add_validate(CLI::App& root, Action& action);
 void add_load(CLI::App& root, Action& action);
 void add_run(CLI::App& root, Action& action);
+void add_suite(CLI::App& root, Action& action);
 void add_compare(CLI::App& root, Action& action);
 void add_gate(CLI::App& root, Action& action);
 void add_list(CLI::App& root, Action& action);
@@ -57,6 +60,20 @@ class ProgressLine {
   std::string label_;
   bool enabled_;
   bool shown_ = false;
+};
+
+// Prints what a run tells: status lines, and the live progress line on a
+// terminal (run and suite share it).
+class PrintingListener : public orchestrate::Listener {
+ public:
+  void note(const std::string& line) override;
+  void target_started(const std::string& label) override;
+  void target_finished() override;
+  void progress(const run::Progress& p) override;
+  void query_progress(const run::QueryProgress& p) override;
+
+ private:
+  std::optional<ProgressLine> progress_;
 };
 
 }  // namespace oltap::cli

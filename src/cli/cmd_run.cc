@@ -7,7 +7,6 @@
 #include <ctime>
 #include <filesystem>
 #include <iostream>
-#include <optional>
 
 #include "cli.h"
 #include "orchestrate/orchestrate.h"
@@ -30,30 +29,6 @@ std::string default_out_dir(const std::string& workload) {
 }
 
 namespace {
-
-// Prints what the run tells: status lines, and the live progress line on a terminal.
-class PrintingListener : public orchestrate::Listener {
- public:
-  void note(const std::string& line) override {
-    if (progress_)
-      progress_->finish();  // the line goes above the progress line, which comes back with the next update
-    cli::note(line);
-  }
-  void target_started(const std::string& label) override { progress_.emplace(label); }
-  void target_finished() override {
-    if (progress_) progress_->finish();
-    progress_.reset();
-  }
-  void progress(const run::Progress& p) override {
-    if (progress_) progress_->update(p);
-  }
-  void query_progress(const run::QueryProgress& p) override {
-    if (progress_) progress_->update_queries(p.elapsed_s, p.done, p.total, p.errors);
-  }
-
- private:
-  std::optional<ProgressLine> progress_;
-};
 
 // The run's figures as summary.csv holds them, as `oltap report` prints them.
 void print_outcome(const orchestrate::RunOutcome& r, size_t targets) {

@@ -55,10 +55,19 @@ std::string redacted_command_line() {
 std::vector<engine::Target> parse_targets(const std::vector<std::string>& uris) {
   std::vector<engine::Target> out;
   for (const auto& u : uris) {
-    out.push_back(engine::parse_target(u));
+    try {
+      out.push_back(engine::parse_named_target(u));
+    } catch (const Error& e) {
+      throw Error(e.error_class(), std::string("--target: ") + e.what());
+    }
+    // Rows are keyed by the name: two targets of one name would mix theirs.
+    const engine::Target& t = out.back();
     for (size_t i = 0; i + 1 < out.size(); ++i)
-      if (out[i].redacted() == out.back().redacted())
-        throw Error(ErrorClass::kBadInput, "target " + out.back().redacted() + " is given twice");
+      if (out[i].name() == t.name())
+        throw Error(ErrorClass::kBadInput,
+                    t.label.empty()
+                        ? "target " + t.redacted() + " is given twice"
+                        : "--target: the label '" + t.label + "' is given twice (a label names one target)");
   }
   return out;
 }
