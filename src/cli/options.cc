@@ -44,7 +44,7 @@ std::string redacted_command_line() {
     // -tVALUE: the short option with its value stuck on, which CLI11 takes too.
     const bool stuck = a.size() > 2 && a[0] == '-' && a[1] == 't';
     size_t start = target_next ? 0 : stuck ? (a[2] == '=' ? 3 : 2) : target_start(a);
-    if (start != std::string::npos) shown = a.substr(0, start) + engine::redact_target(a.substr(start));
+    if (start != std::string::npos) shown = a.substr(0, start) + engine::redact_named_target(a.substr(start));
     target_next = a == "--target" || a == "-t";
     if (!out.empty()) out += ' ';
     out += shown;

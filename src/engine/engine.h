@@ -64,6 +64,9 @@ std::string redact_target(std::string_view text);
 // scheme (before any ':'), so a URI's own '=' (?sslmode=, an odbc: string's
 // entries) never reads as a label. Throws Error(kBadInput) for a bad label or URI.
 Target parse_named_target(std::string_view text);
+// redact_target() of a target argument that may be named: "LABEL=" kept,
+// the URI redacted. Never throws.
+std::string redact_named_target(std::string_view text);
 // Whether text may be a label: non-empty, [A-Za-z0-9_.-] only.
 bool valid_target_label(std::string_view text);
 

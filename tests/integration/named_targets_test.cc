@@ -65,6 +65,8 @@ TEST_F(NamedTargets, BaselineOfOneUriGatesARunOfAnotherByLabel) {
   EXPECT_EQ(meta["targets"][0]["label"], "pg");
   EXPECT_TRUE(contains(meta["targets"][0]["target"].get<std::string>(), "application_name=oltap_b"));
   EXPECT_EQ(meta["targets"][1]["label"], "maria");
+  EXPECT_TRUE(contains(meta["command_line"].get<std::string>(), "--target pg=postgresql://"))
+      << meta["command_line"];
   EXPECT_TRUE(contains(meta["targets"][1]["target"].get<std::string>(), "mysql://"));
   // What the run printed names the targets by label too.
   EXPECT_TRUE(contains(b.out, "pg")) << b.out;

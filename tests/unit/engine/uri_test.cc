@@ -477,6 +477,10 @@ TEST_F(TargetTest, BadLabelIsRefusedNamingItAndHidingThePassword) {
   }
   // A label with a ':' reads as no label: the text is then a URI of an unknown scheme.
   EXPECT_THROW(parse_named_target("pg:1=postgresql://u@h/db"), Error);
+  // The command line's form keeps the label and drops the password.
+  EXPECT_EQ(redact_named_target("pg=postgresql://u:s3cret@h/db"), "pg=postgresql://u@h:5432/db");
+  EXPECT_EQ(redact_named_target("postgresql://u:s3cret@h/db?a=b"), "postgresql://u@h:5432/db?a=b");
+  EXPECT_EQ(redact_named_target("bad label=postgresql://u:s3cret@h/db").find("s3cret"), std::string::npos);
   EXPECT_TRUE(valid_target_label("a.B_9-z"));
   EXPECT_FALSE(valid_target_label(""));
   EXPECT_FALSE(valid_target_label("a,b"));
