@@ -14,14 +14,14 @@ namespace {
 // Whether uri, as the suite file has it, holds a password itself (not one
 // from ${NAME} or OLTAP_PASSWORD): then the copy must not.
 bool literal_password(const std::string& uri) {
-  if (uri.find("${") != std::string::npos) return false;  // the file's bytes name a variable, not a secret
   try {
     const engine::Target t = engine::parse_target(uri);
-    if (t.password.empty()) return false;
+    // ${NAME}: the file's bytes name a variable, not the secret.
+    if (t.password.empty() || t.password.find("${") != std::string::npos) return false;
     const char* env = std::getenv("OLTAP_PASSWORD");
     return !(env && t.password == env && uri.find(env) == std::string::npos);
   } catch (const Error&) {
-    return true;  // unparsed: redact what may be one
+    return true;  // unparsed (a ${NAME} port, say): redact what may be one
   }
 }
 

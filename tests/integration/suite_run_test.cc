@@ -325,6 +325,10 @@ TEST_F(Suite, PasswordsAreInNothingItWrites) {
   u.user = "oltap_pw";
   u.password = secret;
   const std::string literal = u.str();
+  const std::string host = u.host;
+  u.host = "${OLTAP_IT_SUITE_HOST}";
+  const std::string literal_beside_env = u.str();  // a literal password in a URI that uses ${NAME} too
+  u.host = host;
   u.password = "${OLTAP_IT_SUITE_PW}";
   const std::string from_env = u.str();
   TempDir files;  // the suite file (which holds the password) apart from what is searched
@@ -338,6 +342,9 @@ TEST_F(Suite, PasswordsAreInNothingItWrites) {
                  "  env: " +
                  from_env +
                  "\n"
+                 "  mixed: " +
+                 literal_beside_env +
+                 "\n"
                  "load: true\n"
                  "cases:\n"
                  "  - name: kv\n"
@@ -346,16 +353,19 @@ TEST_F(Suite, PasswordsAreInNothingItWrites) {
                  "\n"
                  "    settings: {scale: 0.01, duration: 1s, warmup: 0s, clients: 1}\n");
   const fs::path out = dir_ / "pw";
-  CmdResult r = oltap({"suite", file.string(), "--out", out.string()},
-                      RunOptions().setenv("OLTAP_IT_SUITE_PW", secret).timeout(120));
+  CmdResult r = oltap(
+      {"suite", file.string(), "--out", out.string()},
+      RunOptions().setenv("OLTAP_IT_SUITE_PW", secret).setenv("OLTAP_IT_SUITE_HOST", host).timeout(120));
   ASSERT_EQ(r.exit_code, 0) << r.describe();
   EXPECT_TRUE(complete(out / "kv" / "lit" / "rep-1"));
   EXPECT_TRUE(complete(out / "kv" / "env" / "rep-1"));
+  EXPECT_TRUE(complete(out / "kv" / "mixed" / "rep-1"));
   EXPECT_EQ(files_containing(out, secret), std::vector<std::string>{});
   EXPECT_FALSE(contains(r.out + r.err, secret));
   const std::string copy = read_file(out / "suite.yaml");
   EXPECT_TRUE(contains(copy, "${OLTAP_IT_SUITE_PW}")) << copy;
   EXPECT_TRUE(contains(copy, "lit: postgresql://oltap_pw@")) << copy;
+  EXPECT_TRUE(contains(copy, "mixed: postgresql://oltap_pw@${OLTAP_IT_SUITE_HOST}")) << copy;
 }
 
 }  // namespace
