@@ -52,14 +52,19 @@ SuiteOutcome run_suite(const SuiteRequest& request, Listener& listener) {
 
   // Seconds a (case, target) took when it last ran: the estimate of its next runs.
   std::map<std::pair<size_t, size_t>, double> took;
-  auto left_s = [&](size_t from) {
+  // "about 1m05s left"; a run of queries or of a count of transactions has
+  // no length to go by until it has run once.
+  auto time_left = [&](size_t from) -> std::string {
     double s = 0;
+    bool known = true;
     for (size_t i = from; i < runs.size(); ++i) {
       if (runs[i].done) continue;
       auto it = took.find({runs[i].case_index, runs[i].target_index});
-      s += it != took.end() ? it->second : planned_seconds(plan.cases[runs[i].case_index]);
+      const double planned = planned_seconds(plan.cases[runs[i].case_index]);
+      known = known && (it != took.end() || planned > 0);
+      s += it != took.end() ? it->second : planned;
     }
-    return s;
+    return known ? "about " + about(s) + " left" : "time left known once each case has run";
   };
   auto write_rows = [&] {
     outcome.rows = suite_rows(request.out, plan, suite.repetitions);
@@ -77,9 +82,9 @@ SuiteOutcome run_suite(const SuiteRequest& request, Listener& listener) {
         interrupted = true;
         break;
       }
-      listener.note(fmt::format("suite {}: case {} of {} ({} on {}), repetition {} of {}, about {} left",
-                                suite.name, r.position + 1, plan.cases.size(), c.spec_case->name,
-                                target.label, r.round, suite.repetitions, about(left_s(i))));
+      listener.note(fmt::format("suite {}: case {} of {} ({} on {}), repetition {} of {}, {}", suite.name,
+                                r.position + 1, plan.cases.size(), c.spec_case->name, target.label, r.round,
+                                suite.repetitions, time_left(i)));
       const auto started = std::chrono::steady_clock::now();
       RunOutcome ro;
       try {
