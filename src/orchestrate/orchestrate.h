@@ -1,6 +1,6 @@
 // Whole runs: what `oltap run` asks for, planned over its targets, run, held
 // in memory and written as it goes. This is the layer the commands that make
-// or combine runs call (run today; suites, merges and reports next), so that
+// or combine runs call (run and suite today; merges and reports next), so that
 // none of them copies the glue from a measurement to its files.
 //
 // A run goes in three steps:
@@ -86,7 +86,7 @@ class Listener {
   virtual ~Listener() = default;
   // A status line: what is about to run, errors kept, why a target stopped.
   virtual void note(const std::string& line) { (void)line; }
-  // A target's measurement begins (label: its redacted form) and ends.
+  // A target's measurement begins (label: its name, the --target label or else the redacted URI) and ends.
   virtual void target_started(const std::string& label) { (void)label; }
   virtual void target_finished() {}
   virtual void progress(const run::Progress& p) { (void)p; }
