@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "engine/engine.h"
+#include "orchestrate/orchestrate.h"
 #include "run/run.h"
 #include "workload/workload.h"
 
@@ -19,6 +20,7 @@ using Action = std::function<int()>;
 void add_validate(CLI::App& root, Action& action);
 void add_load(CLI::App& root, Action& action);
 void add_run(CLI::App& root, Action& action);
+void add_suite(CLI::App& root, Action& action);
 void add_compare(CLI::App& root, Action& action);
 void add_gate(CLI::App& root, Action& action);
 void add_list(CLI::App& root, Action& action);
@@ -55,6 +57,15 @@ inline constexpr double kPlainProgressPeriodS = 10;
 // The settings from --progress (seconds; none: the mode's default) and
 // --quiet (none at all); the mode from interactive().
 ProgressSettings progress_settings(std::optional<double> period_s = std::nullopt, bool quiet = false);
+// --progress SECONDS and --quiet on cmd (run and suite share them).
+struct ProgressArgs {
+  double period_s = 0;
+  bool quiet = false;
+  CLI::App* cmd = nullptr;
+};
+void add_progress_options(CLI::App* cmd, ProgressArgs& args);
+// The settings they ask for; Error(kBadInput) for a period not above 0.
+ProgressSettings progress_settings(const ProgressArgs& args);
 
 // The progress line on stderr.
 class ProgressLine {
@@ -81,6 +92,22 @@ class ProgressLine {
   double last_elapsed_s_ = 0;  // of the last update
   int last_stage_ = 0;
   bool shown_ = false;
+};
+
+// Prints what a run tells: status lines, and the live progress line on a
+// terminal (run and suite share it).
+class PrintingListener : public orchestrate::Listener {
+ public:
+  explicit PrintingListener(ProgressSettings settings = progress_settings()) : settings_(settings) {}
+  void note(const std::string& line) override;
+  void target_started(const std::string& label) override;
+  void target_finished() override;
+  void progress(const run::Progress& p) override;
+  void query_progress(const run::QueryProgress& p) override;
+
+ private:
+  ProgressSettings settings_;
+  std::optional<ProgressLine> progress_;
 };
 
 }  // namespace oltap::cli

@@ -66,12 +66,12 @@ void add_load(CLI::App& root, Action& action) {
       o.seed = a->seed;
       o.after_load = !a->no_after_load;
       for (const auto& target : parse_targets(a->targets)) {
-        note("loading " + spec.name + " (scale " + fmt::format("{:g}", o.scale) + ") into " +
-             target.redacted() + " with " + std::to_string(o.jobs) + " job(s)");
+        note("loading " + spec.name + " (scale " + fmt::format("{:g}", o.scale) + ") into " + target.shown() +
+             " with " + std::to_string(o.jobs) + " job(s)");
         datagen::LoadReport r = load_into(spec, target, o);
         int64_t rows = 0;
         for (const auto& t : r.tables) rows += t.rows;
-        std::cout << target.redacted() << ": loaded " << rows << " rows into " << r.tables.size()
+        std::cout << target.shown() << ": loaded " << rows << " rows into " << r.tables.size()
                   << " table(s) in " << std::fixed << std::setprecision(2) << r.seconds << " s ("
                   << r.server_version << ")\n";
       }

@@ -7,7 +7,6 @@
 #include <ctime>
 #include <filesystem>
 #include <iostream>
-#include <optional>
 
 #include "cli.h"
 #include "orchestrate/orchestrate.h"
@@ -30,33 +29,6 @@ std::string default_out_dir(const std::string& workload) {
 }
 
 namespace {
-
-// Prints what the run tells: status lines, and the progress line (on a
-// terminal in place, else a plain line per period).
-class PrintingListener : public orchestrate::Listener {
- public:
-  explicit PrintingListener(ProgressSettings settings) : settings_(settings) {}
-  void note(const std::string& line) override {
-    if (progress_)
-      progress_->finish();  // the line goes above the progress line, which comes back with the next update
-    cli::note(line);
-  }
-  void target_started(const std::string& label) override { progress_.emplace(label, settings_); }
-  void target_finished() override {
-    if (progress_) progress_->finish();
-    progress_.reset();
-  }
-  void progress(const run::Progress& p) override {
-    if (progress_) progress_->update(p);
-  }
-  void query_progress(const run::QueryProgress& p) override {
-    if (progress_) progress_->update_queries(p.elapsed_s, p.done, p.total, p.errors);
-  }
-
- private:
-  ProgressSettings settings_;
-  std::optional<ProgressLine> progress_;
-};
 
 // The run's figures as summary.csv holds them, as `oltap report` prints them.
 void print_outcome(const orchestrate::RunOutcome& r, size_t targets) {
@@ -186,10 +158,7 @@ void add_run(CLI::App& root, Action& action) {
                   "Workloads of queries: time each query N times per stream (N passes in the stream's "
                   "order), after one warm-up pass that is not counted when N > 1; summary.csv gives each "
                   "query's median and percentiles of the N (default 1: one timing, no warm-up)");
-  cmd->add_option("--progress", a->progress_s,
-                  "Seconds between progress lines on stderr (default: 1 on a terminal, rewritten in place; "
-                  "10 under CI or when stderr is not a terminal, a plain line each)");
-  cmd->add_flag("--quiet", a->quiet, "No progress lines (status lines and results are still printed)");
+  add_progress_options(cmd, a->progress);
   a->cmd = cmd;
   cmd->callback([&action, a] {
     action = [a] {
@@ -208,11 +177,7 @@ void add_run(CLI::App& root, Action& action) {
       req.overrides = overrides(*a);
       req.spec = std::move(spec);
       run::install_stop_handlers();
-      if (a->cmd->count("--progress") > 0 && !(a->progress_s > 0))
-        throw Error(ErrorClass::kBadInput,
-                    fmt::format("--progress must be above 0 seconds, not {:g}", a->progress_s));
-      PrintingListener listener(progress_settings(
-          a->cmd->count("--progress") > 0 ? std::optional<double>(a->progress_s) : std::nullopt, a->quiet));
+      PrintingListener listener(progress_settings(a->progress));
       const orchestrate::RunOutcome r = orchestrate::run(req, listener);
       print_outcome(r, req.targets.size());
       return r.exit_code;

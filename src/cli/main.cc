@@ -14,6 +14,7 @@ int main(int argc, char** argv) {
   cli::add_validate(app, action);
   cli::add_load(app, action);
   cli::add_run(app, action);
+  cli::add_suite(app, action);
   cli::add_compare(app, action);
   cli::add_gate(app, action);
   cli::add_report(app, action);

@@ -44,7 +44,7 @@ std::string redacted_command_line() {
     // -tVALUE: the short option with its value stuck on, which CLI11 takes too.
     const bool stuck = a.size() > 2 && a[0] == '-' && a[1] == 't';
     size_t start = target_next ? 0 : stuck ? (a[2] == '=' ? 3 : 2) : target_start(a);
-    if (start != std::string::npos) shown = a.substr(0, start) + engine::redact_target(a.substr(start));
+    if (start != std::string::npos) shown = a.substr(0, start) + engine::redact_named_target(a.substr(start));
     target_next = a == "--target" || a == "-t";
     if (!out.empty()) out += ' ';
     out += shown;
@@ -55,10 +55,19 @@ std::string redacted_command_line() {
 std::vector<engine::Target> parse_targets(const std::vector<std::string>& uris) {
   std::vector<engine::Target> out;
   for (const auto& u : uris) {
-    out.push_back(engine::parse_target(u));
+    try {
+      out.push_back(engine::parse_named_target(u));
+    } catch (const Error& e) {
+      throw Error(e.error_class(), std::string("--target: ") + e.what());
+    }
+    // Rows are keyed by the name: two targets of one name would mix theirs.
+    const engine::Target& t = out.back();
     for (size_t i = 0; i + 1 < out.size(); ++i)
-      if (out[i].redacted() == out.back().redacted())
-        throw Error(ErrorClass::kBadInput, "target " + out.back().redacted() + " is given twice");
+      if (out[i].name() == t.name())
+        throw Error(ErrorClass::kBadInput,
+                    t.label.empty()
+                        ? "target " + t.redacted() + " is given twice"
+                        : "--target: the label '" + t.label + "' is given twice (a label names one target)");
   }
   return out;
 }

@@ -89,4 +89,20 @@ void ProgressLine::finish() {
   shown_ = false;
 }
 
+void add_progress_options(CLI::App* cmd, ProgressArgs& args) {
+  args.cmd = cmd;
+  cmd->add_option("--progress", args.period_s,
+                  "Seconds between progress lines on stderr (default: 1 on a terminal, rewritten in place; "
+                  "10 under CI or when stderr is not a terminal, a plain line each)");
+  cmd->add_flag("--quiet", args.quiet, "No progress lines (status lines and results are still printed)");
+}
+
+ProgressSettings progress_settings(const ProgressArgs& args) {
+  const bool given = args.cmd != nullptr && args.cmd->count("--progress") > 0;
+  if (given && !(args.period_s > 0))
+    throw Error(ErrorClass::kBadInput,
+                fmt::format("--progress must be above 0 seconds, not {:g}", args.period_s));
+  return progress_settings(given ? std::optional<double>(args.period_s) : std::nullopt, args.quiet);
+}
+
 }  // namespace oltap::cli

@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "cli.h"
+
 namespace oltap::cli {
 
 struct RunArgs {
@@ -39,9 +41,7 @@ struct RunArgs {
   std::string query_timeout;
   bool verify = false;
   int repeat = 1;
-  // Progress: every progress_s seconds (0: the default), none with quiet.
-  double progress_s = 0;
-  bool quiet = false;
+  ProgressArgs progress;  // --progress, --quiet
   // The subcommand, to tell an option given as 0 from one not given.
   CLI::App* cmd = nullptr;
 };

@@ -97,6 +97,10 @@ inline constexpr int kMaxNumberText = 32;
 std::string trim(std::string_view s);
 std::vector<std::string> split(std::string_view s, char sep);
 std::string to_lower(std::string_view s);
+// Whether s is a plain name, as labels, case names and folders of a suite
+// are: non-empty, of [A-Za-z0-9_.-] only (nothing a CSV, a path or an hlog
+// tag would need to quote). extra: more characters allowed.
+bool is_plain_name(std::string_view s, std::string_view extra = "");
 // Edit distance, for did-you-mean suggestions.
 size_t edit_distance(std::string_view a, std::string_view b);
 // The candidate closest to word when it is close enough to be a likely typo, else "".

@@ -1,5 +1,6 @@
 // Value conversions and the small text helpers shared by every module.
 #include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <cmath>
 #include <cstdio>
@@ -177,6 +178,15 @@ std::string format_percent(double share) {
   char buf[kMaxNumberText];
   std::snprintf(buf, sizeof buf, "%g%%", share * 100);
   return buf;
+}
+
+bool is_plain_name(std::string_view s, std::string_view extra) {
+  if (s.empty()) return false;
+  for (char c : s)
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_' && c != '.' && c != '-' &&
+        extra.find(c) == std::string_view::npos)
+      return false;
+  return true;
 }
 
 }  // namespace oltap

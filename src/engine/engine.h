@@ -42,7 +42,14 @@ struct Target {
   std::string dsn;                             // odbc://DSN, or DSN= of a connection string
   std::string connection_string;               // odbc:<connection string>, without its password and dialect
   int connect_timeout_s = kDefaultConnectTimeoutS;  // whole seconds, at least 1
+  // A name given with LABEL=URI: what results key the target's rows by, so
+  // the same role on another host or URI still matches. Empty: none.
+  std::string label;
   std::string redacted() const;
+  // What rows and messages call the target: its label, else redacted().
+  std::string name() const { return label.empty() ? redacted() : label; }
+  // For messages that say where a run goes: "pg (postgresql://...)", or redacted().
+  std::string shown() const { return label.empty() ? redacted() : label + " (" + redacted() + ")"; }
 };
 
 // Parses a target URI; throws Error(kBadInput) naming what is wrong.
@@ -52,6 +59,17 @@ Target parse_target(std::string_view uri);
 // be a password (a URI's user part and query, an odbc: string's PWD,
 // Password and Pass entries). Never throws for a bad target.
 std::string redact_target(std::string_view text);
+// A target argument that may be named: "LABEL=URI", LABEL of
+// [A-Za-z0-9_.-] only. It is named when an '=' comes before the URI's
+// scheme (before any ':'), so a URI's own '=' (?sslmode=, an odbc: string's
+// entries) never reads as a label. Throws Error(kBadInput) for a bad label or URI.
+Target parse_named_target(std::string_view text);
+// redact_target() of a target argument that may be named: "LABEL=" kept,
+// the URI redacted. Never throws.
+std::string redact_named_target(std::string_view text);
+// Whether text may be a label: non-empty, [A-Za-z0-9_.-] only.
+bool valid_target_label(std::string_view text);
+
 // Schemes connect() understands, for messages and `oltap list`.
 std::vector<std::string> known_schemes();
 

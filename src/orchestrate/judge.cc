@@ -11,7 +11,7 @@ void judge(const RunRequest& request, RunOutcome& outcome) {
   std::vector<std::string> failed;
   for (const auto& t : outcome.meta.targets) {
     if (t.status == "interrupted" || t.status == "not run" || t.status == "running") interrupted = true;
-    if (t.status == "failed") failed.push_back(t.target + " (" + t.failure + ")");
+    if (t.status == "failed") failed.push_back(t.name() + " (" + t.failure + ")");
   }
   outcome.incomplete = interrupted || !failed.empty();
   for (const auto& f : failed) outcome.verdict.push_back("did not complete: " + f);

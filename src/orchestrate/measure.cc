@@ -74,10 +74,10 @@ std::string what_runs(const RunRequest& request, const Resolved& resolved, const
     std::string rates;
     for (double r : resolved.sweep_rates) rates += fmt::format("{}{:.10g}", rates.empty() ? "" : ", ", r);
     return fmt::format("running {} on {}: a sweep of {} rates ({} tx/s), each for {:g} s{}",
-                       request.spec.name, target.redacted(), resolved.sweep_rates.size(), rates, o.duration_s,
+                       request.spec.name, target.shown(), resolved.sweep_rates.size(), rates, o.duration_s,
                        o.warmup_s > 0 ? fmt::format(" after {:g} s of warm-up of its own", o.warmup_s) : "");
   }
-  return "running " + request.spec.name + " on " + target.redacted() +
+  return "running " + request.spec.name + " on " + target.shown() +
          (o.transactions ? " for " + std::to_string(o.transactions) + " transaction(s) per client"
                          : fmt::format(" for {:g} s", o.duration_s)) +
          (o.warmup_s > 0 ? fmt::format(" after {:g} s of warm-up", o.warmup_s) : "") +
@@ -121,7 +121,7 @@ void measure_targets(const RunRequest& request, Plan& plan, results::RunFolder& 
       if (plan.resolved.sweep) {
         r = measure_sweep(request, plan, p, folder, listener, step_from, series_failed);
       } else {
-        IntervalRecorder recorder(folder, listener, p.target.redacted(), measured_from,
+        IntervalRecorder recorder(folder, listener, p.target.name(), measured_from,
                                   IntervalPlace{open_loop(o), 0, 0});
         r = run::measure(*p.prepared, recorder);
         step_from.push_back(measured_from);
@@ -145,7 +145,7 @@ void measure_targets(const RunRequest& request, Plan& plan, results::RunFolder& 
     if (const run::ClientCost& c = r.client_cost; c.cores > 0)  // cores == 0: not measured
       ti.client = {c.user_s,       c.system_s, c.cpu_per_txn_us, c.busiest_thread_share, c.cores,
                    c.client_bound, c.why};
-    if (r.client_cost.client_bound) listener.note(p.target.redacted() + ": " + r.client_cost.why);
+    if (r.client_cost.client_bound) listener.note(p.target.name() + ": " + r.client_cost.why);
     ti.status = r.interrupted ? "interrupted" : !r.failure.empty() ? "failed" : "complete";
     for (const auto& t : r.totals) {
       if (t.txn != "ALL") continue;
@@ -153,13 +153,13 @@ void measure_targets(const RunRequest& request, Plan& plan, results::RunFolder& 
       outcome.attempted += t.committed + t.aborted + t.errors;
     }
     for (const auto& e : r.sample_errors) listener.note("  error: " + e);
-    if (!r.failure.empty()) listener.note(p.target.redacted() + " did not complete: " + r.failure);
+    if (!r.failure.empty()) listener.note(p.target.name() + " did not complete: " + r.failure);
     if (plan.resolved.sweep) {
       auto points = curve_points(r, plan.resolved.slo);
       if (plan.resolved.slo) {
         ti.knee_tps = knees(points);
         for (const auto& [group, knee] : ti.knee_tps)
-          listener.note(p.target.redacted() + (ti.knee_tps.size() > 1 ? " group " + group : "") + ": " +
+          listener.note(p.target.name() + (ti.knee_tps.size() > 1 ? " group " + group : "") + ": " +
                         (knee ? fmt::format("the knee is at {:.10g} tx/s", *knee)
                               : std::string("even the lowest rate missed")) +
                         " (" + plan.resolved.slo->text + ")");

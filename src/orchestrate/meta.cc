@@ -50,6 +50,7 @@ results::Meta request_meta(const RunRequest& request, const Plan& plan, const st
   for (const auto& p : plan.targets) {
     results::Meta::TargetInfo ti;
     ti.target = p.target.redacted();
+    ti.label = p.target.label;
     ti.engine = p.target.engine;
     ti.data = p.data;
     meta.targets.push_back(std::move(ti));

@@ -1,6 +1,6 @@
 // Whole runs: what `oltap run` asks for, planned over its targets, run, held
 // in memory and written as it goes. This is the layer the commands that make
-// or combine runs call (run today; suites, merges and reports next), so that
+// or combine runs call (run and suite today; merges and reports next), so that
 // none of them copies the glue from a measurement to its files.
 //
 // A run goes in three steps:
@@ -88,7 +88,7 @@ class Listener {
   virtual ~Listener() = default;
   // A status line: what is about to run, errors kept, why a target stopped.
   virtual void note(const std::string& line) { (void)line; }
-  // A target's measurement begins (label: its redacted form) and ends.
+  // A target's measurement begins (label: its name, the --target label or else the redacted URI) and ends.
   virtual void target_started(const std::string& label) { (void)label; }
   virtual void target_finished() {}
   virtual void progress(const run::Progress& p) { (void)p; }
@@ -116,5 +116,39 @@ struct RunOutcome {
 // unreachable, data that does not match); after that, failures are in the
 // outcome and the files.
 RunOutcome run(const RunRequest& request, Listener& listener);
+
+// ---------------------------------------------------------------- suites
+// A suite (workload::Suite) run into one folder: a normal result folder per
+// case, target and repetition at OUT/<case>/<label>/rep-<k>/, OUT/suite.yaml
+// (the suite file, any literal password redacted) and OUT/suite.csv (the
+// figures over the repetitions, rewritten after each round). Each round runs
+// the cases in an order shuffled by (seed, round), each case on each of its
+// targets in turn, so that drift spreads over all of them. With load, each
+// (workload, target, scale) is loaded once first unless its data is already
+// there (datagen::check_loaded_data). A (case, target) the workload does not
+// apply to (queries or SQL steps on Redis, no SQL on a SQL engine) is
+// skipped with a note.
+struct SuiteRequest {
+  workload::Suite suite;
+  std::string out;
+  bool resume = false;           // skip the repetitions whose folder says complete; redo the others
+  std::optional<uint64_t> seed;  // instead of the suite's
+  std::string command_line;      // with every password removed
+};
+
+struct SuiteOutcome {
+  std::string out;
+  std::vector<results::SuiteRow> rows;  // as suite.csv holds them
+  int runs = 0;                         // runs made by this call
+  int resumed = 0;                      // repetitions a resume found complete
+  int exit_code = 0;                    // kExitOk, kExitRunErrors or kExitInterrupted
+  std::vector<std::string> verdict;     // why the exit code is not 0
+};
+
+// Throws Error for what stops the suite before or between runs (bad input,
+// a target unreachable, an out folder in use without resume); suite.csv then
+// holds what was measured before. The listener gets every run's notes and
+// the suite's progress lines ("case k of n, repetition r of R, about T left").
+SuiteOutcome run_suite(const SuiteRequest& request, Listener& listener);
 
 }  // namespace oltap::orchestrate

@@ -11,7 +11,7 @@ std::string what_runs(const RunRequest& request, const run::QueryOptions& o, con
   const workload::Spec& spec = request.spec;
   const double scale = o.scale;
   return fmt::format(
-      "running {} on {}: {} ({} quer{}{}) at scale {:g}{}{}{}", spec.name, target.redacted(),
+      "running {} on {}: {} ({} quer{}{}) at scale {:g}{}{}{}", spec.name, target.shown(),
       o.streams == 1 ? "a power run" : fmt::format("a throughput run of {} streams", o.streams),
       spec.queries.size(), spec.queries.size() == 1 ? "y" : "ies", o.streams == 1 ? "" : " each", scale,
       o.timeout_s > 0 ? fmt::format(", time-out {:g} s per query", o.timeout_s) : "",

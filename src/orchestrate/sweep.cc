@@ -98,7 +98,7 @@ run::RunResult measure_sweep(const RunRequest& request, Plan& plan, PlannedTarge
     try {
       if (!p.prepared) p.prepared = run::prepare_run(request.spec, p.target, o);
       const int64_t from = unix_ms_now() + static_cast<int64_t>(o.warmup_s * 1000);
-      IntervalRecorder recorder(folder, listener, p.target.redacted(), from,
+      IntervalRecorder recorder(folder, listener, p.target.name(), from,
                                 IntervalPlace{true, all.measured_s, stage});
       step = run::measure(*p.prepared, recorder);
       p.prepared.reset();

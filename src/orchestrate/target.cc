@@ -9,7 +9,7 @@ void begin_target(size_t index, const std::string& what_runs, results::RunFolder
   listener.note(what_runs);
   outcome.meta.targets[index].status = "running";
   folder.write_summary(outcome.summary, outcome.meta);
-  listener.target_started(outcome.meta.targets[index].target);
+  listener.target_started(outcome.meta.targets[index].name());
 }
 
 void target_threw(size_t index, const Error& e, results::RunFolder& folder, RunOutcome& outcome,
@@ -21,7 +21,7 @@ void target_threw(size_t index, const Error& e, results::RunFolder& folder, RunO
   ti.failure = e.what();
   folder.write_summary(outcome.summary, outcome.meta);
   if (interrupted) throw e;
-  listener.note(ti.target + " did not complete: " + ti.failure);
+  listener.note(ti.name() + " did not complete: " + ti.failure);
 }
 
 }  // namespace oltap::orchestrate

@@ -71,7 +71,7 @@ nlohmann::ordered_json headlines_json(const Meta& m, const std::vector<SummaryRo
 nlohmann::ordered_json queries_json(const Meta::TargetInfo& t, const std::vector<SummaryRow>& summary) {
   nlohmann::ordered_json out;
   for (const auto& f : query_figures(summary)) {
-    if (f.target != t.target) continue;
+    if (f.target != t.name()) continue;
     out["mode"] = f.power() ? "power" : "throughput";
     out["elapsed_s"] = f.elapsed_s;
     out["completed"] = f.completed;
@@ -162,6 +162,7 @@ std::string meta_json(const Meta& m, const std::vector<SummaryRow>& summary) {
   nlohmann::ordered_json targets = nlohmann::ordered_json::array();
   for (const auto& t : m.targets) {
     targets.push_back({{"target", t.target},
+                       {"label", t.label},
                        {"status", t.status},
                        {"failure", t.failure},
                        {"data", t.data},
@@ -174,7 +175,7 @@ std::string meta_json(const Meta& m, const std::vector<SummaryRow>& summary) {
                        {"warmup_committed", t.warmup_committed},
                        {"interrupted", t.interrupted},
                        {"sample_errors", t.sample_errors}});
-    if (!m.headline.name.empty()) targets.back()["headlines"] = headlines_json(m, summary, t.target);
+    if (!m.headline.name.empty()) targets.back()["headlines"] = headlines_json(m, summary, t.name());
     if (m.queries) targets.back()["queries"] = queries_json(t, summary);
     if (t.client)
       targets.back()["client"] = {{"cpu_user_s", t.client->user_s},

@@ -181,7 +181,10 @@ struct Meta {
   };
   std::optional<OpenLoop> open_loop;
   struct TargetInfo {
-    std::string target, engine, dialect, server_version;
+    std::string target, engine, dialect, server_version;  // target: the redacted URI
+    std::string label;                                    // given with --target LABEL=URI; empty: none
+    // What the target's rows are keyed by (summary.csv's target column).
+    const std::string& name() const { return label.empty() ? target : label; }
     // "complete", "interrupted", "failed" (failure says why), "running" (the
     // run was stopped while it was measured) or "not run" (not reached).
     std::string status = "not run";
@@ -385,6 +388,36 @@ ExportFormat parse_export_format(const std::string& text);
 // The file's text (JSON, ending in a newline). Throws Error(kBadInput) when
 // no row has a figure of the format (nothing to export).
 std::string export_json(const std::vector<ExportRow>& rows, ExportFormat format);
+// ---------------------------------------------------------------- suites
+// A suite folder (oltap suite): a result folder per case, target and
+// repetition, and suite.csv, a row per case x target x group x txn (x stage)
+// with each metric's median over the repetitions, its min, max and spread.
+
+// A metric over repetitions; spread = (max - min) / median, 0 when the median is 0.
+struct SuiteStat {
+  double median = 0, min = 0, max = 0, spread = 0;
+};
+// The stat of values (one per repetition; the median of an even count is
+// the mean of the middle two). All 0 for none.
+SuiteStat suite_stat(std::vector<double> values);
+
+struct SuiteRow {
+  std::string case_name, target, group, txn, stage;
+  int reps = 0;  // repetitions with a complete result for the row
+  SuiteStat tps, lat_p50_ms, lat_p95_ms, lat_p99_ms, errors;
+};
+// suite.csv's columns, in order: case,target,group,txn,stage,reps, then
+// m_median,m_min,m_max,m_spread for each m of tps, lat_p50_ms, lat_p95_ms,
+// lat_p99_ms, errors.
+extern const std::vector<std::string> kSuiteColumns;
+inline constexpr const char* kSuiteCsvName = "suite.csv";
+// Rewrites dir/suite.csv (temporary file, rename). Throws Error on I/O failure.
+void write_suite_csv(const std::string& dir, const std::vector<SuiteRow>& rows);
+
+// Whether dir holds the meta.json of a run that completed: not marked
+// incomplete, and every target's status "complete". false when there is
+// none or it cannot be read.
+bool run_complete(const std::string& dir);
 
 // ---------------------------------------------------------------- latency.hlog
 // The histograms themselves, in a result folder's latency.hlog: an

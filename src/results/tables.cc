@@ -110,7 +110,9 @@ std::string side_by_side(const std::vector<SummaryRow>& rows) {
     }
   }
   std::string out = format_table(t);
-  for (size_t i = 0; i < targets.size(); ++i) out += labels[i] + " = " + targets[i] + "\n";
+  // A named target's column is its name: only URIs need the legend.
+  for (size_t i = 0; i < targets.size(); ++i)
+    if (labels[i] != targets[i]) out += labels[i] + " = " + targets[i] + "\n";
   return out;
 }
 
@@ -190,7 +192,8 @@ std::string query_table(const std::vector<SummaryRow>& rows) {
   }
   std::string out = format_table(t);
   if (targets.size() > 1)
-    for (size_t i = 0; i < targets.size(); ++i) out += labels[i] + " = " + targets[i] + "\n";
+    for (size_t i = 0; i < targets.size(); ++i)
+      if (labels[i] != targets[i]) out += labels[i] + " = " + targets[i] + "\n";
   return out;
 }
 

@@ -219,7 +219,7 @@ QueriesResult run_queries(const workload::Spec& spec, const engine::Target& targ
   std::unique_ptr<engine::Connection> first = engine::connect(target);
   check_query_target(spec, target, *first);
   QueriesResult res;
-  res.target = target.redacted();
+  res.target = target.name();
   res.engine = target.engine;
   res.dialect = first->dialect();
   res.server_version = first->server_version();

@@ -174,7 +174,7 @@ struct ClientCost {
 };
 
 struct RunResult {
-  std::string target;  // redacted
+  std::string target;  // Target::name(): the label, else the redacted URI
   std::string engine;
   std::string dialect;
   std::string server_version;
@@ -210,7 +210,7 @@ class PreparedRun {
   PreparedRun(const PreparedRun&) = delete;
   PreparedRun& operator=(const PreparedRun&) = delete;
 
-  // What RunResult will say of the target: redacted URI, engine, dialect, server version.
+  // What RunResult will say of the target: its name (label or redacted URI), engine, dialect, server version.
   const std::string& target() const noexcept;
   const std::string& engine() const noexcept;
   const std::string& dialect() const noexcept;
@@ -274,7 +274,7 @@ struct StreamRun {
 };
 
 struct QueriesResult {
-  std::string target;  // redacted
+  std::string target;  // Target::name(): the label, else the redacted URI
   std::string engine;
   std::string dialect;
   std::string server_version;

@@ -113,7 +113,7 @@ std::unique_ptr<PreparedRun> prepare_run(const workload::Spec& spec, const engin
   // its driver) before the plan is compiled; it becomes client 0's.
   std::unique_ptr<engine::Connection> first = st->connect(st->target);
   RunResult& res = st->result;
-  res.target = target.redacted();
+  res.target = target.name();
   res.engine = target.engine;
   res.dialect = first->dialect();
   res.server_version = first->server_version();

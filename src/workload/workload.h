@@ -542,4 +542,58 @@ void check_parameters(const Spec& spec, double scale);
 Distribution make_distribution(const DistSpec& spec, const std::map<std::string, Value>& names,
                                int64_t nurand_c = 0);
 
+// ---------------------------------------------------------------- suites
+
+// A suite file (docs/suite-format.md): named targets, cases (a workload with
+// `oltap run`'s settings, a matrix of values expanded into one case per
+// combination), repetitions, and whether to load first.
+
+// `oltap run`'s settings by name, each unset when not given (then the
+// workload's own applies). Durations in seconds; max_error_rate a fraction.
+struct SuiteSettings {
+  std::optional<int> clients, streams, pipeline, threads, max_retries;
+  std::optional<double> duration_s, warmup_s, scale, rate, query_timeout_s, latency_limit_s, max_error_rate;
+  std::optional<int64_t> transactions;
+  std::optional<bool> think_times;
+  // Sets what `over` sets, keeping the rest.
+  void overlay(const SuiteSettings& over);
+};
+// The setting names a suite's `settings:`, `defaults:` and `matrix:` take.
+const std::vector<std::string>& suite_setting_names();
+
+struct SuiteTarget {
+  std::string label;
+  std::string uri;         // ${NAME} replaced from the environment: may hold a password, never print it
+  std::string as_written;  // the URI as the file has it
+  Mark mark;
+};
+
+// One case as run: a suite case with one value of each matrix key.
+struct SuiteCase {
+  std::string name;                  // the case's, then "-key=value" per matrix key ([A-Za-z0-9_.=-] only)
+  std::string workload;              // the workload file, as a path from where oltap runs
+  std::vector<std::string> targets;  // labels; empty: every target the workload applies to
+  SuiteSettings settings;            // the suite's defaults, the case's settings, its matrix values
+  Mark mark;
+};
+
+struct Suite {
+  std::string file;
+  std::string name;
+  std::vector<SuiteTarget> targets;  // in the file's order
+  int repetitions = 1;
+  uint64_t seed = 1;
+  bool load = false;
+  std::vector<SuiteCase> cases;  // matrices expanded, in the file's order
+  std::string text;              // the file's bytes, for the copy a suite folder keeps
+};
+
+// Reads and validates a suite file. Throws Error(kBadInput) with every
+// problem found, one per line, each "file:line:col: message" in file order.
+Suite load_suite(const std::string& path);
+// Same, from text (tests); file is used in messages and to place the
+// workloads (relative to its folder). env looks up ${NAME} (none: unset).
+Suite parse_suite(const std::string& text, const std::string& file,
+                  const std::function<std::optional<std::string>(const std::string&)>& env);
+
 }  // namespace oltap::workload

@@ -427,5 +427,63 @@ TEST(OdbcTarget, DsnFormAndRedisDatabaseNumber) {
   EXPECT_EQ(parse_target("mysql://u@h/db").port, 3306);
   EXPECT_EQ(parse_target("redshift://u@h/db").dialect, "redshift");
 }
+
+// Named targets: LABEL=URI names a target only when the '=' comes before
+// the scheme, so the '=' of a URI's query or of an odbc: string's entries
+// never reads as a label; a bad label is refused without showing a password.
+TEST_F(TargetTest, LabelBeforeTheSchemeNamesTheTarget) {
+  Target t = parse_named_target("pg=postgresql://u:pw@127.0.0.1:5432/db?sslmode=disable");
+  EXPECT_EQ(t.label, "pg");
+  EXPECT_EQ(t.name(), "pg");
+  EXPECT_EQ(t.host, "127.0.0.1");
+  EXPECT_EQ(t.password, "pw");
+  EXPECT_EQ(t.options.at("sslmode"), "disable");
+  EXPECT_EQ(t.redacted(), "postgresql://u@127.0.0.1:5432/db?sslmode=disable");
+  EXPECT_EQ(t.shown(), "pg (postgresql://u@127.0.0.1:5432/db?sslmode=disable)");
+  EXPECT_EQ(parse_named_target("my_db.v-2=redis://h:6379/0").label, "my_db.v-2");
+}
+
+TEST_F(TargetTest, UriWithoutLabelKeepsItsOwnEqualsSigns) {
+  for (const char* uri : {"postgresql://u@h:5432/db?sslmode=disable&application_name=a=b",
+                          "postgresql://u:p=w@h/db", "odbc:Driver=X;Server=h;Database=d"}) {
+    Target t = parse_named_target(uri);
+    EXPECT_EQ(t.label, "") << uri;
+    EXPECT_EQ(t.name(), t.redacted()) << uri;
+    EXPECT_EQ(t.redacted(), parse_target(uri).redacted()) << uri;
+  }
+  // A label may name an odbc: string too, whose own '=' follow it.
+  Target o = parse_named_target("wh=odbc:Driver=X;Server=h;Pwd=s3cret");
+  EXPECT_EQ(o.label, "wh");
+  EXPECT_EQ(o.password, "s3cret");
+}
+
+TEST_F(TargetTest, BadLabelIsRefusedNamingItAndHidingThePassword) {
+  for (const char* text : {"=postgresql://u@h/db", "my pg=postgresql://u@h/db", "pg/1=postgresql://u@h/db",
+                           "p\xc3\xa9=postgresql://u@h/db"}) {
+    try {
+      parse_named_target(text);
+      ADD_FAILURE() << text << " was taken";
+    } catch (const Error& e) {
+      EXPECT_EQ(e.error_class(), ErrorClass::kBadInput);
+      EXPECT_NE(std::string(e.what()).find("label"), std::string::npos) << e.what();
+    }
+  }
+  try {
+    parse_named_target("bad label=postgresql://u:s3cret@h/db");
+    ADD_FAILURE();
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("'bad label'"), std::string::npos) << e.what();
+    EXPECT_EQ(std::string(e.what()).find("s3cret"), std::string::npos) << e.what();
+  }
+  // A label with a ':' reads as no label: the text is then a URI of an unknown scheme.
+  EXPECT_THROW(parse_named_target("pg:1=postgresql://u@h/db"), Error);
+  // The command line's form keeps the label and drops the password.
+  EXPECT_EQ(redact_named_target("pg=postgresql://u:s3cret@h/db"), "pg=postgresql://u@h:5432/db");
+  EXPECT_EQ(redact_named_target("postgresql://u:s3cret@h/db?a=b"), "postgresql://u@h:5432/db?a=b");
+  EXPECT_EQ(redact_named_target("bad label=postgresql://u:s3cret@h/db").find("s3cret"), std::string::npos);
+  EXPECT_TRUE(valid_target_label("a.B_9-z"));
+  EXPECT_FALSE(valid_target_label(""));
+  EXPECT_FALSE(valid_target_label("a,b"));
+}
 }  // namespace
 }  // namespace oltap::engine
