@@ -98,7 +98,7 @@ MannWhitney mann_whitney(const std::vector<double>& a, const std::vector<double>
   const double big_n = static_cast<double>(n + m);
   const double var = nm / 12 * ((big_n + 1) - tie_sum / (big_n * (big_n - 1)));
   if (var <= 0) return r;  // every value equal: no evidence of any difference
-  // With the continuity correction, as scipy's mannwhitneyu by default.
+  // With the continuity correction (0.5 toward the centre), the usual default.
   const double z = std::max(0.0, std::abs(r.u - nm / 2) - 0.5) / std::sqrt(var);
   r.p = std::min(1.0, std::erfc(z / std::sqrt(2.0)));
   return r;

@@ -270,3 +270,42 @@ TEST(CiOutputs, AppendBoundedNeverGrowsTheFilePastTheLimit) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(ReadSide, ASuiteFolderIsItsRepetitionsAndAMissingOneIsIncomplete) {
+  namespace fs = std::filesystem;
+  const fs::path suite = fs::temp_directory_path() / ("oltap_suite_" + std::to_string(::getpid()));
+  fs::remove_all(suite);
+  fs::create_directories(suite);
+  std::ofstream(suite / "suite.csv") << "case,target,group,txn,stage,reps\n";
+  Meta meta;
+  meta.run_id = "r";
+  meta.workload = "w";
+  meta.workload_sha256 = "abc";
+  meta.duration_s = 5;
+  meta.incomplete = false;
+  for (int k : {1, 2})
+    write_run((suite / "tpcb-clients=4" / "pg" / ("rep-" + std::to_string(k))).string(),
+              {row("tpcb", 100.0 * k, 1)}, {}, meta);
+  fs::create_directories(suite / "tpcb-clients=4" / "pg" / "rep-3");  // not run yet: interrupted
+  Side s = read_side({suite.string()});
+  ASSERT_EQ(s.folders.size(), 3u);
+  EXPECT_EQ(s.folders[0].case_name, "tpcb-clients=4");
+  EXPECT_EQ(s.folders[0].workload_sha256, "abc");
+  EXPECT_EQ(s.folders[0].settings.at("duration_s"), "5.0");
+  EXPECT_EQ(s.folders[0].settings.count("seed"), 0u);
+  EXPECT_TRUE(s.folders[2].incomplete);
+  ASSERT_EQ(s.samples.size(), 2u);
+  Evaluation e = evaluate(s, s, GateOptions{});
+  ASSERT_FALSE(e.rows.empty());
+  EXPECT_EQ(e.rows[0].key, "tpcb-clients=4 default/tpcb");
+  EXPECT_EQ(e.rows[0].n_baseline, 2u);
+  EXPECT_TRUE(has(e, kReasonIncomplete));
+  // One repetition given alone keeps its case.
+  Side one = read_side({(suite / "tpcb-clients=4" / "pg" / "rep-1").string()});
+  EXPECT_EQ(one.folders[0].case_name, "tpcb-clients=4");
+  fs::remove_all(suite);
+}
+
+}  // namespace
