@@ -96,7 +96,13 @@ std::string compare_report(const Evaluation& e) {
       first = false;
     }
   }
-  std::string out = format_table(t);
+  // The last column is often empty: no padding left at the ends of lines.
+  std::string out;
+  for (const std::string& table = format_table(t); const auto& c : table) {
+    if (c == '\n')
+      while (!out.empty() && out.back() == ' ') out.pop_back();
+    out += c;
+  }
   out += "(medians over the samples; Δ current against baseline; CI the " +
          fixed((1 - e.options.alpha) * 100, 0) +
          "% bootstrap interval of Δ; p two-sided Mann-Whitney U; n samples baseline/current; worse: past " +

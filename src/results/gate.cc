@@ -123,7 +123,6 @@ void comparison_checks(const Side& base, const Side& cur, Evaluation& e) {
 struct Threshold {
   bool gated = false;
   double value = 0;
-  bool from_rule = false;
 };
 
 }  // namespace
@@ -205,7 +204,7 @@ Evaluation evaluate(const Side& base, const Side& cur, const GateOptions& option
         std::any_of(bs.begin(), bs.end(), [](const Sample* s) { return measured(s->row); });
 
     auto threshold_of = [&](const std::string& metric, bool by_default) {
-      Threshold t{by_default, options.max_regression, false};
+      Threshold t{by_default, options.max_regression};
       for (size_t i = 0; i < options.rules.rules.size(); ++i) {
         const GateRule& r = options.rules.rules[i];
         if (r.metric != metric || !glob(r.row, row.group + "/" + row.txn) ||
@@ -213,7 +212,7 @@ Evaluation evaluate(const Side& base, const Side& cur, const GateOptions& option
             !glob(r.target, row.target))
           continue;
         rule_used[i] = true;  // the last rule that matches wins
-        t = {r.gate, r.max_regression.value_or(0), true};
+        t = {r.gate, r.max_regression.value_or(0)};
       }
       return t;
     };
@@ -252,8 +251,8 @@ Evaluation evaluate(const Side& base, const Side& cur, const GateOptions& option
             m.base_median != 0 ? bad > m.threshold : (higher ? m.cur_median < 0 : m.cur_median > 0);
       }
       if (m.gated) {
-        m.changed = m.past_threshold &&
-                    (!m.test_can_decide || m.test->p < options.alpha);  // a test when it can decide
+        // Past the threshold, and beyond noise when the test can tell.
+        m.changed = m.past_threshold && (!m.test_can_decide || m.test->p < options.alpha);
         if (!m.test_can_decide) undecidable.insert({m.base.size(), m.cur.size()});
       }
       row.metrics.push_back(std::move(m));
