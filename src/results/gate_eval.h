@@ -23,4 +23,9 @@ std::string regression_text(const MetricCheck& m, double alpha);
 // Why a gated metric passed: "within 5.0%", or beyond it but not significant.
 std::string ok_text(const MetricCheck& m, double alpha);
 
+// Whether a row measured anything: a commit, or a query that completed.
+inline bool measured(const SummaryRow& r) { return r.committed > 0 || r.status == "ok"; }
+// Adds the findings about the comparison as a whole (gate_checks.cc) to e.
+void comparison_checks(const Side& base, const Side& cur, Evaluation& e);
+
 }  // namespace oltap::results
