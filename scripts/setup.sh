@@ -49,6 +49,8 @@ PACKAGES=(
   time
   # HdrHistogram's own log reader, the independent check of latency.hlog
   libhdrhistogram-java default-jre-headless
+  # xmllint: the integration tests check the gate's JUnit XML with a real parser
+  libxml2-utils
 )
 
 # Packages that ship a system service; if we install them, we make sure the

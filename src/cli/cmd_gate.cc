@@ -1,43 +1,36 @@
-// `oltap gate CURRENT --baseline BASELINE --max-regression 5%`: the CI check.
+// `oltap gate CURRENT... --baseline BASELINE...`: the CI check. Each side is
+// one or more result folders (or summary.csv files) or suite folders.
 #include <iostream>
 
+#include "check_args.h"
 #include "cli.h"
-#include "results/results.h"
 
 namespace oltap::cli {
-namespace {
-struct GateArgs {
-  std::string current, baseline, max_regression = "5%";
-};
-}  // namespace
 
 void add_gate(CLI::App& root, Action& action) {
-  auto a = std::make_shared<GateArgs>();
+  auto a = std::make_shared<CheckArgs>();
   CLI::App* cmd = root.add_subcommand(
-      "gate", "Exit 1 when throughput dropped or p99 rose by more than --max-regression on any row");
-  cmd->add_option("current", a->current, "Current summary.csv (or its result folder)")->required();
-  cmd->add_option("-b,--baseline", a->baseline, "Baseline summary.csv (or its result folder)")->required();
-  cmd->add_option("--max-regression", a->max_regression,
-                  "Allowed regression: 5%, or the fraction 0.05 for 5% (a bare 1 or more is refused as "
-                  "ambiguous; default 5%)");
+      "gate",
+      "Exit 1 when a row regressed beyond noise and --max-regression, had errors above --max-error-rate, or "
+      "the "
+      "comparison is unsound (incomplete run, other workload or settings, missing rows, empty baseline)");
+  cmd->add_option("current", a->current,
+                  "Current result folders (or summary.csv files) or suite folders: one sample per repetition")
+      ->required();
+  cmd->add_option("-b,--baseline", a->baseline,
+                  "Baseline result folder, summary.csv or suite folder; repeat for several repetitions")
+      ->required()
+      ->allow_extra_args(false);
+  add_check_options(cmd, *a);
   cmd->callback([&action, a] {
     action = [a] {
-      double limit = 0;
-      try {
-        limit = parse_percent(a->max_regression);
-      } catch (const Error& e) {
-        throw Error(ErrorClass::kBadInput, std::string("--max-regression: ") + e.what());
-      }
-      auto base = results::read_summary(a->baseline);
-      auto cur = results::read_summary(a->current);
-      results::refill_latency_from_hlog(a->baseline, base);
-      results::refill_latency_from_hlog(a->current, cur);
-      results::GateResult g = results::gate(base, cur, limit);
+      results::GateOptions o = check_options(*a);
+      results::Evaluation e =
+          results::evaluate(results::read_side(a->baseline), results::read_side(a->current), o);
       // What the threshold was read as, so 0.05 is seen to be 5%, not 0.05%.
-      std::cout << "max regression: " << format_percent(limit) << " (--max-regression " << a->max_regression
-                << ")\n"
-                << g.report;
-      return g.pass ? kExitOk : kExitRegression;
+      std::cout << check_header(*a, o) << results::gate_report(e);
+      write_check_outputs(*a, e, "oltap gate");
+      return e.pass ? kExitOk : kExitRegression;
     };
   });
 }

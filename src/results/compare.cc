@@ -1,17 +1,18 @@
-// `oltap compare`: baseline and current side by side, per target, group and
-// transaction, with the change in percent.
+// `oltap compare`: baseline and current side by side, per row and metric:
+// the medians of their samples, the change with its interval, the p-value.
 #include <set>
 
 #include "csv.h"
-#include "results.h"
+#include "gate_eval.h"
 
 namespace oltap::results {
 namespace {
 
-std::string pct_change(double base, double cur) {
-  if (base == 0) return cur == 0 ? "0.0%" : "n/a";
-  double p = (cur - base) / base * 100;
-  return (p >= 0 ? "+" : "") + fixed(p, 1) + "%";
+// The tps samples of a row only one side has.
+std::vector<double> tps_of(const RowEval& r, bool baseline) {
+  for (const auto& m : r.metrics)
+    if (m.metric == "tps") return baseline ? m.base : m.cur;
+  return {};
 }
 
 bool single_target(const std::vector<SummaryRow>& rows) {
@@ -73,25 +74,45 @@ std::string format_table(const std::vector<std::vector<std::string>>& rows) {
   return out;
 }
 
-std::string compare_table(const std::vector<SummaryRow>& baseline, const std::vector<SummaryRow>& current) {
-  std::vector<std::vector<std::string>> rows = {{"row", "tps base", "tps cur", "Δ tps", "p50 base", "p50 cur",
-                                                 "Δ p50", "p95 base", "p95 cur", "Δ p95", "p99 base",
-                                                 "p99 cur", "Δ p99"}};
-  for (const auto& m : match_rows(baseline, current)) {
-    if (!m.baseline || !m.current) {
-      rows.push_back({m.key, m.baseline ? fixed(m.baseline->tps, 1) : "-",
-                      m.current ? fixed(m.current->tps, 1) : "-",
-                      m.baseline ? "only in baseline" : "only in current"});
+std::string compare_report(const Evaluation& e) {
+  std::vector<std::vector<std::string>> t = {{"row", "metric", "base", "cur", "Δ", "CI", "p", "n", ""}};
+  for (const auto& r : e.rows) {
+    if (!r.gated) continue;
+    if (!r.in_baseline || !r.in_current) {
+      t.push_back({r.key, "tps", r.in_baseline ? fmt_value("tps", median(tps_of(r, true))) : "-",
+                   r.in_current ? fmt_value("tps", median(tps_of(r, false))) : "-", "-", "-", "-",
+                   std::to_string(r.n_baseline) + "/" + std::to_string(r.n_current),
+                   r.in_baseline ? "only in baseline" : "only in current"});
       continue;
     }
-    const SummaryRow& b = *m.baseline;
-    const SummaryRow& c = *m.current;
-    rows.push_back({m.key, fixed(b.tps, 1), fixed(c.tps, 1), pct_change(b.tps, c.tps), fixed(b.lat_p50_ms, 3),
-                    fixed(c.lat_p50_ms, 3), pct_change(b.lat_p50_ms, c.lat_p50_ms), fixed(b.lat_p95_ms, 3),
-                    fixed(c.lat_p95_ms, 3), pct_change(b.lat_p95_ms, c.lat_p95_ms), fixed(b.lat_p99_ms, 3),
-                    fixed(c.lat_p99_ms, 3), pct_change(b.lat_p99_ms, c.lat_p99_ms)});
+    bool first = true;
+    for (const auto& m : r.metrics) {
+      std::string mark;
+      if (m.past_threshold)
+        mark = !m.test_can_decide || (m.test && m.test->p < e.options.alpha) ? "worse" : "noise";
+      t.push_back({first ? r.key : "", metric_label(m.metric), fmt_value(m.metric, m.base_median),
+                   fmt_value(m.metric, m.cur_median), fmt_change(m.change), fmt_ci(m.ci), fmt_p(m.test),
+                   fmt_n(m), mark});
+      first = false;
+    }
   }
-  return format_table(rows) + "(latencies in ms; Δ is current against baseline)\n";
+  // The last column is often empty: no padding left at the ends of lines.
+  std::string out;
+  for (const std::string& table = format_table(t); const auto& c : table) {
+    if (c == '\n')
+      while (!out.empty() && out.back() == ' ') out.pop_back();
+    out += c;
+  }
+  out += "(medians over the samples; Δ current against baseline; CI the " +
+         fixed((1 - e.options.alpha) * 100, 0) +
+         "% bootstrap interval of Δ; p two-sided Mann-Whitney U; n samples baseline/current; worse: past " +
+         fixed(e.options.max_regression * 100, 1) + "% the bad way and beyond noise)\n";
+  for (const auto& n : e.notes) out += "note: " + n + "\n";
+  return out;
+}
+
+std::string compare_table(const std::vector<SummaryRow>& baseline, const std::vector<SummaryRow>& current) {
+  return compare_report(evaluate(side_of_rows(baseline), side_of_rows(current), GateOptions{}));
 }
 
 }  // namespace oltap::results

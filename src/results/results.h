@@ -322,6 +322,157 @@ struct GateResult {
 GateResult gate(const std::vector<SummaryRow>& baseline, const std::vector<SummaryRow>& current,
                 double max_regression);
 
+// ---------------------------------------------------------------- statistics (stats.cc)
+// What compare and gate decide a change with. Pure functions.
+
+double median(std::vector<double> v);  // 0 of none
+struct MannWhitney {
+  double u = 0;        // of the first sample: pairs it wins, ties counting one half
+  double p = 1;        // two-sided
+  bool exact = false;  // from the exact distribution (no ties, <= 50 a side); else normal with tie correction
+};
+MannWhitney mann_whitney(const std::vector<double>& a, const std::vector<double>& b);
+// The smallest two-sided p the test can give with n and m samples, 2 / C(n+m, n):
+// with 3 and 3 it is 0.1, so no difference can ever be significant at 0.05.
+double mwu_min_p(size_t n, size_t m);
+// A percentile bootstrap interval of (median(cur) - median(base)) / median(base):
+// both sides resampled with replacement, from a generator seeded with seed (the
+// same figures on every machine). None when a side is empty or every baseline
+// resample's median is 0.
+struct ChangeCi {
+  double low = 0, high = 0;
+};
+std::optional<ChangeCi> bootstrap_median_change(const std::vector<double>& base,
+                                                const std::vector<double>& cur, double confidence,
+                                                int resamples, uint64_t seed);
+
+// ---------------------------------------------------------------- sides with repetitions (side.cc)
+// Each side of a compare or gate is one or more paths: a result folder (or its
+// summary.csv), whose rows are one sample each, or a suite folder (it has
+// suite.csv), whose repetitions <case>/<target>/rep-<k>/ are one sample each.
+
+struct SideFolder {
+  std::string path;       // the result folder (or summary.csv) read
+  std::string case_name;  // the suite case it belongs to; "" outside a suite
+  bool has_meta = false;  // meta.json found: workload and settings known
+  std::string workload, workload_sha256;
+  // meta.json's settings that make runs comparable, as "key=value" (the seed
+  // is not one: repetitions may differ in it).
+  std::map<std::string, std::string> settings;
+  bool incomplete = false;
+  std::string why_incomplete;
+};
+struct Sample {
+  size_t folder = 0;  // index into Side::folders
+  SummaryRow row;
+  // Figures of the run beyond the row's columns, on its group's ALL row:
+  // the workload's headline (by its name, "tpmC") and, for query runs,
+  // "queries_per_hour" (on the first ALL row of its target).
+  std::map<std::string, double> extra;
+};
+struct Side {
+  std::vector<SideFolder> folders;
+  std::vector<Sample> samples;
+};
+// Throws Error(kBadInput) naming a path that is not a result or suite folder.
+Side read_side(const std::vector<std::string>& paths);
+// A side of rows alone (no meta.json: workload and settings unknown).
+Side side_of_rows(const std::vector<SummaryRow>& rows);
+
+// ---------------------------------------------------------------- gate rules (gate_rules.cc)
+
+struct GateRule {
+  std::string where;   // "gate.yaml:4:5", for messages
+  std::string metric;  // tps p50 p95 p99 errors, a headline's name, queries_per_hour
+  std::string row = "*", workload = "*", case_name = "*", target = "*";  // globs (fnmatch); row is group/txn
+  std::optional<double> max_regression;                                  // none with gate: false
+  bool gate = true;
+};
+struct GateRules {
+  std::string file;
+  std::optional<double> max_regression, alpha, max_error_rate;  // the file's defaults
+  std::vector<GateRule> rules;
+};
+// Throws Error(kBadInput) as "file:line:col: what is wrong".
+GateRules read_gate_rules(const std::string& path);
+GateRules parse_gate_rules(const std::string& text, const std::string& file);
+
+// ---------------------------------------------------------------- evaluation (gate.cc)
+
+struct GateOptions {
+  double max_regression = 0.05;
+  double alpha = 0.05;
+  double max_error_rate = 0;  // errors / attempted of the current side, per row
+  std::string only;           // glob on txn ("ALL"); "" for every row
+  GateRules rules;
+  int resamples = 2000;  // bootstrap
+  uint64_t seed = 1;
+};
+
+// The machine-readable reason codes.
+inline constexpr const char* kReasonRegression = "regression";
+inline constexpr const char* kReasonErrorRate = "error_rate";
+inline constexpr const char* kReasonIncomplete = "incomplete";
+inline constexpr const char* kReasonWorkloadChanged = "workload_changed";
+inline constexpr const char* kReasonSettingsChanged = "settings_changed";
+inline constexpr const char* kReasonMissingRow = "missing_row";
+inline constexpr const char* kReasonNewRow = "new_row";  // reported, never fails
+inline constexpr const char* kReasonEmptyBaseline = "empty_baseline";
+
+struct Finding {
+  std::string code;     // a kReason*
+  std::string row;      // the row's key; "" for the whole comparison
+  std::string message;  // one line, with the figures
+  bool fails = true;
+};
+struct MetricCheck {
+  std::string metric;  // "tps", "p99", ..., "tpmC"
+  bool higher_is_better = true;
+  std::vector<double> base, cur;
+  double base_median = 0, cur_median = 0;
+  std::optional<double> change;  // relative; none when the baseline median is 0 and current is not
+  std::optional<ChangeCi> ci;    // with two samples or more a side
+  std::optional<MannWhitney> test;
+  bool test_can_decide = false;  // a test was made (2+ samples a side) and mwu_min_p(n, m) < alpha
+  bool gated = false;            // checked against a threshold (default or a rule)
+  double threshold = 0;
+  bool past_threshold = false;  // the median moved beyond it in the bad direction
+  bool changed = false;         // the verdict: past_threshold and (p < alpha or the test cannot decide)
+};
+struct RowEval {
+  std::string key, case_name, target, group, txn, stage, workload;
+  bool in_baseline = false, in_current = false;
+  bool gated = false;  // matched --only
+  size_t n_baseline = 0, n_current = 0;
+  std::vector<MetricCheck> metrics;
+  int64_t cur_errors = 0, cur_attempted = 0;
+  std::vector<Finding> findings;  // this row's, also in Evaluation::findings
+  bool fails() const;
+};
+struct Evaluation {
+  GateOptions options;
+  std::vector<RowEval> rows;
+  std::vector<Finding> findings;   // every reason, the comparison's own first
+  std::vector<std::string> notes;  // what the reader must know (too few repetitions, unchecked settings)
+  bool pass = true;
+  size_t rows_checked = 0;
+};
+// Throws Error(kBadInput) for a rule naming a metric no row has.
+Evaluation evaluate(const Side& baseline, const Side& current, const GateOptions& options);
+
+// For people: gate's verdict lines, compare's table.
+std::string gate_report(const Evaluation& e);
+std::string compare_report(const Evaluation& e);
+// For CI (ci_outputs.cc): JUnit XML (a testcase per gated row and per
+// comparison-wide check), a compact Markdown table, and JSON.
+std::string junit_xml(const Evaluation& e, const std::string& suite_name);
+std::string markdown_report(const Evaluation& e, const std::string& title);
+std::string evaluation_json(const Evaluation& e, const std::string& command);
+// Appends text to path so that the file stays within max_bytes (GitHub's step
+// summary limit is 1 MiB): what does not fit is cut at a line and a note says
+// so. Returns false when nothing could be appended. Throws Error on I/O failure.
+bool append_bounded(const std::string& path, const std::string& text, size_t max_bytes);
+
 // The summary as a table for people: one line per row of summary.csv.
 std::string summary_table(const std::vector<SummaryRow>& rows);
 // One column per target, one block of lines (tps, p50, p95, p99, errors) per
