@@ -132,7 +132,9 @@ std::string markdown_report(const Evaluation& e, const std::string& title) {
     }
     for (const auto& m : r.metrics) {
       if (!m.gated) continue;
-      out += "| " + std::string(m.changed ? "❌" : "✅") + " | " + md(r.key) + " | " +
+      // A row that fails for a reason of its own (its error rate) marks its
+      // metrics that passed with ⚠️: the reason is in the list below the table.
+      out += "| " + std::string(m.changed ? "❌" : (r.fails() ? "⚠️" : "✅")) + " | " + md(r.key) + " | " +
              md(metric_label(m.metric)) + " | " + fmt_value(m.metric, m.base_median) + " | " +
              fmt_value(m.metric, m.cur_median) + " | " + fmt_change(m.change) + " | " + fmt_ci(m.ci) + " | " +
              fmt_p(m.test) + " | " + fmt_n(m) + " |\n";
