@@ -454,6 +454,7 @@ struct Evaluation {
   std::vector<RowEval> rows;
   std::vector<Finding> findings;   // every reason, the comparison's own first
   std::vector<std::string> notes;  // what the reader must know (too few repetitions, unchecked settings)
+  bool meta_checked = true;  // false: no case had meta.json on both sides (workload, settings unchecked)
   bool pass = true;
   size_t rows_checked = 0;
 };
