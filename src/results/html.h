@@ -7,6 +7,7 @@
 // table behind it. Nothing here is shared between threads.
 #pragma once
 
+#include <map>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -80,8 +81,17 @@ struct Source {
   std::vector<TimeseriesRow> series;
   std::vector<CurvePoint> curve;
   std::string hlog;  // path of latency.hlog, "" when there is none
+  // How the charts name each target of the files (name_targets).
+  std::map<std::string, std::string> shown;
+  const std::string& shown_name(const std::string& target) const;
 };
 Source read_source(const std::string& dir);
+// Fills each source's `shown`: a URI by its scheme ("postgresql", "mysql",
+// "odbc", "redis", numbered when two share one, as the text tables do), a
+// label as it is; "<folder>: " first when two folders share a target.
+void name_targets(std::vector<Source>& sources);
+// s with every target of its rows, series and curve renamed as shown.
+Source chart_view(const Source& s);
 
 // ---------------------------------------------------------------- charts (html_charts.cc)
 // Throughput over time per target (a series per transaction) and the ALL

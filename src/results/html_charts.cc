@@ -268,10 +268,7 @@ void spectrum_charts(Page& page, const std::vector<Source>& sources) {
     if (src.hlog.empty()) continue;
     for (const auto& [tag, h] : read_whole_run_histograms(src.hlog)) {
       if (tag.service || !tag.stage.empty() || h.count() == 0) continue;
-      // A target's rows may have been renamed for the report (several folders).
-      std::string target = tag.target;
-      for (const auto& r : src.rows)
-        if (r.target == src.name + ": " + tag.target) target = r.target;
+      const std::string& target = src.shown_name(tag.target);
       if (first_group.empty()) first_group = tag.group;
       groups_differ = groups_differ || tag.group != first_group;
       const std::pair<std::string, std::string> key{tag.group, tag.txn};

@@ -80,6 +80,56 @@ Source read_source(const std::string& dir_in) {
   return s;
 }
 
+const std::string& Source::shown_name(const std::string& target) const {
+  auto it = shown.find(target);
+  return it == shown.end() ? target : it->second;
+}
+
+void name_targets(std::vector<Source>& sources) {
+  std::vector<std::string> all;  // every target of every folder, in first-seen order
+  std::map<std::string, int> folders_of;
+  for (const auto& s : sources) {
+    std::set<std::string> mine;
+    for (const auto& r : s.rows) {
+      if (std::find(all.begin(), all.end(), r.target) == all.end()) all.push_back(r.target);
+      if (mine.insert(r.target).second) ++folders_of[r.target];
+    }
+  }
+  bool clash = false;
+  for (const auto& [t, n] : folders_of) clash = clash || n > 1;
+  // A URI's scheme, numbered when several targets share it.
+  auto is_uri = [](const std::string& t) {
+    return t.find("://") != std::string::npos || t.rfind("odbc:", 0) == 0;
+  };
+  std::map<std::string, int> per_scheme, seen;
+  for (const auto& t : all)
+    if (is_uri(t)) ++per_scheme[t.substr(0, t.find(':'))];
+  std::map<std::string, std::string> short_name;
+  for (const auto& t : all) {
+    if (!is_uri(t)) {
+      short_name[t] = t;
+      continue;
+    }
+    const std::string scheme = t.substr(0, t.find(':'));
+    const int n = ++seen[scheme];
+    short_name[t] = per_scheme[scheme] > 1 ? scheme + "#" + std::to_string(n) : scheme;
+  }
+  // A short name that is also another target's own name keeps the URI.
+  const std::set<std::string> names(all.begin(), all.end());
+  for (auto& [t, n] : short_name)
+    if (n != t && names.count(n)) n = t;
+  for (auto& s : sources)
+    for (const auto& r : s.rows) s.shown[r.target] = (clash ? s.name + ": " : "") + short_name[r.target];
+}
+
+Source chart_view(const Source& s) {
+  Source v = s;
+  for (auto& r : v.rows) r.target = s.shown_name(r.target);
+  for (auto& r : v.series) r.target = s.shown_name(r.target);
+  for (auto& p : v.curve) p.target = s.shown_name(p.target);
+  return v;
+}
+
 std::string header_html(const Source& s) {
   const Json& m = s.meta;
   const bool has_meta = m.is_object();
@@ -135,9 +185,10 @@ std::string header_html(const Source& s) {
     std::string targets;
     for (const auto& t : m["targets"]) {
       const std::string label = t.value("label", "");
+      const std::string uri = t.value("target", "");
+      const std::string& shown = s.shown_name(label.empty() ? uri : label);
       targets +=
-          "<div>" + escape(label.empty() ? t.value("target", "") : label + " = " + t.value("target", "")) +
-          " <small>" +
+          "<div><b>" + escape(shown) + "</b>" + (shown == uri ? "" : " = " + escape(uri)) + " <small>" +
           escape(t.value("engine", "") + " " + t.value("dialect", "") + ", " + t.value("server_version", "") +
                  "; " + t.value("status", "") + ", " + fixed(t.value("measured_s", 0.0), 1) + " s measured") +
           "</small></div>";
@@ -205,25 +256,6 @@ std::string header_html(const Source& s) {
 }
 
 namespace {
-
-// Several folders whose targets share names: each target named "<folder>: <target>".
-void rename_targets(std::vector<Source>& sources) {
-  std::map<std::string, int> count;
-  for (const auto& s : sources) {
-    std::set<std::string> mine;
-    for (const auto& r : s.rows) mine.insert(r.target);
-    for (const auto& t : mine) ++count[t];
-  }
-  bool clash = false;
-  for (const auto& [t, n] : count) clash = clash || n > 1;
-  if (!clash) return;
-  for (auto& s : sources) {
-    const std::string prefix = s.name + ": ";
-    for (auto& r : s.rows) r.target = prefix + r.target;
-    for (auto& r : s.series) r.target = prefix + r.target;
-    for (auto& p : s.curve) p.target = prefix + p.target;
-  }
-}
 
 void meta_sections(Page& page, const std::vector<Source>& sources) {
   for (const auto& s : sources)
@@ -319,9 +351,15 @@ std::string html_report(const std::vector<std::string>& dirs) {
   }
   std::vector<html::Source> sources;
   for (const auto& d : dirs) sources.push_back(html::read_source(d));
-  html::rename_targets(sources);
-  std::vector<SummaryRow> rows;
-  for (const auto& s : sources) rows.insert(rows.end(), s.rows.begin(), s.rows.end());
+  html::name_targets(sources);
+  // The tables show the files' rows as they are, the charts the targets' short names.
+  std::vector<SummaryRow> rows, chart_rows;
+  std::vector<html::Source> views;
+  for (const auto& s : sources) {
+    rows.insert(rows.end(), s.rows.begin(), s.rows.end());
+    views.push_back(html::chart_view(s));
+    chart_rows.insert(chart_rows.end(), views.back().rows.begin(), views.back().rows.end());
+  }
   const std::string workload = rows.front().workload;
   html::Page page("oltap report: " + workload);
   page.heading("oltap report: " + workload, 1);
@@ -330,19 +368,20 @@ std::string html_report(const std::vector<std::string>& dirs) {
     page.html(html::header_html(s));
   }
   if (is_analytical(rows)) {
-    html::query_charts(page, rows);
+    html::query_charts(page, chart_rows);
     page.heading("Queries per hour and geometric mean");
     page.html(html::query_figures_table(rows));
     page.heading("Answers");
     page.html(html::answers_table(rows));
   } else {
-    html::time_charts(page, sources);
-    html::bar_charts(page, rows);
+    html::time_charts(page, views);
+    html::bar_charts(page, chart_rows);
     html::spectrum_charts(page, sources);
-    std::vector<CurvePoint> curve;
+    std::vector<CurvePoint> curve, chart_curve;
     for (const auto& s : sources) curve.insert(curve.end(), s.curve.begin(), s.curve.end());
+    for (const auto& v : views) chart_curve.insert(chart_curve.end(), v.curve.begin(), v.curve.end());
     if (!curve.empty()) {
-      html::curve_charts(page, curve);
+      html::curve_charts(page, chart_curve);
       page.details("curve.csv", html::curve_table(curve));
     }
   }
