@@ -37,6 +37,7 @@ struct ChartSpec {
   std::string kind = "time";
   std::string x_label, y_label;
   bool x_log = false, y_log = false;
+  bool wide = false;            // across the whole row of charts
   Json x = Json::array();       // time: the shared x; bar: the categories
   Json series = Json::array();  // see above
   Json marks = Json::array();   // vertical lines: {"x", "label"}

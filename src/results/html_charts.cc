@@ -196,7 +196,10 @@ void time_charts(Page& page, const std::vector<Source>& sources) {
         if (warmup > 0)
           c->bands.push_back({{"from", -warmup}, {"to", 0}, {"label", "warm-up (not recorded)"}});
       }
-      const Series& first = series.front();
+      // The marks follow the ALL series: its offered rate is the stage's whole rate.
+      auto all_series =
+          std::find_if(series.begin(), series.end(), [](const Series& x) { return x.txn == "ALL"; });
+      const Series& first = all_series == series.end() ? series.front() : *all_series;
       std::string stage;
       for (size_t i = 0; i < first.rows.size(); ++i) {
         const TimeseriesRow& r = *first.rows[i];
@@ -248,6 +251,7 @@ void time_charts(Page& page, const std::vector<Source>& sources) {
   page.html("<div class=\"charts\">\n");
   if (every.series.size() > 1) {
     every.note = "Targets run one after the other; each line starts at its own target's measurement.";
+    every.wide = true;
     page.chart(every);
   }
   for (const auto& c : per_target) page.chart(c);

@@ -29,6 +29,7 @@ th,td{border:1px solid #ddd;padding:2px 7px;text-align:right;white-space:nowrap}
 th{background:#f4f4f4}td.t,th.t{text-align:left}
 .charts{display:grid;grid-template-columns:repeat(auto-fill,minmax(540px,1fr));gap:14px}
 .chart{border:1px solid #e2e2e2;border-radius:4px;padding:8px}
+.chart.wide{grid-column:1/-1}
 .chart .box{position:relative;height:300px}
 .chart .note{color:#666;font-size:12px;margin:4px 0}
 .alert{background:#fde8e8;border:1px solid #e0a0a0;color:#8a1f1f;padding:8px 12px;border-radius:4px;margin:10px 0}
@@ -101,7 +102,8 @@ constexpr const char* kScript = R"js(
         datasets: s.series.map(d => ({
           label: d.label,
           data: d.lo ? d.lo.map((l, i) => (l === null ? null : [l, d.hi[i]])) : d.y.map(v => positive(v, s.y_log)),
-          backgroundColor: d.verdicts ? d.verdicts.map(v => verdictColor[v] || verdictColor.same) : color(d.color),
+          backgroundColor: d.verdicts ? d.verdicts.map(v => verdictColor[v] || verdictColor.same)
+                                 : d.lo ? 'rgba(40,40,40,0.45)' : color(d.color),
           borderColor: d.lo ? '#222' : undefined,
           borderWidth: d.lo ? 1 : 0,
           grouped: !d.lo && !d.overlay,
@@ -133,9 +135,18 @@ constexpr const char* kScript = R"js(
     const x = s.kind === 'bar' ? {type: 'category', title: {display: !!s.x_label, text: s.x_label}}
                                : axis(s.x_log, s.x_label);
     if (s.kind === 'spectrum') x.ticks = {callback: percentile, autoSkip: false};
-    if (s.kind === 'time' && s.bands.length) x.min = Math.min(...s.bands.map(b => b.from));
+    // The measurement starts at 0 (the first point is the first interval's end); a warm-up before it.
+    if (s.kind === 'time') x.min = s.bands.length ? Math.min(...s.bands.map(b => b.from)) : 0;
     const y = axis(s.y_log, s.y_label);
     if (!s.y_log) y.beginAtZero = true;
+    // A logarithmic axis from a power of ten to a power of ten, so its ends are labelled.
+    if (s.y_log) {
+      const ys = [].concat(...s.series.map(d => (d.y || []).concat(d.hi || []))).filter(v => v > 0);
+      if (ys.length) {
+        y.min = Math.pow(10, Math.floor(Math.log10(Math.min(...ys))));
+        y.max = Math.pow(10, Math.ceil(Math.log10(Math.max(...ys))));
+      }
+    }
     return {
       type: s.kind === 'bar' ? 'bar' : 'line',
       data: data,
@@ -278,7 +289,8 @@ void Page::heading(const std::string& text, int level) {
 
 void Page::chart(const ChartSpec& spec) {
   const std::string id = "chart" + std::to_string(charts_.size());
-  body_ += "<div class=\"chart\"><div class=\"box\"><canvas id=\"" + id + "\"></canvas></div>";
+  body_ += std::string("<div class=\"chart") + (spec.wide ? " wide" : "") +
+           "\"><div class=\"box\"><canvas id=\"" + id + "\"></canvas></div>";
   if (!spec.note.empty()) body_ += "<p class=\"note\">" + escape(spec.note) + "</p>";
   body_ += "<details id=\"" + id +
            "-table\"><summary>table</summary><div class=\"scroll\"></div></details></div>\n";

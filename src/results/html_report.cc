@@ -195,13 +195,15 @@ std::string header_html(const Source& s) {
     }
     out += fact("targets", targets);
   }
-  // Clients per target, from the rows (a setting of the groups).
+  // Clients per group, from the rows (the same on every target unless a run says otherwise).
   std::string clients;
   std::set<std::string> seen;
-  for (const auto& r : s.rows)
-    if (r.txn == "ALL" && r.stage.empty() && seen.insert(r.target + "/" + r.group).second &&
-        !is_analytical(s.rows))
-      clients += (clients.empty() ? "" : ", ") + r.group + " " + std::to_string(r.clients);
+  const bool analytical = is_analytical(s.rows);
+  for (const auto& r : s.rows) {
+    const std::string c = r.group + " " + std::to_string(r.clients);
+    if (!analytical && r.txn == "ALL" && r.stage.empty() && seen.insert(c).second)
+      clients += (clients.empty() ? "" : ", ") + c;
+  }
   if (has_meta && m.contains("settings")) {
     const Json& st = m["settings"];
     std::string settings = "scale " + json_text(at(st, "scale")) + ", duration " +

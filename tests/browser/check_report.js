@@ -6,9 +6,10 @@
 // id, and where the screenshot went. It judges nothing itself: the ctest
 // case (tests/integration/html_report_test.cc) does.
 //
-//   node check_report.js REPORT.html SCREENSHOT.png [--top]
+//   node check_report.js REPORT.html SCREENSHOT.png [--top | --charts]
 //
-// --top: a screenshot of the first screen only (for docs/), else the whole page.
+// --top: a screenshot of the first screen only; --charts: of 1280 x 1000 from
+// the first chart section (docs/report.png); else the whole page.
 // The browser: $OLTAP_CHROMIUM, else the first of the Debian paths below.
 'use strict';
 const fs = require('fs');
@@ -89,7 +90,12 @@ async function main() {
       if (d) d.open = false;
     });
     fs.mkdirSync(path.dirname(path.resolve(screenshot)), {recursive: true});
-    await page.screenshot({path: screenshot, fullPage: mode !== '--top'});
+    if (mode === '--charts') {
+      const y = await page.evaluate(() => document.querySelector('h2').getBoundingClientRect().top + window.scrollY - 8);
+      await page.screenshot({path: screenshot, clip: {x: 0, y: y, width: 1280, height: 1000}, captureBeyondViewport: true});
+    } else {
+      await page.screenshot({path: screenshot, fullPage: mode !== '--top'});
+    }
     out.screenshot = path.resolve(screenshot);
   } finally {
     await browser.close();
