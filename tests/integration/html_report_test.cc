@@ -208,5 +208,33 @@ TEST_F(HtmlReport, AComparisonOfRepetitionsShowsChangesIntervalsAndVerdicts) {
   }
 }
 
+// The password of a target never reaches a page: the files are redacted and
+// the pages are made of the files.
+TEST_F(HtmlReport, APasswordInTheTargetNeverReachesThePage) {
+  const std::string pg = make_scratch_db(kDb);
+  ensure_password_role(pg);
+  sql_exec(pg, "ALTER DATABASE " + kDb + " OWNER TO oltap_pw");
+  sql_exec(pg, "ALTER SCHEMA public OWNER TO oltap_pw");
+  PgUri u = parse_pg_uri(pg);
+  u.user = "oltap_pw";
+  u.password = "oltap-right-pw";
+  const std::string target = u.str();
+  CmdResult load = oltap_in({"load", workload("kv-cache.yaml"), "--target", target, "--scale", kKvScale});
+  ASSERT_EQ(load.exit_code, 0) << load.describe();
+  CmdResult run = oltap_in({"run", workload("kv-cache.yaml"), "--target", target, "--scale", kKvScale,
+                            "--transactions", "50", "--out", (dir_ / "pw").string()});
+  ASSERT_EQ(run.exit_code, 0) << run.describe();
+  ASSERT_EQ(oltap_in({"report", (dir_ / "pw").string(), "--html", (dir_ / "pw.html").string()}).exit_code, 0);
+  ASSERT_EQ(oltap_in({"compare", (dir_ / "pw").string(), (dir_ / "pw").string(), "--html",
+                      (dir_ / "pw-compare.html").string()})
+                .exit_code,
+            0);
+  for (const char* page : {"pw.html", "pw-compare.html"}) {
+    const std::string text = read_file(dir_ / page);
+    EXPECT_TRUE(contains(text, "oltap_pw")) << page << " names the user";
+    EXPECT_FALSE(contains(text, "oltap-right-pw")) << page;
+  }
+}
+
 }  // namespace
 }  // namespace oltap_it
