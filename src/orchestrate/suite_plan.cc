@@ -103,6 +103,8 @@ RunRequest case_request(const SuiteCasePlan& c, const engine::Target& target, co
   if (!c.spec.queries.empty()) {
     o.streams = s.streams;
     o.query_timeout_s = s.query_timeout_s;
+    o.repeat = s.repeat;
+    o.verify = s.verify.value_or(false);
     return r;
   }
   o.clients = s.clients;
@@ -116,6 +118,7 @@ RunRequest case_request(const SuiteCasePlan& c, const engine::Target& target, co
   o.threads = s.threads;
   o.think_times = s.think_times.value_or(false);
   if (s.rate) o.rates = {*s.rate};
+  if (s.arrival) o.arrival = *s.arrival == "uniform" ? run::Arrival::kUniform : run::Arrival::kPoisson;
   o.latency_limit_s = s.latency_limit_s;
   return r;
 }

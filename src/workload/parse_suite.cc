@@ -15,8 +15,9 @@ namespace oltap::workload {
 namespace {
 
 const std::vector<std::string> kSettingNames = {
-    "clients", "duration", "warmup",  "scale",       "transactions",   "rate",          "latency_limit",
-    "streams", "pipeline", "threads", "max_retries", "max_error_rate", "query_timeout", "think_times"};
+    "clients",       "duration",    "warmup",   "scale",   "transactions", "rate",
+    "latency_limit", "streams",     "pipeline", "threads", "max_retries",  "max_error_rate",
+    "query_timeout", "think_times", "arrival",  "repeat",  "verify"};
 
 int at_least(const YamlReader& r, const YAML::Node& n, const char* what, int64_t min) {
   const int64_t v = r.integer(n, what);
@@ -67,6 +68,15 @@ void read_setting(const YamlReader& r, const std::string& key, const YAML::Node&
     if (*s.max_error_rate > 1) r.fail(v, "max_error_rate: at most 100% of the transactions can fail");
   } else if (key == "think_times") {
     s.think_times = r.boolean(v, k);
+  } else if (key == "verify") {
+    s.verify = r.boolean(v, k);
+  } else if (key == "repeat") {
+    s.repeat = at_least(r, v, k, 1);
+    if (*s.repeat > 1000) r.fail(v, "repeat must be within [1, 1000]");
+  } else if (key == "arrival") {
+    s.arrival = r.str(v, k);
+    if (*s.arrival != "poisson" && *s.arrival != "uniform")
+      r.fail(v, "arrival '" + *s.arrival + "': expected poisson or uniform");
   }
 }
 
@@ -217,6 +227,9 @@ void SuiteSettings::overlay(const SuiteSettings& o) {
   take(max_error_rate, o.max_error_rate);
   take(transactions, o.transactions);
   take(think_times, o.think_times);
+  take(verify, o.verify);
+  take(repeat, o.repeat);
+  take(arrival, o.arrival);
 }
 
 const std::vector<std::string>& suite_setting_names() { return kSettingNames; }

@@ -551,10 +551,11 @@ Distribution make_distribution(const DistSpec& spec, const std::map<std::string,
 // `oltap run`'s settings by name, each unset when not given (then the
 // workload's own applies). Durations in seconds; max_error_rate a fraction.
 struct SuiteSettings {
-  std::optional<int> clients, streams, pipeline, threads, max_retries;
+  std::optional<int> clients, streams, pipeline, threads, max_retries, repeat;
   std::optional<double> duration_s, warmup_s, scale, rate, query_timeout_s, latency_limit_s, max_error_rate;
   std::optional<int64_t> transactions;
-  std::optional<bool> think_times;
+  std::optional<bool> think_times, verify;
+  std::optional<std::string> arrival;  // "poisson" or "uniform", as --arrival
   // Sets what `over` sets, keeping the rest.
   void overlay(const SuiteSettings& over);
 };

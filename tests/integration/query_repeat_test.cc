@@ -9,8 +9,10 @@
 // Isolation: database oltap_it_query_repeat, recreated per case that needs it.
 #include <gtest/gtest.h>
 
+#include <cstdio>
 #include <nlohmann/json.hpp>
 #include <sstream>
+#include <vector>
 
 #include "harness.h"
 
@@ -38,6 +40,12 @@ std::map<std::string, std::string> row_of(const Csv& csv, const std::string& txn
 }
 
 double num(const std::map<std::string, std::string>& r, const std::string& c) { return std::stod(r.at(c)); }
+
+std::string fixed3(double v) {
+  char b[32];
+  std::snprintf(b, sizeof b, "%.3f", v);
+  return b;
+}
 
 int lines_starting(const std::string& text, const std::string& prefix) {
   std::istringstream in(text);
@@ -131,6 +139,66 @@ TEST(QueryRepeat, VerifyNamesAQueryWhoseAnswerChangedBetweenRepetitions) {
   EXPECT_EQ(row_of(csv, "counted").at("checksum").size(), 64u);
   EXPECT_EQ(row_of(csv, "steady").at("checksum").size(), 64u);
   EXPECT_EQ(row_of(csv, "steady").at("committed"), "3");
+}
+
+// `oltap compare A B` of two query runs with --repeat: a query per line with
+// both medians and the change, then the target's geometric mean and queries
+// per hour; none of the tps and percentile columns of transactions. The
+// slept query's delay is read from a table, so the second run is slower by
+// a known amount (20 ms, then 40 ms) with the same workload file.
+TEST(QueryRepeat, CompareOfTwoQueryRunsShowsEachQuerysMediansAndTheTargetsFigures) {
+  const std::string pg = make_scratch_db(kDb);
+  sql_exec(pg, "CREATE TABLE delay (d float8); INSERT INTO delay VALUES (0.02)");
+  TempDir dir;
+  write_file(dir / "w.yaml",
+             "name: it-compare\n"
+             "queries:\n"
+             "  - name: slept\n"
+             "    sql: SELECT pg_sleep(d)::text AS slept FROM delay\n"
+             "  - name: quick\n"
+             "    sql: SELECT 1 AS one\n");
+  auto run_to = [&](const std::string& out) {
+    CmdResult r = oltap(
+        {"run", (dir / "w.yaml").string(), "--target", pg, "--repeat", "3", "--out", (dir / out).string()},
+        RunOptions().in(dir.str()).timeout(60));
+    ASSERT_EQ(r.exit_code, 0) << r.describe();
+  };
+  run_to("a");
+  sql_exec(pg, "UPDATE delay SET d = 0.04");
+  run_to("b");
+  CmdResult c = oltap({"compare", (dir / "a").string(), (dir / "b").string()}, RunOptions().in(dir.str()));
+  ASSERT_EQ(c.exit_code, 0) << c.describe();
+  EXPECT_TRUE(contains(c.out, "median base")) << c.out;
+  EXPECT_FALSE(contains(c.out, "tps")) << c.out;
+  EXPECT_FALSE(contains(c.out, "p99")) << c.out;
+  // The query lines come first, then the target's (its name is the URI).
+  std::string slept;
+  std::vector<std::string> target;
+  std::istringstream in(c.out);
+  for (std::string line; std::getline(in, line);) {
+    if (contains(line, "stream0/slept")) slept = line;
+    if (line.rfind("postgresql://", 0) == 0) {
+      std::istringstream cells(line);
+      for (std::string cell; cells >> cell;) target.push_back(cell);
+    }
+  }
+  ASSERT_FALSE(slept.empty()) << c.out;
+  ASSERT_EQ(target.size(), 7u) << c.out;  // target, geomean base/cur/Δ, qph base/cur/Δ
+  // Medians of about 20 and 40 ms: a change of about +100%.
+  const double base = num(row_of(read_csv(dir / "a" / "summary.csv"), "slept"), "lat_p50_ms");
+  const double cur = num(row_of(read_csv(dir / "b" / "summary.csv"), "slept"), "lat_p50_ms");
+  EXPECT_GE(base, 20);
+  EXPECT_GE(cur, 40);
+  EXPECT_TRUE(contains(slept, fixed3(base))) << slept;
+  EXPECT_TRUE(contains(slept, fixed3(cur))) << slept;
+  const double change = (cur - base) / base * 100;
+  EXPECT_GT(change, 50) << slept;
+  EXPECT_LT(change, 150) << slept;
+  // Slower medians: a larger geometric mean, fewer queries per hour.
+  EXPECT_GT(std::stod(target[2]), std::stod(target[1])) << c.out;
+  EXPECT_EQ(target[3][0], '+') << c.out;
+  EXPECT_LT(std::stod(target[5]), std::stod(target[4])) << c.out;
+  EXPECT_EQ(target[6][0], '-') << c.out;
 }
 
 TEST(QueryRepeat, RefusedForTransactionsAndOutOfRange) {

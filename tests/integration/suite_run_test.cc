@@ -313,6 +313,26 @@ TEST_F(Suite, BrokenSuiteFileSaysWhere) {
   EXPECT_FALSE(fs::exists(dir_ / "o"));
 }
 
+// examples/ci/suite.yaml, as the workflow runs it: its target from PG*
+// variables, its workloads relative to the file. Pointed at a refused port
+// it gets as far as the first connect, so everything before (the file, its
+// ${NAME}s, its workload paths) held; the password is not printed.
+TEST_F(Suite, TheCiExampleParsesAndReachesItsTarget) {
+  const std::string secret = "ci-example-pw-41c7";
+  CmdResult r = oltap(
+      {"suite", std::string(OLTAP_SOURCE_DIR) + "/examples/ci/suite.yaml", "--out", (dir_ / "ci").string()},
+      RunOptions()
+          .setenv("PGHOST", "127.0.0.1")
+          .setenv("PGPORT", "1")
+          .setenv("PGUSER", "oltap")
+          .setenv("PGDATABASE", "oltap")
+          .setenv("PGPASSWORD", secret)
+          .timeout(30));
+  EXPECT_EQ(r.exit_code, 3) << r.describe();
+  EXPECT_TRUE(contains(r.err, "127.0.0.1:1")) << r.describe();
+  EXPECT_FALSE(contains(r.out + r.err, secret)) << r.describe();
+}
+
 // A password written in the suite file, or taken from ${NAME}, is in no byte
 // the suite writes: not suite.yaml's copy (the literal one is redacted, the
 // ${NAME} kept), not the rep folders, not what it prints.

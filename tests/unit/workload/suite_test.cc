@@ -67,7 +67,7 @@ TEST_F(SuiteTest, ReadsTargetsDefaultsAndExpandsTheMatrix) {
       "    matrix: {clients: [1, 8], rate: [100, 200]}\n"
       "  - name: kv\n"
       "    workload: w/b.yaml\n"
-      "    settings: {transactions: 50}\n");
+      "    settings: {transactions: 50, arrival: uniform, repeat: 3, verify: true}\n");
   EXPECT_EQ(s.name, "nightly");
   ASSERT_EQ(s.targets.size(), 2u);
   EXPECT_EQ(s.targets[0].label, "pg");
@@ -94,6 +94,10 @@ TEST_F(SuiteTest, ReadsTargetsDefaultsAndExpandsTheMatrix) {
   EXPECT_EQ(s.cases[4].settings.transactions, 50);
   EXPECT_FALSE(s.cases[4].settings.duration_s.has_value());
   EXPECT_EQ(s.cases[4].settings.clients, 2);
+  EXPECT_EQ(s.cases[4].settings.arrival, "uniform");
+  EXPECT_EQ(s.cases[4].settings.repeat, 3);
+  EXPECT_EQ(s.cases[4].settings.verify, true);
+  EXPECT_FALSE(c.settings.repeat.has_value());
 }
 
 TEST_F(SuiteTest, EveryProblemIsReportedAtItsPlace) {
@@ -112,7 +116,13 @@ TEST_F(SuiteTest, EveryProblemIsReportedAtItsPlace) {
       "  - name: c\n"
       "    workload: w/a.yaml\n"
       "    settings: {clients: 0}\n"
-      "    matrix: {duration: ['1 s']}\n");
+      "    matrix: {duration: ['1 s']}\n"
+      "  - name: d\n"
+      "    workload: w/a.yaml\n"
+      "    settings: {arrival: bursty}\n"
+      "  - name: e\n"
+      "    workload: w/a.yaml\n"
+      "    settings: {repeat: 1001}\n");
   const std::string f = file();
   EXPECT_NE(p.find(f + ":3:7: the environment variable NOPE is not set"), std::string::npos) << p;
   EXPECT_NE(p.find(f + ":4:3: target label 'bad label'"), std::string::npos) << p;
@@ -122,6 +132,8 @@ TEST_F(SuiteTest, EveryProblemIsReportedAtItsPlace) {
   EXPECT_NE(p.find(f + ":9:15: unknown target 'pgg'"), std::string::npos) << p;
   EXPECT_NE(p.find(f + ":11:15: workload file"), std::string::npos) << p;
   EXPECT_NE(p.find(f + ":14:25: clients must be a whole number of at least 1"), std::string::npos) << p;
+  EXPECT_NE(p.find(f + ":18:25: arrival 'bursty': expected poisson or uniform"), std::string::npos) << p;
+  EXPECT_NE(p.find(f + ":21:24: repeat must be within [1, 1000]"), std::string::npos) << p;
   // Problems come in file order, one per line.
   EXPECT_LT(p.find(":3:7:"), p.find(":4:3:"));
   EXPECT_LT(p.find(":9:15:"), p.find(":14:25:"));
