@@ -97,6 +97,10 @@ inline constexpr int kMaxNumberText = 32;
 std::string trim(std::string_view s);
 std::vector<std::string> split(std::string_view s, char sep);
 std::string to_lower(std::string_view s);
+// Text made safe inside XML or HTML, in content and in quoted attributes:
+// & < > " ' as entities, a newline as &#10;, other control characters
+// (which XML 1.0 may not hold) as '?'.
+std::string markup_escape(std::string_view s);
 // Whether s is a plain name, as labels, case names and folders of a suite
 // are: non-empty, of [A-Za-z0-9_.-] only (nothing a CSV, a path or an hlog
 // tag would need to quote). extra: more characters allowed.

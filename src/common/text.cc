@@ -189,4 +189,35 @@ bool is_plain_name(std::string_view s, std::string_view extra) {
   return true;
 }
 
+std::string markup_escape(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (char ch : text) {
+    const auto c = static_cast<unsigned char>(ch);
+    switch (ch) {
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&apos;";
+        break;
+      case '\n':
+        out += "&#10;";
+        break;
+      default:
+        out += (c < 0x20 && c != '\t' && c != '\r') ? '?' : ch;
+    }
+  }
+  return out;
+}
+
 }  // namespace oltap

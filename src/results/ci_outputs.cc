@@ -12,38 +12,8 @@
 namespace oltap::results {
 namespace {
 
-// Text as XML character data or an attribute value: the five specials
-// escaped, and the characters XML 1.0 cannot hold at all (controls other
-// than tab, newline and return) written as '?'.
-std::string xml(const std::string& text) {
-  std::string out;
-  for (char ch : text) {
-    unsigned char c = static_cast<unsigned char>(ch);
-    switch (ch) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&apos;";
-        break;
-      case '\n':
-        out += "&#10;";
-        break;
-      default:
-        out += (c < 0x20 && c != '\t' && c != '\r') ? '?' : ch;
-    }
-  }
-  return out;
-}
+// Text as XML character data or an attribute value.
+std::string xml(const std::string& text) { return markup_escape(text); }
 
 // A Markdown table cell: pipes escaped, no line breaks.
 std::string md(const std::string& text) {

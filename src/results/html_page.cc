@@ -225,32 +225,7 @@ std::string inline_script(std::string text) {
 
 }  // namespace
 
-std::string escape(const std::string& text) {
-  std::string out;
-  out.reserve(text.size());
-  for (char c : text) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&#39;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
-}
+std::string escape(const std::string& text) { return markup_escape(text); }
 
 std::string script_json(const Json& j) {
   const std::string text = j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
