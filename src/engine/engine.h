@@ -25,8 +25,8 @@ namespace oltap::engine {
 // ?connect_timeout=N (or a connect_timeout=N entry of an odbc: string).
 inline constexpr int kDefaultConnectTimeoutS = 10;
 inline constexpr std::string_view kConnectTimeoutOption = "connect_timeout";
-// mysql:// and mariadb:// targets: ?driver=native (MariaDB Connector/C) or
-// ?driver=odbc (MariaDB Connector/ODBC, the default).
+// mysql:// and mariadb:// targets: ?driver=native (MariaDB Connector/C, the
+// default) or ?driver=odbc (MariaDB Connector/ODBC).
 inline constexpr std::string_view kDriverOption = "driver";
 
 // A parsed target URI. Its password is kept apart and never printed:

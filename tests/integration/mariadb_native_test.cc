@@ -47,7 +47,7 @@ class MariaDbNative : public ::testing::Test {
 TEST_F(MariaDbNative, TheDriverOptionPicksTheEngine) {
   EXPECT_EQ(engine::parse_target(native_target()).engine, "mariadb");
   EXPECT_EQ(engine::parse_target("mysql://u@h/d?driver=odbc").engine, "odbc");
-  EXPECT_EQ(engine::parse_target("mariadb://u@h/d").engine, "odbc");
+  EXPECT_EQ(engine::parse_target("mariadb://u@h/d").engine, "mariadb");
   EXPECT_THROW(engine::parse_target("mysql://u@h/d?driver=jdbc"), Error);
   EXPECT_THROW(open("&no_such_option=1"), Error);
 }

@@ -1,4 +1,4 @@
-// MySQL and MariaDB (mysql://, mariadb:// with ?driver=native) through
+// MySQL and MariaDB (mysql://, mariadb://; ?driver=odbc goes to ODBC) through
 // MariaDB Connector/C: server-side prepared statements over the binary
 // protocol, multi-row INSERTs for bulk load. Private to the engine module.
 #pragma once

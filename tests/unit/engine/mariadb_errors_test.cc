@@ -31,7 +31,7 @@ TEST(MariaDbErrors, MessagesReadAsTheOdbcPaths) {
 }
 
 TEST(MariaDbTargets, TheDriverOptionPicksTheEngine) {
-  EXPECT_EQ(parse_target("mysql://u@h/d").engine, "odbc");
+  EXPECT_EQ(parse_target("mysql://u@h/d").engine, "mariadb");
   EXPECT_EQ(parse_target("mysql://u@h/d?driver=native").engine, "mariadb");
   EXPECT_EQ(parse_target("mariadb://u@h/d?driver=NATIVE").engine, "mariadb");
   EXPECT_EQ(parse_target("mariadb://u@h/d?driver=odbc").engine, "odbc");
