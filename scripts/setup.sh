@@ -8,7 +8,8 @@
 #
 # Idempotent: packages are checked with dpkg-query first, so a second run
 # installs nothing, runs no `apt-get update`, and only re-runs the (incremental)
-# build. Database server packages must never leave services running that we
+# build. The browser tests' npm packages (tests/browser) are installed with
+# `npm ci` from their package-lock.json when they are missing or older. Database server packages must never leave services running that we
 # rely on: scripts/stack.sh runs its own instances on non-default ports.
 set -euo pipefail
 
@@ -51,7 +52,16 @@ PACKAGES=(
   libhdrhistogram-java default-jre-headless
   # xmllint: the integration tests check the gate's JUnit XML with a real parser
   libxml2-utils
+  # the HTML report's charting library, put inline into each report
+  libjs-chart.js
+  # the HTML report's tests: headless Chromium, driven by node (tests/browser)
+  chromium-headless-shell nodejs
+  # compiler cache for rebuilds on shared machines
+  ccache
 )
+# Node from another source (NodeSource's nodejs) carries its own npm, which
+# Debian's npm package would conflict with.
+command -v npm >/dev/null 2>&1 || PACKAGES+=(npm)
 
 # Packages that ship a system service; if we install them, we make sure the
 # service is not left running/enabled (we never depend on it).
@@ -142,7 +152,20 @@ build() {
   log "build done: $REPO_ROOT/build"
 }
 
+# puppeteer-core for tests/browser/check_report.js, at the version its lock file pins.
+install_browser_packages() {
+  local dir="$REPO_ROOT/tests/browser"
+  if [[ -d "$dir/node_modules/puppeteer-core" && ! "$dir/package-lock.json" -nt "$dir/node_modules/.package-lock.json" ]]; then
+    log "tests/browser: npm packages already installed"
+    return 0
+  fi
+  log "tests/browser: npm ci"
+  # The browser is Debian's: puppeteer must not download one of its own.
+  (cd "$dir" && PUPPETEER_SKIP_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error)
+}
+
 install_packages
+install_browser_packages
 if [[ $DO_BUILD -eq 1 ]]; then
   build
 else

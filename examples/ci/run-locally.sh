@@ -16,7 +16,8 @@
 # Last it checks what the workflow's readers depend on: the JUnit file is
 # well-formed (xmllint), the step summary was written, and the password is
 # in no file of the folder. Exits with the gate's status (0 pass, 1 fail),
-# or 2 when a check or a step failed.
+# 2 when a check failed, or a step's own status when it failed (a suite's
+# 3 or 4: see the README's exit codes).
 set -euo pipefail
 
 REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -25,7 +26,7 @@ OUT=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --out) OUT="$2"; shift 2 ;;
-    -h|--help) sed -n '2,19s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"; exit 0 ;;
+    -h|--help) sed -n '2,20s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"; exit 0 ;;
     *) echo "run-locally: unknown option '$1' (try --help)" >&2; exit 2 ;;
   esac
 done
@@ -55,7 +56,7 @@ build/oltap suite examples/ci/suite.yaml --out "$OUT/baseline" --progress 10
 step "pull request: build/oltap suite examples/ci/suite.yaml --out $OUT/current --progress 10"
 build/oltap suite examples/ci/suite.yaml --out "$OUT/current" --progress 10
 
-step "pull request: build/oltap gate $OUT/current --baseline $OUT/baseline --max-regression 5% --max-error-rate 0.1% --junit --markdown - --json"
+step "pull request: build/oltap gate $OUT/current --baseline $OUT/baseline --max-regression 5% --max-error-rate 0.1% --junit $OUT/gate.xml --markdown - --json $OUT/gate.json"
 export GITHUB_STEP_SUMMARY="$OUT/step-summary.md"
 : >"$GITHUB_STEP_SUMMARY"
 gate_rc=0

@@ -17,6 +17,8 @@ struct LoadArgs {
   int jobs = 0;
   uint64_t seed = 1;
   bool no_after_load = false;
+  bool force = false;
+  bool dry_run = false;
 };
 
 // A load the server refuses (a statement of the schema or of after_load, a
@@ -54,6 +56,12 @@ void add_load(CLI::App& root, Action& action) {
   cmd->add_option("--seed", a->seed, "Seed of the generated data (default 1; same seed, same rows)");
   cmd->add_flag("--no-after-load", a->no_after_load,
                 "Load the rows only: skip the workload's after_load statements (keys, indexes, statistics)");
+  cmd->add_flag(
+      "--force", a->force,
+      "Drop the workload's tables even when they hold rows no oltap load made (a table of yours of the "
+      "same name goes with them)");
+  cmd->add_flag("--dry-run", a->dry_run,
+                "Connect and check, change nothing: print the statements the load would run, on stdout");
   cmd->callback([&action, a, cmd] {
     action = [a, cmd] {
       // 0 means "the workload's" only when --scale is not given at all.
@@ -65,7 +73,17 @@ void add_load(CLI::App& root, Action& action) {
       o.jobs = a->jobs > 0 ? a->jobs : std::max(1u, std::thread::hardware_concurrency());
       o.seed = a->seed;
       o.after_load = !a->no_after_load;
+      o.force = a->force;
+      o.dry_run = a->dry_run;
       for (const auto& target : parse_targets(a->targets)) {
+        if (o.dry_run) {
+          datagen::LoadReport r = load_into(spec, target, o);
+          std::cout << "-- oltap load " << spec.name << " into " << target.shown()
+                    << " (dry run: nothing changed)\n";
+          for (const auto& stmt : r.statements) std::cout << stmt << "\n";
+          if (!r.refusal.empty()) throw Error(ErrorClass::kBadInput, r.refusal);
+          continue;
+        }
         note("loading " + spec.name + " (scale " + fmt::format("{:g}", o.scale) + ") into " + target.shown() +
              " with " + std::to_string(o.jobs) + " job(s)");
         datagen::LoadReport r = load_into(spec, target, o);

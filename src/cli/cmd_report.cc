@@ -1,7 +1,9 @@
 // `oltap report DIR`: a result folder read back and shown as `run` showed
 // it, with the targets side by side when there are several; latency
 // percentiles from latency.hlog's whole-run histograms when it has one, and
-// a sweep's curve from curve.csv.
+// a sweep's curve from curve.csv. With --html FILE, one self-contained HTML
+// page instead (results/html_report.cc), of one folder, several side by
+// side, or a suite folder.
 #include <filesystem>
 #include <iostream>
 
@@ -11,11 +13,26 @@
 namespace oltap::cli {
 
 void add_report(CLI::App& root, Action& action) {
-  auto dir = std::make_shared<std::string>();
+  auto dirs = std::make_shared<std::vector<std::string>>();
+  auto html = std::make_shared<std::string>();
   CLI::App* cmd = root.add_subcommand("report", "Show a result folder's summary, targets side by side");
-  cmd->add_option("dir", *dir, "Result folder (or its summary.csv)")->required();
-  cmd->callback([&action, dir] {
-    action = [dir] {
+  cmd->add_option("dir", *dirs,
+                  "Result folder (or its summary.csv); with --html several side by side, or a suite folder")
+      ->required();
+  cmd->add_option("--html", *html, "Write one self-contained HTML report (charts and tables) to FILE");
+  cmd->callback([&action, dirs, html] {
+    action = [dirs, html] {
+      if (!html->empty()) {
+        const std::string page = results::html_report(*dirs);
+        results::write_file_atomic(*html, page);
+        note("report: " + *html + " (" + std::to_string((page.size() + 1023) / 1024) + " KB)");
+        return kExitOk;
+      }
+      if (dirs->size() != 1)
+        throw Error(ErrorClass::kBadInput, "report shows one folder as text (got " +
+                                               std::to_string(dirs->size()) +
+                                               "); several are shown side by side with --html FILE");
+      const auto dir = std::make_shared<std::string>(dirs->front());
       auto rows = results::read_summary(*dir);
       results::refill_latency_from_hlog(*dir, rows);
       if (rows.empty()) throw Error(ErrorClass::kBadInput, *dir + ": the summary has no rows");

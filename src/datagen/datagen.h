@@ -83,6 +83,8 @@ struct LoadOptions {
   int jobs = 1;
   uint64_t seed = 1;
   bool after_load = true;  // false: the rows only, without the after_load statements
+  bool force = false;      // drop the schema's tables even when they hold rows no oltap load made
+  bool dry_run = false;    // connect and check, change nothing: LoadReport::statements says what a load runs
 };
 
 struct TableReport {
@@ -95,6 +97,11 @@ struct LoadReport {
   std::vector<TableReport> tables;
   double seconds = 0;
   std::string server_version;
+  // With dry_run: the statements a load would run, in order (SQL, each
+  // ending in ';'; what is not one statement, a bulk load, as a `--` line);
+  // refusal: why the load would refuse (empty: it would go ahead).
+  std::vector<std::string> statements;
+  std::string refusal;
 };
 
 // Builds every data entry's generator at scale without touching a database,
@@ -105,7 +112,9 @@ void check_data(const workload::Spec& spec, double scale);
 
 // Drops and recreates the workload's own tables (those its schema creates),
 // loads its data with jobs connections, then runs its after_load statements.
-// progress receives one line per finished step.
+// progress receives one line per finished step. Refuses (Error(kBadInput))
+// to drop a table that holds rows no oltap load accounts for, unless
+// options.force (load_guard.h says which tables are accounted for).
 LoadReport load(const workload::Spec& spec, const engine::Target& target, const LoadOptions& options,
                 const std::function<void(const std::string&)>& progress);
 

@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "datagen.h"
+#include "load_guard.h"
 #include "load_record.h"
 
 namespace oltap::datagen {
@@ -26,6 +27,45 @@ engine::BulkSpec spec_of(const workload::TableData& data, const std::vector<std:
   b.value_column = data.redis_value;
   b.index = data.redis_index;
   return b;
+}
+
+std::string joined(const std::vector<std::string>& names) {
+  std::string out;
+  for (const auto& n : names) out += (out.empty() ? "" : ", ") + n;
+  return out;
+}
+
+// What a load of spec would run, for --dry-run, in the order load() runs it.
+std::vector<std::string> planned_statements(const workload::Spec& spec,
+                                            const std::vector<TableGenerator>& gens, bool key_value,
+                                            const std::string& dialect, const std::string& server_dialect,
+                                            const LoadOptions& o) {
+  std::vector<std::string> out;
+  if (key_value) {
+    for (const auto& data : spec.data)
+      if (!data.redis_key.empty()) out.push_back("-- clear the keys " + data.redis_key + " can name");
+  } else {
+    const std::vector<std::string> tables = spec.tables(dialect);
+    for (auto it = tables.rbegin(); it != tables.rend(); ++it)
+      out.push_back("DROP TABLE IF EXISTS " + *it + " CASCADE;");
+    if (const std::string* ddl = spec.schema.for_dialect(dialect))
+      for (const auto& stmt : split_statements(*ddl)) out.push_back(stmt + ";");
+  }
+  for (size_t i = 0; i < spec.data.size(); ++i) {
+    const workload::TableData& d = spec.data[i];
+    if (key_value && d.redis_key.empty()) continue;
+    out.push_back(fmt::format("-- load {} rows into {} ({} job(s))", gens[i].rows(),
+                              key_value ? d.redis_key : d.table, std::max(1, o.jobs)));
+    if (const std::string* sql =
+            key_value || !o.after_load ? nullptr : d.after_load.for_dialect(server_dialect))
+      for (const auto& stmt : split_statements(*sql)) out.push_back(stmt + ";");
+  }
+  if (const std::string* sql =
+          key_value || !o.after_load ? nullptr : spec.after_load.for_dialect(server_dialect))
+    for (const auto& stmt : split_statements(*sql)) out.push_back(stmt + ";");
+  out.push_back(std::string("-- record the load in ") +
+                std::string(key_value ? kLoadRecordKey : kLoadRecordTable));
+  return out;
 }
 
 }  // namespace
@@ -56,6 +96,26 @@ LoadReport load(const workload::Spec& spec, const engine::Target& target, const 
   // The record says "loading" before any table is touched and "complete"
   // only at the very end: an interrupted or failed load leaves it unfinished.
   check_record_is_apart(spec, key_value, dialect);
+  if (!key_value) {
+    const DropCheck drops = check_drops(spec, *conn, dialect);
+    if (!drops.foreign.empty() && !o.force)
+      report.refusal = fmt::format(
+          "{}: refusing to drop {}: {} rows that no oltap load made (its load record names none of {}'s "
+          "tables there); drop {} yourself, or load again with --force",
+          target.redacted(), joined(drops.foreign), drops.foreign.size() == 1 ? "it holds" : "they hold",
+          spec.name, drops.foreign.size() == 1 ? "it" : "them");
+    if (!drops.existing.empty() && report.refusal.empty())
+      progress("drops and recreates " + joined(drops.existing) +
+               (drops.foreign.empty()
+                    ? ""
+                    : " (--force: " + joined(drops.foreign) + " held rows no oltap load made)"));
+  }
+  if (o.dry_run) {
+    report.statements = planned_statements(spec, gens, key_value, dialect, server_dialect, o);
+    report.seconds = seconds_since(t0);
+    return report;
+  }
+  if (!report.refusal.empty()) throw Error(ErrorClass::kBadInput, report.refusal);
   std::map<std::string, TableRecord> records;
   for (const auto& data : spec.data) {
     if (key_value && data.redis_key.empty()) continue;

@@ -56,12 +56,14 @@ void comparison_checks(const Side& base, const Side& cur, Evaluation& e) {
         add(kReasonIncomplete, std::string(name) + " run incomplete: " + f.path + ": " + f.why_incomplete);
   auto bi = case_info(base), ci = case_info(cur);
   size_t unchecked = 0;
+  e.meta_checked = false;
   for (const auto& [name, b] : bi) {
     auto it = ci.find(name);
     if (it == ci.end()) continue;
     const CaseInfo& c = it->second;
     unchecked += b.without_meta + c.without_meta;
     const std::string where = name.empty() ? "" : "case " + name + ": ";
+    e.meta_checked = e.meta_checked || (!b.shas.empty() && !c.shas.empty());
     if (!b.shas.empty() && !c.shas.empty() && b.shas != c.shas) {
       std::set<std::string> bs, cs;
       for (const auto& s : b.shas) bs.insert(short_sha(s));

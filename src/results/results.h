@@ -454,6 +454,7 @@ struct Evaluation {
   std::vector<RowEval> rows;
   std::vector<Finding> findings;   // every reason, the comparison's own first
   std::vector<std::string> notes;  // what the reader must know (too few repetitions, unchecked settings)
+  bool meta_checked = true;  // false: no case had meta.json on both sides (workload, settings unchecked)
   bool pass = true;
   size_t rows_checked = 0;
 };
@@ -718,5 +719,26 @@ std::vector<CurvePoint> read_curve(const std::string& path);
 // did not (or no point has a verdict). Points are taken in order of offered rate, whatever their order here;
 // a rate of several points is met when all of them are.
 std::optional<double> knee(const std::vector<CurvePoint>& points_of_one_target_group_txn);
+
+// ---------------------------------------------------------------- timeseries.csv
+// Reads timeseries.csv (a result folder is accepted). Throws Error(kBadInput)
+// naming file:line of a problem.
+std::vector<TimeseriesRow> read_timeseries(const std::string& path);
+
+// ---------------------------------------------------------------- the HTML report (html_*.cc)
+// One self-contained HTML file that opens offline in a browser: every script
+// and style inline (Chart.js too, read from $OLTAP_CHART_JS or the path found
+// at build time), no request of any kind (its Content-Security-Policy refuses
+// them). Every text from the files is escaped; meta.json is shown as written
+// (redacted by the run). Time series are merged into at most
+// html::kMaxPointsPerSeries points, so an hour at 1 s stays small. Throw
+// Error(kBadInput) for a folder they cannot read or a missing Chart.js.
+
+// The report of result folders (each a folder or its summary.csv; several
+// side by side, their targets named "<folder>: <target>" when two folders
+// share a target), or of one suite folder (suite.csv and its repetitions).
+std::string html_report(const std::vector<std::string>& dirs);
+// The report of a comparison: e as evaluate(baseline, current, ...) made it.
+std::string html_compare_report(const Side& baseline, const Side& current, const Evaluation& e);
 
 }  // namespace oltap::results

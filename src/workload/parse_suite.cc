@@ -80,11 +80,15 @@ void read_setting(const YamlReader& r, const std::string& key, const YAML::Node&
   }
 }
 
-SuiteSettings read_settings(const YamlReader& r, const YAML::Node& map, const char* what) {
+// Every setting of map is read, each problem recorded in problems; ok turns
+// false when one was.
+SuiteSettings read_settings(const YamlReader& r, const YAML::Node& map, const char* what, Problems& problems,
+                            bool& ok) {
   r.expect_map(map, what);
-  r.check_keys(map, kSettingNames, what);
+  ok = problems.attempt([&] { r.check_keys(map, kSettingNames, what); }) && ok;
   SuiteSettings s;
-  for (auto it = map.begin(); it != map.end(); ++it) read_setting(r, it->first.Scalar(), it->second, s);
+  for (auto it = map.begin(); it != map.end(); ++it)
+    ok = problems.attempt([&] { read_setting(r, it->first.Scalar(), it->second, s); }) && ok;
   if (s.duration_s && s.transactions)
     r.fail(map, std::string(what) + ": duration and transactions both given (a run lasts one or the other)");
   return s;
@@ -141,25 +145,8 @@ std::vector<Axis> read_matrix(const YamlReader& r, const YAML::Node& map) {
   return axes;
 }
 
-void read_case(const YamlReader& r, const YAML::Node& n, const Suite& suite, const SuiteSettings& defaults,
-               std::vector<SuiteCase>& out) {
-  r.expect_map(n, "a case");
-  r.check_keys(n, {"name", "workload", "targets", "settings", "matrix"}, "a case");
-  SuiteCase c;
-  c.mark = r.mark(n);
-  if (!n["name"]) r.fail(n, "a case needs a 'name'");
-  c.name = r.str(n["name"], "name");
-  if (!is_plain_name(c.name))
-    r.fail(n["name"], "case name '" + c.name + "' names a folder: letters, digits, '_', '.' and '-' only");
-  if (!n["workload"]) r.fail(n, "case '" + c.name + "' needs a 'workload' (a workload file)");
-  const std::string file = r.str(n["workload"], "workload");
-  std::filesystem::path path(file);
-  if (path.is_relative()) path = std::filesystem::path(r.file()).parent_path() / path;
-  c.workload = path.lexically_normal().string();
-  std::error_code ec;
-  if (!std::filesystem::is_regular_file(c.workload, ec))
-    r.fail(n["workload"],
-           "workload file " + c.workload + " does not exist (a path relative to the suite file)");
+// A case's `targets:` into c.targets.
+void read_targets(const YamlReader& r, const YAML::Node& n, const Suite& suite, SuiteCase& c) {
   if (const YAML::Node& t = n["targets"]) {
     if (!t.IsSequence() || t.size() == 0)
       r.fail(t, "targets must be a list of the suite's target labels, as in [pg, maria]");
@@ -176,17 +163,12 @@ void read_case(const YamlReader& r, const YAML::Node& n, const Suite& suite, con
       c.targets.push_back(label);
     }
   }
-  c.settings = defaults;
-  if (n["settings"]) {
-    const SuiteSettings own = read_settings(r, n["settings"], "settings");
-    // A count of transactions set here ends a duration the defaults gave.
-    if (own.transactions) c.settings.duration_s.reset();
-    if (own.duration_s) c.settings.transactions.reset();
-    c.settings.overlay(own);
-  }
-  std::vector<Axis> axes;
-  if (n["matrix"]) axes = read_matrix(r, n["matrix"]);
-  // The cartesian product, the first key varying slowest.
+}
+
+// The case with one value of each matrix key per case made (the cartesian
+// product, the first key varying slowest), into out.
+void expand(const YamlReader& r, const YAML::Node& n, const SuiteCase& c, const std::vector<Axis>& axes,
+            std::vector<SuiteCase>& out) {
   std::vector<SuiteCase> expanded = {c};
   for (const auto& a : axes) {
     std::vector<SuiteCase> next;
@@ -205,6 +187,50 @@ void read_case(const YamlReader& r, const YAML::Node& n, const Suite& suite, con
       if (o.name == e.name) r.fail(n["name"], "two cases are named '" + e.name + "'");
     out.push_back(std::move(e));
   }
+}
+
+// A case's parts are read each on its own, so that one problem (a missing
+// workload) does not hide the others (its settings'); a case with a problem
+// is not expanded.
+void read_case(const YamlReader& r, const YAML::Node& n, const Suite& suite, const SuiteSettings& defaults,
+               std::vector<SuiteCase>& out, Problems& problems) {
+  r.expect_map(n, "a case");
+  bool ok = problems.attempt([&] {
+    r.check_keys(n, {"name", "workload", "targets", "settings", "matrix"}, "a case");
+  });
+  SuiteCase c;
+  c.mark = r.mark(n);
+  ok = problems.attempt([&] {
+    if (!n["name"]) r.fail(n, "a case needs a 'name'");
+    c.name = r.str(n["name"], "name");
+    if (!is_plain_name(c.name))
+      r.fail(n["name"], "case name '" + c.name + "' names a folder: letters, digits, '_', '.' and '-' only");
+  }) && ok;
+  ok = problems.attempt([&] {
+    if (!n["workload"]) r.fail(n, "case '" + c.name + "' needs a 'workload' (a workload file)");
+    const std::string file = r.str(n["workload"], "workload");
+    std::filesystem::path path(file);
+    const bool relative = path.is_relative();
+    if (relative) path = std::filesystem::path(r.file()).parent_path() / path;
+    c.workload = path.lexically_normal().string();
+    std::error_code ec;
+    if (!std::filesystem::is_regular_file(c.workload, ec))
+      r.fail(n["workload"], "workload file " + c.workload + " does not exist" +
+                                (relative ? " (a path relative to the suite file)" : ""));
+  }) && ok;
+  ok = problems.attempt([&] { read_targets(r, n, suite, c); }) && ok;
+  c.settings = defaults;
+  if (n["settings"]) {
+    const SuiteSettings own = read_settings(r, n["settings"], "settings", problems, ok);
+    // A count of transactions set here ends a duration the defaults gave.
+    if (own.transactions) c.settings.duration_s.reset();
+    if (own.duration_s) c.settings.transactions.reset();
+    c.settings.overlay(own);
+  }
+  std::vector<Axis> axes;
+  if (n["matrix"]) ok = problems.attempt([&] { axes = read_matrix(r, n["matrix"]); }) && ok;
+  if (!ok) return;
+  expand(r, n, c, axes, out);
 }
 
 }  // namespace
@@ -286,12 +312,17 @@ Suite parse_suite(const std::string& text, const std::string& file,
     });
   if (root["load"]) problems.attempt([&] { suite.load = r.boolean(root["load"], "load"); });
   SuiteSettings defaults;
-  if (root["defaults"]) problems.attempt([&] { defaults = read_settings(r, root["defaults"], "defaults"); });
+  if (root["defaults"])
+    problems.attempt([&] {
+      bool ok = true;
+      defaults = read_settings(r, root["defaults"], "defaults", problems, ok);
+    });
   problems.attempt([&] {
     const YAML::Node& cases = root["cases"];
     if (!cases) throw error_at(Mark{file, 1, 1}, "the suite needs 'cases' (a list)");
     if (!cases.IsSequence() || cases.size() == 0) r.fail(cases, "cases must be a list of one case or more");
-    for (const auto& c : cases) problems.attempt([&] { read_case(r, c, suite, defaults, suite.cases); });
+    for (const auto& c : cases)
+      problems.attempt([&] { read_case(r, c, suite, defaults, suite.cases, problems); });
   });
   problems.throw_if_any();
   return suite;

@@ -150,9 +150,15 @@ TEST_F(GateReasons, ErrorsAboveTheRateFail) {
   sql_exec(uri_, "DROP TRIGGER oltap_it_fail ON pgbench_history");
   ASSERT_EQ(r.exit_code, 4) << r.describe();
   CmdResult g = oltap({"gate", path("errors"), "--baseline", path("base"), "--max-regression", "1000%",
-                       "--json", path("g.json")});
+                       "--json", path("g.json"), "--markdown", path("g.md")});
   EXPECT_EQ(g.exit_code, 1) << g.describe();
   EXPECT_EQ(codes(path("g.json")), std::set<std::string>{"error_rate"}) << g.out;
+  // In the Markdown, the row's metrics are not shown as passed: they are
+  // marked ⚠️, with the reason below the table.
+  const std::string md = read_file(path("g.md"));
+  EXPECT_FALSE(contains(md, "✅")) << md;
+  EXPECT_TRUE(contains(md, "| ⚠️ |")) << md;
+  EXPECT_TRUE(contains(md, "**error_rate**")) << md;
   EXPECT_TRUE(contains(g.out, "error_rate: errors ")) << g.out;
   EXPECT_TRUE(contains(g.out, "above the allowed 0%")) << g.out;
   // Allowed, they pass.

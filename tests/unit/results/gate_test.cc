@@ -241,6 +241,26 @@ TEST(CiOutputs, JunitEscapesWhatItQuotes) {
   EXPECT_TRUE(contains(xml, "type=\"regression\"")) << xml;
 }
 
+// Sides of bare summary.csv rows have no meta.json: the workload and
+// settings checks did not run, and JUnit says so (skipped, not passed).
+TEST(CiOutputs, JunitSkipsTheChecksThatNeedMetaJsonWithoutIt) {
+  auto bare = [](Side s) {
+    for (auto& f : s.folders) {
+      f.has_meta = false;
+      f.workload_sha256.clear();
+      f.settings.clear();
+    }
+    return s;
+  };
+  Evaluation e = evaluate(bare(reps({1000})), bare(reps({1000})), GateOptions{});
+  ASSERT_FALSE(e.meta_checked);
+  std::string xml = junit_xml(e, "oltap gate");
+  EXPECT_TRUE(contains(xml, "name=\"workload_changed\">\n    <skipped message=\"not checked")) << xml;
+  EXPECT_TRUE(contains(xml, "name=\"settings_changed\">\n    <skipped message=\"not checked")) << xml;
+  EXPECT_TRUE(contains(xml, "<testcase classname=\"oltap.gate\" name=\"incomplete\"/>")) << xml;
+  EXPECT_TRUE(contains(xml, "skipped=\"2\"")) << xml;
+}
+
 TEST(CiOutputs, MarkdownHasARowPerGatedMetric) {
   Evaluation e = evaluate(reps({1000}), reps({1000}), GateOptions{});
   std::string md = markdown_report(e, "oltap gate");

@@ -139,6 +139,30 @@ TEST_F(SuiteTest, EveryProblemIsReportedAtItsPlace) {
   EXPECT_LT(p.find(":9:15:"), p.find(":14:25:"));
 }
 
+// Every bad value of one settings mapping is reported, and a case without
+// its workload still has its settings read.
+TEST_F(SuiteTest, EveryBadSettingOfACaseIsReportedWithItsOtherProblems) {
+  const std::string p = problem(
+      "name: n\n"
+      "targets: {pg: postgresql://h/db}\n"
+      "defaults: {clients: 0, duration: fast}\n"
+      "cases:\n"
+      "  - name: a\n"
+      "    settings: {duration: fast, max_error_rate: 5, clients: 0}\n"
+      "  - name: b\n"
+      "    workload: /nowhere/w.yaml\n");
+  const std::string f = file();
+  EXPECT_NE(p.find(f + ":3:21: clients must be a whole number of at least 1"), std::string::npos) << p;
+  EXPECT_NE(p.find(f + ":3:34: duration: 'fast' is not a duration"), std::string::npos) << p;
+  EXPECT_NE(p.find(f + ":5:5: case 'a' needs a 'workload'"), std::string::npos) << p;
+  EXPECT_NE(p.find(f + ":6:26: "), std::string::npos) << p;                 // duration: fast
+  EXPECT_NE(p.find(f + ":6:48: max_error_rate"), std::string::npos) << p;   // 5, not a percentage
+  EXPECT_NE(p.find(f + ":6:60: clients must be"), std::string::npos) << p;  // 0
+  // An absolute path is not said to be relative to the suite file.
+  EXPECT_NE(p.find(f + ":8:15: workload file /nowhere/w.yaml does not exist"), std::string::npos) << p;
+  EXPECT_EQ(p.find("/nowhere/w.yaml does not exist ("), std::string::npos) << p;
+}
+
 TEST_F(SuiteTest, MatrixValuesAndNamesMustMakeFolders) {
   const std::string base = "name: n\ntargets: {pg: postgresql://h/db}\ncases:\n";
   EXPECT_NE(problem(base + "  - {name: a, workload: w/a.yaml, matrix: {duration: ['1 s']}}\n")
