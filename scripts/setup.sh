@@ -37,7 +37,7 @@ PACKAGES=(
   # libraries oltap links against
   libpqxx-dev libpq-dev libyaml-cpp-dev libfmt-dev libcli11-dev nlohmann-json3-dev
   libgtest-dev libgmock-dev libbenchmark-dev
-  unixodbc-dev libhiredis-dev zlib1g-dev
+  unixodbc-dev libhiredis-dev zlib1g-dev libmariadb-dev
   # ODBC drivers
   odbc-postgresql odbc-mariadb
   # servers and clients for the local stack (scripts/stack.sh)

@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "engine.h"
+#include "mariadb/mariadb_driver.h"
 #include "odbc/odbc_driver.h"
 #include "postgres/postgres_driver.h"
 #include "redis/redis_driver.h"
@@ -24,6 +25,7 @@ std::atomic<bool (*)() noexcept> g_stop{nullptr};
 std::unique_ptr<Connection> connect_now(const Target& target) {
   if (target.engine == "postgres") return postgres::connect(target);
   if (target.engine == "odbc") return odbc::connect(target);
+  if (target.engine == "mariadb") return mariadb::connect(target);
   if (target.engine == "redis") return redis::connect(target);
   throw Error(ErrorClass::kBadInput, "no driver for target " + target.redacted());
 }

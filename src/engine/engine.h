@@ -25,13 +25,16 @@ namespace oltap::engine {
 // ?connect_timeout=N (or a connect_timeout=N entry of an odbc: string).
 inline constexpr int kDefaultConnectTimeoutS = 10;
 inline constexpr std::string_view kConnectTimeoutOption = "connect_timeout";
+// mysql:// and mariadb:// targets: ?driver=native (MariaDB Connector/C, the
+// default) or ?driver=odbc (MariaDB Connector/ODBC).
+inline constexpr std::string_view kDriverOption = "driver";
 
 // A parsed target URI. Its password is kept apart and never printed:
 // redacted() is the form for messages, logs and result files.
 struct Target {
   std::string uri;      // as given (may hold a password: never print it)
   std::string scheme;   // postgresql, mysql, redshift, odbc, redis
-  std::string engine;   // postgres, odbc, redis: the driver that serves it
+  std::string engine;   // postgres, odbc, mariadb, redis: the driver that serves it
   std::string dialect;  // postgres, mysql, redshift, sqlite
   std::string user;
   std::string password;

@@ -21,8 +21,9 @@ struct SchemeInfo {
 constexpr SchemeInfo kSchemes[] = {
     {"postgresql", "postgres", "postgres", 5432},
     {"postgres", "postgres", "postgres", 5432},
-    {"mysql", "odbc", "mysql", 3306},
-    {"mariadb", "odbc", "mysql", 3306},
+    // MariaDB Connector/C; ?driver=odbc takes MariaDB Connector/ODBC instead.
+    {"mysql", "mariadb", "mysql", 3306},
+    {"mariadb", "mariadb", "mysql", 3306},
     {"redshift", "odbc", "redshift", 5439},
     {"odbc", "odbc", "", 0},  // odbc://DSN; the dialect comes from ?dialect= or the driver
     {"redis", "redis", "redis", 6379},
@@ -147,6 +148,15 @@ bool is_odbc_string(const std::string& uri) {
   throw Error(ErrorClass::kBadInput, "bad target '" + shown + "': " + why);
 }
 
+// ?driver= of a mysql:// or mariadb:// target: native (MariaDB Connector/C,
+// the default) or odbc (MariaDB Connector/ODBC over unixODBC).
+std::string engine_of_driver(const std::string& value, const std::string& shown) {
+  std::string v = to_lower(trim(value));
+  if (v == "native") return "mariadb";
+  if (v == "odbc") return "odbc";
+  bad(shown, std::string(kDriverOption) + "=" + value + ": expected native or odbc");
+}
+
 }  // namespace
 
 std::vector<std::string> known_schemes() {
@@ -268,6 +278,8 @@ Target parse_target(std::string_view uri_in) {
       continue;
     }
     if (lk == "dialect") t.dialect = v;
+    if (lk == kDriverOption && (t.scheme == "mysql" || t.scheme == "mariadb"))
+      t.engine = engine_of_driver(v, shown);
     t.options[k] = v;
   }
   if (t.password.empty()) {

@@ -1,5 +1,5 @@
 // One `oltap run` over the four targets of the stack (PostgreSQL, MariaDB
-// over ODBC, the warehouse over ODBC, Redis) with workloads/kv-cache.yaml:
+// native, the warehouse over ODBC, Redis) with workloads/kv-cache.yaml:
 // ONE result folder whose summary.csv holds every target's rows, a table
 // with one column per target labelled by scheme (postgresql, mysql, odbc,
 // redis) that `oltap report DIR` prints again; the same target twice is bad
@@ -128,7 +128,7 @@ TEST_F(MultiTarget, OneRunOverFourTargetsWritesOneFolderAndATableSideBySide) {
 
   // summary.csv: get, set and ALL for every target, in --target order.
   Csv summary = read_csv(folder / "summary.csv");
-  const std::vector<std::string> engines = {"postgres", "odbc", "odbc", "redis"};
+  const std::vector<std::string> engines = {"postgres", "mariadb", "odbc", "redis"};
   std::vector<std::string> csv_targets;  // as summary.csv names them (redacted)
   std::map<std::string, std::set<std::string>> txns;
   for (auto& row : summary.records()) {

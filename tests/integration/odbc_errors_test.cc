@@ -30,7 +30,8 @@ class OdbcErrors : public ::testing::Test {
   }
   static std::string uri(const std::string& userinfo, const std::string& port = "") {
     ServerAddress m = my_server();
-    return "mysql://" + userinfo + "@" + m.host + ":" + (port.empty() ? m.port : port) + "/" + kDb;
+    return "mysql://" + userinfo + "@" + m.host + ":" + (port.empty() ? m.port : port) + "/" + kDb +
+           "?driver=odbc";
   }
   static std::string uri() { return uri(my_server().user); }
 };

@@ -1,4 +1,4 @@
-// The ODBC driver against the real MariaDB of the local stack (OLTAP_MYSQL):
+// The ODBC driver (mysql://...?driver=odbc) against the real MariaDB of the local stack (OLTAP_MYSQL):
 // `oltap load` fills the pgbench tables through the bulk path, and `oltap
 // run` commits exactly the transactions whose rows land in pgbench_history.
 // The database is checked with the mariadb client, not through oltap.
@@ -18,7 +18,7 @@ std::string my_sql(const std::string& sql, const std::string& db = "") { return 
 
 std::string target() {
   ServerAddress m = server_of(stack_env("OLTAP_MYSQL"));
-  return "mysql://" + m.user + "@" + m.host + ":" + m.port + "/" + kDb;
+  return "mysql://" + m.user + "@" + m.host + ":" + m.port + "/" + kDb + "?driver=odbc";
 }
 
 class OdbcMariaDb : public ::testing::Test {

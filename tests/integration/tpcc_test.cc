@@ -1,4 +1,4 @@
-// workloads/tpcc.yaml on PostgreSQL (native) and MariaDB (ODBC): the initial
+// workloads/tpcc.yaml on PostgreSQL (native) and MariaDB (native, Connector/C): the initial
 // population of clause 4.3 at one warehouse, then after a run the
 // consistency conditions 1-4 of clause 3.3.2, the 45/43/4/4/4 mix and the
 // 1% of New-Orders rolled back on purpose. The database is checked with

@@ -2,7 +2,7 @@
 // follows clause 4.2.3 (row counts, keys, the order's total and status from
 // its lines, date and flag rules), checked in SQL on PostgreSQL; a power run
 // with --verify at SF 0.01 gives the same 22 answers on PostgreSQL, MariaDB
-// (ODBC) and the warehouse (psqlODBC, the Redshift DDL's stand-in); at SF 0.1
+// (native, Connector/C) and the warehouse (psqlODBC, the Redshift DDL's stand-in); at SF 0.1
 // every query returns rows; a throughput run of two streams records each
 // stream's 22 queries and leaves none of Q15's views behind.
 //

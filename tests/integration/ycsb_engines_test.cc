@@ -1,5 +1,5 @@
 // YCSB's core workloads a to f (workloads/ycsb-*.yaml) on all four targets of
-// the local stack: PostgreSQL (native), MariaDB over ODBC, the warehouse
+// the local stack: PostgreSQL (native), MariaDB (native), the warehouse
 // (PostgreSQL through psqlODBC, dialect redshift) and Redis. Each workload
 // loads 1000 * scale records and runs:
 //   - a, b, c, f (reads and updates): exit 0, no errors;
@@ -70,7 +70,7 @@ class MariaDb : public Engine {
     ServerAddress m = server_of(stack_env("OLTAP_MYSQL"));
     return "mysql://" + m.user + "@" + m.host + ":" + m.port + "/" + kDb;
   }
-  std::string engine_column() override { return "odbc"; }
+  std::string engine_column() override { return "mariadb"; }
   void reset() override { sql("DROP DATABASE IF EXISTS " + kDb + "; CREATE DATABASE " + kDb); }
   long long records() override { return std::stoll(sql("SELECT count(*) FROM usertable", kDb)); }
 

@@ -39,6 +39,7 @@ void add_options(std::string& cs, const Target& t) {
   for (const auto& [k, v] : t.options) {
     std::string lk = to_lower(k);
     if (lk == "dialect" || lk == kBulkOption) continue;
+    if (lk == kDriverOption && t.scheme != "odbc") continue;  // mysql://...?driver=odbc picks this path
     add(cs, k, v);
   }
 }
@@ -164,12 +165,14 @@ const BulkMethod* requested_bulk_method(const Target& t) {
   std::string v;
   for (const auto& [k, val] : t.options)
     if (to_lower(k) == kBulkOption) v = val;
-  if (v.empty() && !t.connection_string.empty()) v = connection_string_value(t.connection_string, kBulkOption);
+  if (v.empty() && !t.connection_string.empty())
+    v = connection_string_value(t.connection_string, kBulkOption);
   v = to_lower(trim(v));
   if (v.empty()) return nullptr;
   if (v == "array") return &kArrays;
   if (v == "values") return &kValues;
-  throw Error(ErrorClass::kBadInput, "bulk=" + v + " in " + t.redacted() + ": expected bulk=array or bulk=values");
+  throw Error(ErrorClass::kBadInput,
+              "bulk=" + v + " in " + t.redacted() + ": expected bulk=array or bulk=values");
 }
 
 std::string dialect_of_dbms(std::string_view dbms_name) {

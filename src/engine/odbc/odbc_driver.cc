@@ -1,4 +1,4 @@
-// The ODBC driver, on unixODBC: MySQL/MariaDB (mysql://, mariadb://),
+// The ODBC driver, on unixODBC: MySQL/MariaDB (mysql://...?driver=odbc),
 // Redshift (redshift://) and anything with an ODBC driver (odbc://DSN,
 // odbc:<connection string>). Each connection owns its environment handle:
 // unixODBC serialises calls per environment for drivers that do not declare

@@ -29,7 +29,8 @@ Target target(const std::string& uri) {
   return t;
 }
 
-ErrorClass class_of_build(const std::string& uri, const std::vector<std::string>& installed, std::string& msg) {
+ErrorClass class_of_build(const std::string& uri, const std::vector<std::string>& installed,
+                          std::string& msg) {
   try {
     build_connection_string(target(uri), installed);
   } catch (const Error& e) {
@@ -50,10 +51,17 @@ TEST(OdbcConnectionString, MariadbSchemeAndDefaultPortAndNoPassword) {
             "Driver={MariaDB Unicode};Server=127.0.0.1;Port=3306;Database=oltap;Uid=oltap;");
 }
 
+TEST(OdbcConnectionString, DriverOdbcIsOursNotTheDrivers) {
+  EXPECT_EQ(build_connection_string(target("mariadb://oltap@127.0.0.1/oltap?driver=odbc&sslca=/ca.pem"),
+                                    kInstalled),
+            "Driver={MariaDB Unicode};Server=127.0.0.1;Port=3306;Database=oltap;Uid=oltap;sslca=/ca.pem;");
+}
+
 TEST(OdbcConnectionString, MysqlPrefersMariaDbUnicodeThenAnyMariaDbOrMysqlDriver) {
   Target t = target("mysql://u@h/d");
   EXPECT_EQ(pick_driver(t, {"MySQL ODBC 8.0 ANSI Driver", "MariaDB Unicode"}), "MariaDB Unicode");
-  EXPECT_EQ(pick_driver(t, {"PostgreSQL Unicode", "MySQL ODBC 8.0 Unicode Driver"}), "MySQL ODBC 8.0 Unicode Driver");
+  EXPECT_EQ(pick_driver(t, {"PostgreSQL Unicode", "MySQL ODBC 8.0 Unicode Driver"}),
+            "MySQL ODBC 8.0 Unicode Driver");
   EXPECT_EQ(pick_driver(t, {"MariaDB ODBC 3.1 Driver"}), "MariaDB ODBC 3.1 Driver");
 }
 
@@ -65,8 +73,9 @@ TEST(OdbcConnectionString, MysqlWithoutAnyFittingDriverIsBadInputListingTheInsta
 
 TEST(OdbcConnectionString, RedshiftPrefersAmazonsDriverElsePsqlOdbc) {
   Target t = target("redshift://awsuser:pw123@cluster.example:5439/dev");
-  EXPECT_EQ(build_connection_string(t, kInstalled),
-            "Driver={PostgreSQL Unicode};Server=cluster.example;Port=5439;Database=dev;Uid=awsuser;Pwd=pw123;");
+  EXPECT_EQ(
+      build_connection_string(t, kInstalled),
+      "Driver={PostgreSQL Unicode};Server=cluster.example;Port=5439;Database=dev;Uid=awsuser;Pwd=pw123;");
   std::vector<std::string> with_amazon = kInstalled;
   with_amazon.push_back("Amazon Redshift (x64)");
   EXPECT_EQ(pick_driver(t, with_amazon), "Amazon Redshift (x64)");
@@ -82,7 +91,8 @@ TEST(OdbcConnectionString, DsnUriBecomesDsnWithUserAndPassword) {
 TEST(OdbcConnectionString, ConnectionStringPassesAsGivenPlusItsPassword) {
   // The stack's warehouse string: the dialect entry is ours and stripped.
   Target t = target(
-      "odbc:Driver={PostgreSQL Unicode};Server=127.0.0.1;Port=54329;Database=warehouse;Uid=oltap;dialect=redshift");
+      "odbc:Driver={PostgreSQL "
+      "Unicode};Server=127.0.0.1;Port=54329;Database=warehouse;Uid=oltap;dialect=redshift");
   EXPECT_EQ(t.dialect, "redshift");
   EXPECT_EQ(build_connection_string(t, kInstalled),
             "Driver={PostgreSQL Unicode};Server=127.0.0.1;Port=54329;Database=warehouse;Uid=oltap;");
@@ -123,7 +133,8 @@ TEST(OdbcConnectionString, SplitAndLookUpRespectBraces) {
 }
 
 TEST(OdbcConnectionString, OptionsPassThroughButOursStayOut) {
-  EXPECT_EQ(build_connection_string(target("mysql://u@h:1/d?SSLMODE=REQUIRED&bulk=values&dialect=mysql"), kInstalled),
+  EXPECT_EQ(build_connection_string(target("mysql://u@h:1/d?SSLMODE=REQUIRED&bulk=values&dialect=mysql"),
+                                    kInstalled),
             "Driver={MariaDB Unicode};Server=h;Port=1;Database=d;Uid=u;SSLMODE=REQUIRED;");
   EXPECT_EQ(*requested_bulk_method(target("mysql://u@h:1/d?bulk=values")), BulkMethod::kMultiRowInsert);
   EXPECT_EQ(*requested_bulk_method(target("odbc:Driver=x;bulk=array")), BulkMethod::kParamArrays);

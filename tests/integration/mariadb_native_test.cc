@@ -1,0 +1,309 @@
+// The native MariaDB driver (mysql://...?driver=native, MariaDB Connector/C)
+// against the real MariaDB of the local stack (OLTAP_MYSQL): prepared
+// statements with every kind of parameter, rows into a ResultBuffer, the
+// classes of failures, cancel() on the server, the connect time-out, the
+// password kept out of every message, and bulk load; then oltap load and run
+// through it as a user would. Checks from the outside use the mariadb client.
+// Database: oltap_it_mariadb_native.
+#include <arpa/inet.h>
+#include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <future>
+#include <thread>
+
+#include "../unit/run/count_allocations.h"
+#include "engine/engine.h"
+#include "harness.h"
+
+namespace oltap_it {
+namespace {
+
+using oltap::Error;
+using oltap::ErrorClass;
+using oltap::Value;
+namespace engine = oltap::engine;
+using engine::Status;
+
+const std::string kDb = "oltap_it_mariadb_native";
+
+std::string native_target(const std::string& extra = "") {
+  ServerAddress m = server_of(stack_env("OLTAP_MYSQL"));
+  return "mysql://" + m.user + "@" + m.host + ":" + m.port + "/" + kDb + "?driver=native" + extra;
+}
+
+std::unique_ptr<engine::Connection> open(const std::string& extra = "") {
+  return engine::connect(engine::parse_target(native_target(extra)));
+}
+
+class MariaDbNative : public ::testing::Test {
+ protected:
+  void SetUp() override { make_scratch_mariadb(kDb); }
+};
+
+TEST_F(MariaDbNative, TheDriverOptionPicksTheEngine) {
+  EXPECT_EQ(engine::parse_target(native_target()).engine, "mariadb");
+  EXPECT_EQ(engine::parse_target("mysql://u@h/d?driver=odbc").engine, "odbc");
+  EXPECT_EQ(engine::parse_target("mariadb://u@h/d").engine, "mariadb");
+  EXPECT_THROW(engine::parse_target("mysql://u@h/d?driver=jdbc"), Error);
+  EXPECT_THROW(open("&no_such_option=1"), Error);
+}
+
+TEST_F(MariaDbNative, PreparedStatementsTakeEveryKindOfValue) {
+  auto c = open();
+  EXPECT_EQ(c->dialect(), "mysql");
+  EXPECT_TRUE(contains(c->server_version(), "MariaDB")) << c->server_version();
+  c->run("CREATE TABLE t (id BIGINT PRIMARY KEY, d DOUBLE, s TEXT, n INT NULL, m DECIMAL(12,2), day DATE)");
+  std::vector<std::string> names;
+  int ins = c->prepare("INSERT INTO t (id, d, s, n, m, day) VALUES (:id, :d, :s, :n, :m, :day)", names);
+  ASSERT_EQ(names, (std::vector<std::string>{"id", "d", "s", "n", "m", "day"}));
+  const std::string long_text(5000, 'x');
+  struct Row {
+    Value id, d, s, n, m, day;
+  };
+  std::vector<Row> rows = {
+      {Value::of_int(1), Value::of_double(2.5), Value::of_text("it's a \\ test"), Value(),
+       Value::of_text("12.34"), Value::of_text("2024-02-29")},
+      {Value::of_int(2), Value(), Value::of_text(long_text), Value::of_int(7), Value::of_double(0.5),
+       Value()},
+      {Value::of_int(3), Value::of_int(4), Value(), Value::of_text("9"), Value(),
+       Value::of_text("1999-12-31")},
+  };
+  for (Row& r : rows) {
+    const Value* params[] = {&r.id, &r.d, &r.s, &r.n, &r.m, &r.day};
+    engine::ResultBuffer out;
+    ASSERT_EQ(c->execute(ins, params, &out, 10), Status::kOk) << c->last_error();
+    EXPECT_EQ(out.affected, 1);
+    EXPECT_EQ(out.columns, 0);
+  }
+  int sel = c->prepare("SELECT id, d, s, n, m, day FROM t WHERE id >= :lo ORDER BY id", names);
+  Value lo = Value::of_int(1);
+  const Value* p[] = {&lo};
+  engine::ResultBuffer out;
+  ASSERT_EQ(c->execute(sel, p, &out, 2), Status::kOk) << c->last_error();
+  EXPECT_EQ(out.rows, 3);  // all of them counted, two kept
+  ASSERT_EQ(out.columns, 6);
+  EXPECT_EQ(out.at(0, 0).kind, Value::Kind::kInt);
+  EXPECT_EQ(out.at(0, 0).i, 1);
+  EXPECT_EQ(out.at(0, 1).kind, Value::Kind::kDouble);
+  EXPECT_DOUBLE_EQ(out.at(0, 1).d, 2.5);
+  EXPECT_EQ(out.at(0, 2).s, "it's a \\ test");
+  EXPECT_EQ(out.at(0, 3).kind, Value::Kind::kNull);
+  EXPECT_EQ(out.at(0, 4).kind, Value::Kind::kDouble);
+  EXPECT_DOUBLE_EQ(out.at(0, 4).d, 12.34);
+  EXPECT_EQ(out.at(0, 5).s, "2024-02-29");
+  EXPECT_EQ(out.at(1, 1).kind, Value::Kind::kNull);
+  EXPECT_EQ(out.at(1, 2).s, long_text);  // longer than the first buffer: read again, whole
+  EXPECT_EQ(out.at(1, 3).i, 7);
+  EXPECT_EQ(mariadb_sql("SELECT id, d, s, n, m, day FROM t WHERE id = 1", kDb),
+            "1\t2.5\tit's a \\\\ test\tNULL\t12.34\t2024-02-29");
+  // An UPDATE counts the rows it matched, as PostgreSQL does, even unchanged.
+  int upd = c->prepare("UPDATE t SET n = :n WHERE id <= :id", names);
+  Value n = Value::of_int(7), id = Value::of_int(2);
+  const Value* up[] = {&n, &id};
+  ASSERT_EQ(c->execute(upd, up, &out, 0), Status::kOk) << c->last_error();
+  EXPECT_EQ(out.affected, 2);
+}
+
+TEST_F(MariaDbNative, ExecuteAllocatesNothingOnceWarm) {
+  auto c = open();
+  c->run("CREATE TABLE a (id INT PRIMARY KEY, bal BIGINT, note VARCHAR(100))");
+  c->run("INSERT INTO a VALUES (1, 0, 'one'), (2, 0, 'two')");
+  std::vector<std::string> names;
+  int upd = c->prepare("UPDATE a SET bal = bal + :delta, note = :note WHERE id = :id", names);
+  int sel = c->prepare("SELECT bal, note FROM a WHERE id = :id", names);
+  Value delta = Value::of_int(5), note = Value::of_text("a note"), id = Value::of_int(1);
+  const Value* up[] = {&delta, &note, &id};
+  const Value* sp[] = {&id};
+  engine::ResultBuffer out;
+  auto txn = [&] {
+    ASSERT_EQ(c->begin(), Status::kOk);
+    ASSERT_EQ(c->execute(upd, up, &out, 1), Status::kOk) << c->last_error();
+    ASSERT_EQ(c->execute(sel, sp, &out, 1), Status::kOk) << c->last_error();
+    ASSERT_EQ(c->commit(), Status::kOk);
+  };
+  for (int i = 0; i < 3; ++i) txn();
+  oltap::run::testing::allocations = 0;
+  oltap::run::testing::counting_allocations = true;
+  for (int i = 0; i < 200; ++i) txn();
+  oltap::run::testing::counting_allocations = false;
+  EXPECT_EQ(oltap::run::testing::allocations.load(), 0);
+  EXPECT_EQ(out.at(0, 0).i, 5 * 203);
+  EXPECT_EQ(out.at(0, 1).s, "a note");
+}
+
+TEST_F(MariaDbNative, ADeadlockIsRetryable) {
+  auto a = open();
+  auto b = open();
+  a->run("CREATE TABLE d (id INT PRIMARY KEY, v INT) ENGINE=InnoDB");
+  a->run("INSERT INTO d VALUES (1, 0), (2, 0)");
+  std::vector<std::string> names;
+  int ua = a->prepare("UPDATE d SET v = v + 1 WHERE id = :id", names);
+  int ub = b->prepare("UPDATE d SET v = v + 1 WHERE id = :id", names);
+  Value one = Value::of_int(1), two = Value::of_int(2);
+  const Value* p1[] = {&one};
+  const Value* p2[] = {&two};
+  ASSERT_EQ(a->begin(), Status::kOk);
+  ASSERT_EQ(b->begin(), Status::kOk);
+  ASSERT_EQ(a->execute(ua, p1, nullptr, 0), Status::kOk) << a->last_error();
+  ASSERT_EQ(b->execute(ub, p2, nullptr, 0), Status::kOk) << b->last_error();
+  // a waits for b's row; b then asks for a's: InnoDB ends one of them.
+  auto waiting = std::async(std::launch::async, [&] { return a->execute(ua, p2, nullptr, 0); });
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  Status sb = b->execute(ub, p1, nullptr, 0);
+  if (sb == Status::kOk) b->commit();
+  Status sa = waiting.get();
+  if (sa == Status::kOk) a->commit();
+  const bool a_lost = sa == Status::kRetryable;
+  ASSERT_NE(a_lost, sb == Status::kRetryable) << "a: " << a->last_error() << "; b: " << b->last_error();
+  const std::string& why = a_lost ? a->last_error() : b->last_error();
+  EXPECT_TRUE(contains(why, "native code 1213")) << why;
+  EXPECT_TRUE(contains(why, "SQLSTATE 40001")) << why;
+  (a_lost ? a : b)->rollback();
+  // A bad statement is no retry.
+  EXPECT_EQ(a->execute_text("SELECT * FROM no_such_table", nullptr, 0), Status::kFatal);
+  EXPECT_TRUE(contains(a->last_error(), "native code 1146")) << a->last_error();
+}
+
+TEST_F(MariaDbNative, ExecuteTextReadsEveryRow) {
+  auto c = open();
+  engine::ResultBuffer out;
+  ASSERT_EQ(c->execute_text("CREATE TABLE r (id INT PRIMARY KEY, s VARCHAR(10))", &out, 5), Status::kOk);
+  EXPECT_EQ(out.columns, 0);
+  ASSERT_EQ(c->execute_text("INSERT INTO r SELECT seq, CONCAT('r', seq) FROM seq_1_to_5000", &out, 5),
+            Status::kOk)
+      << c->last_error();
+  EXPECT_EQ(out.affected, 5000);
+  ASSERT_EQ(c->execute_text("SELECT id, s, id / 4 FROM r ORDER BY id", &out, 3), Status::kOk)
+      << c->last_error();
+  EXPECT_EQ(out.rows, 5000);
+  EXPECT_EQ(out.columns, 3);
+  EXPECT_EQ(out.at(2, 0).i, 3);
+  EXPECT_EQ(out.at(2, 1).s, "r3");
+  EXPECT_DOUBLE_EQ(out.at(2, 2).d, 0.75);
+  EXPECT_EQ(c->query_value("SELECT COUNT(*) FROM r"), "5000");
+}
+
+TEST_F(MariaDbNative, CancelStopsTheQueryOnTheServer) {
+  auto c = open();
+  const std::string sql = "SELECT SLEEP(30), 'oltap_cancel_probe'";
+  const auto start = std::chrono::steady_clock::now();
+  auto running = std::async(std::launch::async, [&] {
+    engine::ResultBuffer out;
+    return c->execute_text(sql, &out, 1);
+  });
+  std::this_thread::sleep_for(std::chrono::seconds(1));
+  EXPECT_EQ(mariadb_sql("SELECT COUNT(*) FROM information_schema.processlist WHERE INFO = \"" + sql + "\""),
+            "1");
+  ASSERT_TRUE(c->cancel());
+  ASSERT_EQ(running.wait_for(std::chrono::seconds(10)), std::future_status::ready);
+  running.get();  // SLEEP() ends early when killed, with or without an error
+  EXPECT_LT(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(), 10);
+  EXPECT_EQ(mariadb_sql("SELECT COUNT(*) FROM information_schema.processlist WHERE INFO = \"" + sql + "\""),
+            "0");
+  EXPECT_EQ(c->query_value("SELECT 1"), "1");  // the session lives on
+}
+
+class SilentServer {
+ public:
+  SilentServer() {
+    fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t len = sizeof a;
+    if (fd_ < 0 || ::bind(fd_, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0 || ::listen(fd_, 64) != 0 ||
+        ::getsockname(fd_, reinterpret_cast<sockaddr*>(&a), &len) != 0)
+      throw std::runtime_error("cannot open the silent server's socket");
+    port_ = std::to_string(ntohs(a.sin_port));
+  }
+  ~SilentServer() { ::close(fd_); }
+  const std::string& port() const { return port_; }
+
+ private:
+  int fd_ = -1;
+  std::string port_;
+};
+
+TEST_F(MariaDbNative, ConnectTimesOutOnAServerThatNeverAnswers) {
+  SilentServer silent;
+  auto t =
+      engine::parse_target("mysql://oltap@127.0.0.1:" + silent.port() + "/x?driver=native&connect_timeout=1");
+  const auto start = std::chrono::steady_clock::now();
+  try {
+    engine::connect(t);
+    FAIL() << "connected to a server that never answers";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.error_class(), ErrorClass::kUnreachable);
+    EXPECT_TRUE(contains(e.what(), "timed out after 1 s")) << e.what();
+  }
+  EXPECT_LT(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(), 3);
+}
+
+TEST_F(MariaDbNative, ThePasswordIsInNoOutput) {
+  const std::string secret = "native-secret-pw-42";
+  ServerAddress m = server_of(stack_env("OLTAP_MYSQL"));
+  std::string target =
+      "mysql://" + m.user + ":" + secret + "@" + m.host + ":" + m.port + "/" + kDb + "?driver=native";
+  try {
+    engine::connect(engine::parse_target(target));
+    FAIL() << "a wrong password was taken";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.error_class(), ErrorClass::kUnreachable);
+    EXPECT_FALSE(contains(e.what(), secret)) << e.what();
+    EXPECT_TRUE(contains(e.what(), "Access denied")) << e.what();
+  }
+  TempDir dir;
+  CmdResult r = oltap({"run", workload("pgbench-select.yaml"), "--target", target, "--duration", "1s",
+                       "--warmup", "0s", "--out", (dir / "out").string()});
+  EXPECT_EQ(r.exit_code, 3) << r.describe();
+  EXPECT_FALSE(contains(r.out + r.err, secret)) << r.describe();
+  EXPECT_TRUE(files_containing(dir.path(), secret).empty());
+}
+
+TEST_F(MariaDbNative, BulkLoadWritesEveryRow) {
+  auto c = open();
+  c->run("CREATE TABLE b (id BIGINT PRIMARY KEY, x DOUBLE, s VARCHAR(50), n INT)");
+  const size_t total = 25'000;
+  size_t made = 0;
+  engine::BulkSpec spec;
+  spec.table = "b";
+  spec.columns = {"id", "x", "s", "n"};
+  c->bulk_load(spec, [&](engine::RowBatch& batch) {
+    if (made >= total) return false;
+    batch.columns = 4;
+    batch.cells.resize(4 * 10'000);
+    for (batch.rows = 0; batch.rows < 10'000 && made < total; ++batch.rows, ++made) {
+      Value* row = &batch.cells[batch.rows * 4];
+      row[0].set_int(static_cast<int64_t>(made) + 1);
+      row[1].set_double(static_cast<double>(made) / 8);
+      row[2].kind = Value::Kind::kText;
+      row[2].s = made % 2 ? "o'k \\ \"q\"" : "plain";
+      if (made % 3)
+        row[3].set_int(3);
+      else
+        row[3].set_null();
+    }
+    return true;
+  });
+  EXPECT_EQ(mariadb_sql("SELECT COUNT(*), SUM(x), SUM(n IS NULL) FROM b", kDb), "25000\t39060937.5\t8334");
+  EXPECT_EQ(mariadb_sql("SELECT s FROM b WHERE id = 2", kDb), "o'k \\\\ \"q\"");
+}
+
+TEST_F(MariaDbNative, LoadAndRunCommitWhatLands) {
+  auto all = load_and_run_tpcb(native_target());
+  ASSERT_FALSE(all.empty());
+  EXPECT_EQ(all.at("engine"), "mariadb");
+  long long committed = std::stoll(all.at("committed"));
+  EXPECT_EQ(std::stoll(mariadb_sql("SELECT COUNT(*) FROM pgbench_history", kDb)), committed);
+  EXPECT_EQ(mariadb_sql("SELECT (SELECT SUM(delta) FROM pgbench_history) = (SELECT SUM(abalance) FROM "
+                        "pgbench_accounts)",
+                        kDb),
+            "1");
+}
+
+}  // namespace
+}  // namespace oltap_it
