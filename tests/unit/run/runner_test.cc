@@ -191,12 +191,16 @@ std::map<std::string, Sums> sum_series(const Recording& rec) {
       s.aborted += row.aborted;
       s.errors += row.errors;
       s.latency += row.latency.count();
-      // A client's latency and its counter are two writes: one that lands
-      // between the recorder's two reads is in this interval's histogram and
-      // the next interval's counter (or the other way round), so within an
-      // interval they may differ by a transaction per client; the sums over
-      // the run are exact (expect_series_adds_up).
-      EXPECT_LE(std::abs(row.latency.count() - (row.committed + row.aborted)), kMaxClients)
+      // A client's latency and its counter are two writes, and the recorder
+      // reads them one after the other: what clients complete between its two
+      // reads is in this interval's histogram and the next interval's counter
+      // (or the other way round). That is a transaction per client when the
+      // reads follow each other at once, more when the recorder is descheduled
+      // between them (seen under ASan on a loaded machine: 12 with 3
+      // clients), so within an interval they agree to a transaction per client
+      // or 1%; the sums over the run are exact (expect_series_adds_up).
+      const int64_t done = row.committed + row.aborted;
+      EXPECT_LE(std::abs(row.latency.count() - done), std::max<int64_t>(kMaxClients, done / 100))
           << row.group << "/" << row.txn;
       if (row.txn == "ALL") {
         const Sums& g = groups[row.group];
