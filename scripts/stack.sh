@@ -14,6 +14,15 @@
 #             (psqlODBC's "PostgreSQL Unicode") as a Redshift stand-in;
 #             needs postgres, which `up warehouse` starts first
 #
+# TLS: on first `up`, a self-signed CA and a server certificate for
+# localhost and 127.0.0.1 are made with openssl into .stack/tls/ (ca.crt is
+# what a client verifies against; `env` exports its path as OLTAP_TLS_CA).
+# PostgreSQL (ssl=on) and MariaDB (ssl_cert/ssl_key/ssl_ca) then accept TLS
+# and plain connections alike; client.crt/client.key (CN=oltap, signed by
+# the same CA) is a client certificate to try sslcert/sslkey with. A
+# PostgreSQL started before the stack had TLS takes it on the next `up` (a
+# reload); a MariaDB, once restarted (down, then up).
+#
 # State (data, sockets, logs) lives in the git-ignored .stack/ folder of the
 # repo. When run as root, each server runs as its own system user (postgres,
 # mysql, redis); if that user cannot reach the repo's path (e.g. /root/...),
@@ -41,7 +50,7 @@ log()  { printf '[stack] %s\n' "$*"; }
 warn() { printf '[stack] warning: %s\n' "$*" >&2; }
 die()  { printf '[stack] error: %s\n' "$*" >&2; exit 1; }
 
-usage() { sed -n '2,22s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"; }
+usage() { sed -n '2,31s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"; }
 
 IS_ROOT=0
 [[ $(id -u) -eq 0 ]] && IS_ROOT=1
@@ -148,6 +157,53 @@ wait_pid_gone() {
   return 1
 }
 
+# ---------------------------------------------------------------- tls
+
+TLS_DIR="$STATE_DIR/tls"
+
+# tls_make: the stack's CA and server certificate, made once (kept across
+# `down` and `up`, so a client's copy of ca.crt stays valid).
+tls_make() {
+  [[ -s "$TLS_DIR/ca.crt" && -s "$TLS_DIR/server.crt" && -s "$TLS_DIR/client.crt" ]] && return 0
+  need_bin openssl
+  mkdir -p "$TLS_DIR"
+  chmod 755 "$STATE_DIR" "$TLS_DIR"
+  log "tls: making a self-signed CA and a server certificate for localhost, 127.0.0.1 in $TLS_DIR"
+  local ext="$TLS_DIR/server.ext"
+  printf '%s\n' "subjectAltName=DNS:localhost,IP:127.0.0.1" "basicConstraints=CA:FALSE" \
+    "keyUsage=critical,digitalSignature,keyEncipherment" "extendedKeyUsage=serverAuth" >"$ext"
+  {
+    openssl req -x509 -newkey rsa:2048 -nodes -days 3650 -subj "/CN=oltap stack CA" \
+      -addext "basicConstraints=critical,CA:TRUE" -addext "keyUsage=critical,keyCertSign,cRLSign" \
+      -keyout "$TLS_DIR/ca.key" -out "$TLS_DIR/ca.crt" &&
+    openssl req -newkey rsa:2048 -nodes -subj "/CN=localhost" \
+      -keyout "$TLS_DIR/server.key" -out "$TLS_DIR/server.csr" &&
+    openssl x509 -req -in "$TLS_DIR/server.csr" -CA "$TLS_DIR/ca.crt" -CAkey "$TLS_DIR/ca.key" \
+      -CAcreateserial -days 3650 -extfile "$ext" -out "$TLS_DIR/server.crt" &&
+    openssl req -newkey rsa:2048 -nodes -subj "/CN=oltap" \
+      -keyout "$TLS_DIR/client.key" -out "$TLS_DIR/client.csr" &&
+    openssl x509 -req -in "$TLS_DIR/client.csr" -CA "$TLS_DIR/ca.crt" -CAkey "$TLS_DIR/ca.key" \
+      -CAcreateserial -days 3650 -out "$TLS_DIR/client.crt"
+  } >"$TLS_DIR/openssl.log" 2>&1 || { cat "$TLS_DIR/openssl.log" >&2; rm -f "$TLS_DIR"/*.crt; die "tls: openssl failed"; }
+  chmod 600 "$TLS_DIR/ca.key" "$TLS_DIR/server.key" "$TLS_DIR/client.key"
+  chmod 644 "$TLS_DIR/ca.crt" "$TLS_DIR/server.crt" "$TLS_DIR/client.crt"
+}
+
+# tls_install DIR SYSUSER: a copy of the server's certificate, key and the CA
+# in DIR owned by the service's user (PostgreSQL refuses a key others can
+# read; the service user may not reach .stack/tls).
+tls_install() {
+  local dir="$1" u="$2" f
+  tls_make
+  for f in server.crt server.key ca.crt; do
+    if ! cmp -s "$TLS_DIR/$f" "$dir/$f"; then
+      cp "$TLS_DIR/$f" "$dir/$f"
+    fi
+    own "$u" "$dir/$f"
+  done
+  chmod 600 "$dir/server.key"
+}
+
 # ---------------------------------------------------------------- postgres
 
 PG_USER_SYS=postgres
@@ -189,6 +245,11 @@ max_wal_size = 2GB
 checkpoint_timeout = 15min
 logging_collector = off
 log_line_prefix = '%m [%p] %q%u@%d '
+# TLS beside plain connections (pg_hba's host lines take both)
+ssl = on
+ssl_cert_file = '$PG_BASE/server.crt'
+ssl_key_file = '$PG_BASE/server.key'
+ssl_ca_file = '$PG_BASE/ca.crt'
 EOF
   if ! grep -q "^include_if_exists = 'oltap.conf'" "$PG_DATA/postgresql.conf"; then
     printf "\n# oltap stack settings\ninclude_if_exists = 'oltap.conf'\n" \
@@ -230,9 +291,14 @@ pg_up() {
       die "postgres: already running on port $running_port, not $PG_PORT; run '$0 down postgres' first"
     fi
     log "postgres: already running on 127.0.0.1:$PG_PORT"
-    if pg_write_hba; then
+    # A server started before the stack had TLS takes it on a reload (ssl is a
+    # reloadable setting since PostgreSQL 10).
+    tls_install "$PG_BASE" "$PG_USER_SYS"
+    local before; before="$(cat "$PG_DATA/oltap.conf" "$PG_DATA/pg_hba.conf" 2>/dev/null || true)"
+    pg_write_config
+    if [[ "$(cat "$PG_DATA/oltap.conf" "$PG_DATA/pg_hba.conf")" != "$before" ]]; then
       pg_ctl_ -s reload || die "postgres: pg_ctl reload failed (see $PG_LOG)"
-      log "postgres: pg_hba.conf rewritten, configuration reloaded"
+      log "postgres: configuration rewritten and reloaded"
     fi
   else
     if [[ -d "$PG_DATA" && ! -f "$PG_DATA/PG_VERSION" ]]; then
@@ -246,6 +312,7 @@ pg_up() {
         || { cat "$PG_BASE/initdb.log" >&2; die "postgres: initdb failed"; }
       own "$PG_USER_SYS" "$PG_BASE/initdb.log"
     fi
+    tls_install "$PG_BASE" "$PG_USER_SYS"
     pg_write_config
     if port_in_use "$PG_PORT"; then
       die "postgres: port $PG_PORT on 127.0.0.1 is taken by another process (set OLTAP_PG_PORT)"
@@ -373,10 +440,13 @@ my_up() {
     # mariadbd stays in the foreground; setsid -f detaches it into its own
     # session. As root it is started with --user: it raises its open-files
     # limit, then drops to the mysql user itself.
+    tls_install "$MY_BASE" "$MY_USER_SYS"
+    # TLS beside plain connections (require_secure_transport stays off).
     local cmd=(mariadbd --no-defaults --datadir="$MY_DATA" --socket="$MY_SOCK" --pid-file="$MY_PID"
       --log-error="$MY_LOG" --port="$MY_PORT" --bind-address=127.0.0.1 --skip-name-resolve
       --max-connections=200 --innodb-buffer-pool-size=256M --innodb-log-file-size=256M
-      --character-set-server=utf8mb4 --collation-server=utf8mb4_general_ci)
+      --character-set-server=utf8mb4 --collation-server=utf8mb4_general_ci
+      --ssl-cert="$MY_BASE/server.crt" --ssl-key="$MY_BASE/server.key" --ssl-ca="$MY_BASE/ca.crt")
     [[ $IS_ROOT -eq 1 ]] && cmd+=(--user="$MY_USER_SYS")
     (cd / && setsid -f "${cmd[@]}" </dev/null >>"$MY_BASE/stdout.log" 2>&1)
   fi
@@ -584,6 +654,8 @@ main() {
       ;;
     env)
       for s in "${services[@]}"; do "$(prefix_of "$s")_env"; done
+      # The CA the servers' certificate is signed by, once the stack has made it.
+      if [[ -s "$TLS_DIR/ca.crt" ]]; then echo "export OLTAP_TLS_CA=$TLS_DIR/ca.crt"; fi
       ;;
     -h|--help|help) usage ;;
     "") usage >&2; exit 2 ;;

@@ -36,6 +36,12 @@ void add_compare(CLI::App& root, Action& action) {
         args.current.erase(args.current.begin());
       }
       results::GateOptions o = check_options(args);
+      // A run cut short has no whole figures to compare (gate says so as its `incomplete` reason).
+      for (const auto* paths : {&args.baseline, &args.current})
+        for (const auto& p : *paths)
+          if (const results::RunState st = results::read_run_state(p); st.cut_short())
+            throw Error(ErrorClass::kBadInput, p + ": not compared: " + results::cut_short_text(st) +
+                                                   " (`oltap report` shows what it kept)");
       results::Side base = results::read_side(args.baseline), cur = results::read_side(args.current);
       results::Evaluation e = results::evaluate(base, cur, o);
       // One run against one run: answers are checked, and two query runs

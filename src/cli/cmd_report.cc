@@ -33,6 +33,15 @@ void add_report(CLI::App& root, Action& action) {
                                                std::to_string(dirs->size()) +
                                                "); several are shown side by side with --html FILE");
       const auto dir = std::make_shared<std::string>(dirs->front());
+      if (const results::RunState st = results::read_run_state(*dir); st.cut_short()) {
+        std::cout << "run " << st.run_id << " of " << st.workload << ": " << results::cut_short_text(st)
+                  << "\n";
+        if (!st.has_summary) {
+          std::cout << "`oltap report " << *dir << " --html FILE` charts the intervals it kept\n";
+          return kExitOk;
+        }
+        std::cout << "summary.csv holds the targets that ended before it:\n";
+      }
       auto rows = results::read_summary(*dir);
       results::refill_latency_from_hlog(*dir, rows);
       if (rows.empty()) throw Error(ErrorClass::kBadInput, *dir + ": the summary has no rows");

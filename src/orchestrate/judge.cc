@@ -14,6 +14,7 @@ void judge(const RunRequest& request, RunOutcome& outcome) {
     if (t.status == "failed") failed.push_back(t.name() + " (" + t.failure + ")");
   }
   outcome.incomplete = interrupted || !failed.empty();
+  outcome.meta.status = interrupted ? "interrupted" : !failed.empty() ? "failed" : "complete";
   for (const auto& f : failed) outcome.verdict.push_back("did not complete: " + f);
   if (interrupted) {
     outcome.verdict.push_back("interrupted: the results above are partial and marked incomplete");

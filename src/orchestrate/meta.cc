@@ -13,7 +13,8 @@ results::Meta request_meta(const RunRequest& request, const Plan& plan, const st
   meta.workload_sha256 = spec.sha256;
   meta.command_line = request.command_line;
   meta.scale = plan.scale;
-  meta.incomplete = true;  // until every target has run
+  meta.status = "running";  // until the run ends (judge)
+  meta.incomplete = true;   // until every target has run
   if (!spec.queries.empty()) {
     const run::QueryOptions& q = plan.resolved.query_options;
     meta.seed = q.seed;

@@ -1,6 +1,8 @@
 // run(): plan, measure, judge (orchestrate.h), with the result folder
 // created only once every target is ready, so a run refused at planning
-// leaves no folder behind.
+// leaves no folder behind; from then on its meta.json says the run is
+// running until the end says how it ended, so a folder of a killed oltap
+// says it was cut short.
 #include <chrono>
 #include <filesystem>
 
@@ -23,10 +25,24 @@ RunOutcome run(const RunRequest& request, Listener& listener) {
                             std::chrono::duration_cast<std::chrono::milliseconds>(
                                 std::chrono::system_clock::now().time_since_epoch())
                                 .count());
-  if (outcome.analytical)
-    run_query_targets(request, plan, folder, outcome, listener);
-  else
-    measure_targets(request, plan, folder, outcome, listener);
+  folder.write_summary(outcome.summary, outcome.meta);  // meta.json: running, no target begun
+  try {
+    if (outcome.analytical)
+      run_query_targets(request, plan, folder, outcome, listener);
+    else
+      measure_targets(request, plan, folder, outcome, listener);
+  } catch (const Error& e) {
+    // What stops the run once its folder exists (a file that cannot be
+    // written, Ctrl-C as a sweep's step connects) is said there too, not
+    // left as "running", which would read as oltap killed.
+    outcome.meta.status = e.error_class() == ErrorClass::kInterrupted ? "interrupted" : "failed";
+    try {
+      folder.write_summary(outcome.summary, outcome.meta);
+    } catch (const Error&) {
+      // The folder cannot be written (the likely first error): e is what is reported.
+    }
+    throw;
+  }
 
   judge(request, outcome);
   outcome.meta.incomplete = outcome.incomplete;

@@ -19,6 +19,7 @@ void target_threw(size_t index, const Error& e, results::RunFolder& folder, RunO
   const bool interrupted = e.error_class() == ErrorClass::kInterrupted;
   ti.status = interrupted ? "interrupted" : "failed";
   ti.failure = e.what();
+  if (interrupted) outcome.meta.status = "interrupted";  // thrown on: judge does not see it
   folder.write_summary(outcome.summary, outcome.meta);
   if (interrupted) throw e;
   listener.note(ti.name() + " did not complete: " + ti.failure);

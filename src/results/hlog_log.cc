@@ -16,6 +16,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "append_file.h"
 #include "csv.h"
 #include "results.h"
 
@@ -62,6 +63,9 @@ void scan(const std::string& path_in, const std::function<void(const Line&)>& fn
   std::string text;
   Line line;
   for (int number = 1; std::getline(in, text); ++number) {
+    // The writer ends every line: one without its newline was cut short by
+    // a kill as it was written (HlogWriter), and is left out.
+    if (in.eof()) break;
     if (!text.empty() && text.back() == '\r') text.pop_back();
     if (text.empty() || text[0] == '#' || text[0] == '"') continue;
     line.where = path + ":" + std::to_string(number);
@@ -96,17 +100,15 @@ metrics::Histogram decode(const Line& line) {
 
 }  // namespace
 
-HlogWriter::HlogWriter(const std::string& dir, int64_t start_unix_ms) : file_(nullptr, &std::fclose) {
+HlogWriter::HlogWriter(const std::string& dir, int64_t start_unix_ms) {
   std::error_code ec;
   fs::create_directories(dir, ec);
   if (ec) throw Error(ErrorClass::kBadInput, "cannot create the result folder " + dir + ": " + ec.message());
   path_ = (fs::path(dir) / kHlogFileName).string();
-  const bool fresh = !fs::exists(path_, ec) || fs::file_size(path_, ec) == 0;
-  file_.reset(std::fopen(path_.c_str(), "ab"));
-  if (!file_) throw Error(ErrorClass::kBadInput, "cannot open " + path_ + ": " + std::strerror(errno));
-  if (!fresh) return;
+  file_ = std::make_unique<AppendFile>(path_, /*truncate=*/false);
+  if (!file_->was_empty()) return;
   const std::string seconds = epoch_seconds(start_unix_ms);
-  const std::string headers =
+  file_->append(
       "#[Histogram log format version 1.3]\n"
       "#[StartTime: " +
       seconds + " (seconds since epoch), " + utc_iso(start_unix_ms) +
@@ -117,23 +119,33 @@ HlogWriter::HlogWriter(const std::string& dir, int64_t start_unix_ms) : file_(nu
       "#[Values in ns; Interval_Max in ms; tags <target>/<group>/<txn>, whole:... for "
       "the whole run, svc:... for service times, stage=<stage>:... for a stage]\n"
       "\"StartTimestamp\",\"Interval_Length\",\"Interval_Max\","
-      "\"Interval_Compressed_Histogram\"\n";
-  if (std::fwrite(headers.data(), 1, headers.size(), file_.get()) != headers.size())
-    throw Error(ErrorClass::kFatal, "cannot write " + path_ + ": " + std::strerror(errno));
+      "\"Interval_Compressed_Histogram\"\n");
+}
+
+HlogWriter::~HlogWriter() {
+  try {
+    flush();
+  } catch (const Error&) {
+    // A destructor cannot report it; the owner's flush() does.
+  }
 }
 
 void HlogWriter::append(const std::string& tag, double start_s, double length_s,
                         const metrics::Histogram& h) {
-  const std::string line =
+  pending_ +=
       "Tag=" + tag + "," + fixed(start_s, kSecondsDecimals) + "," + fixed(length_s, kSecondsDecimals) + "," +
       fixed(static_cast<double>(h.max()) / kNsPerMs, kMaxDecimals) + "," + encode_hlog_histogram(h) + "\n";
-  if (std::fwrite(line.data(), 1, line.size(), file_.get()) != line.size())
-    throw Error(ErrorClass::kBadInput, "cannot write " + path_ + ": " + std::strerror(errno));
 }
 
 void HlogWriter::flush() {
-  if (std::fflush(file_.get()) != 0 || std::ferror(file_.get()))
-    throw Error(ErrorClass::kBadInput, "cannot write " + path_ + " (disk full?): " + std::strerror(errno));
+  if (pending_.empty()) return;
+  file_->append(pending_);
+  pending_.clear();  // keeps its capacity: the next interval's lines fit without growing it
+}
+
+void HlogWriter::sync() {
+  flush();
+  file_->sync();
 }
 
 void for_each_hlog_entry(const std::string& path, const std::function<void(const HlogEntry&)>& fn) {

@@ -76,6 +76,8 @@ std::string chart_js_file();
 struct Source {
   std::string dir;   // as given
   std::string name;  // how it is called when there are several (its folder name)
+  std::string run_id, workload;
+  RunState state;  // how the run ended; one cut short may have no rows (no summary.csv)
   std::vector<SummaryRow> rows;
   Json meta;  // null without meta.json
   std::string meta_text;

@@ -1,6 +1,7 @@
 // `oltap report --html` and `oltap compare --html`: the sections of the
 // report put together from result folders, a suite folder or a comparison,
 // with each folder's header (what ran where, and what went wrong first).
+#include <cctype>
 #include <cstdio>
 #include <ctime>
 #include <filesystem>
@@ -66,8 +67,15 @@ Source read_source(const std::string& dir_in) {
   s.dir = dir_in;
   s.name = folder_name(dir_in);
   const fs::path dir = fs::is_directory(dir_in) ? fs::path(dir_in) : fs::path(dir_in).parent_path();
-  s.rows = read_summary(dir_in);
-  if (s.rows.empty()) throw Error(ErrorClass::kBadInput, dir_in + ": the summary has no rows");
+  s.state = read_run_state(dir.string());
+  // A run cut short before its first target ended has no summary: its
+  // series is what there is to show.
+  if (!(s.state.cut_short() && !s.state.has_summary)) {
+    s.rows = read_summary(dir_in);
+    if (s.rows.empty()) throw Error(ErrorClass::kBadInput, dir_in + ": the summary has no rows");
+  }
+  s.run_id = s.rows.empty() ? s.state.run_id : s.rows.front().run_id;
+  s.workload = s.rows.empty() ? s.state.workload : s.rows.front().workload;
   if (fs::exists(dir / "meta.json")) {
     s.meta_text = read_text(dir / "meta.json");
     s.meta = Json::parse(s.meta_text, nullptr, /*allow_exceptions=*/false);
@@ -90,10 +98,12 @@ void name_targets(std::vector<Source>& sources) {
   std::map<std::string, int> folders_of;
   for (const auto& s : sources) {
     std::set<std::string> mine;
-    for (const auto& r : s.rows) {
-      if (std::find(all.begin(), all.end(), r.target) == all.end()) all.push_back(r.target);
-      if (mine.insert(r.target).second) ++folders_of[r.target];
-    }
+    auto add = [&](const std::string& target) {
+      if (std::find(all.begin(), all.end(), target) == all.end()) all.push_back(target);
+      if (mine.insert(target).second) ++folders_of[target];
+    };
+    for (const auto& r : s.rows) add(r.target);
+    for (const auto& r : s.series) add(r.target);  // a run cut short may have only these
   }
   bool clash = false;
   for (const auto& [t, n] : folders_of) clash = clash || n > 1;
@@ -118,8 +128,10 @@ void name_targets(std::vector<Source>& sources) {
   const std::set<std::string> names(all.begin(), all.end());
   for (auto& [t, n] : short_name)
     if (n != t && names.count(n)) n = t;
-  for (auto& s : sources)
+  for (auto& s : sources) {
     for (const auto& r : s.rows) s.shown[r.target] = (clash ? s.name + ": " : "") + short_name[r.target];
+    for (const auto& r : s.series) s.shown[r.target] = (clash ? s.name + ": " : "") + short_name[r.target];
+  }
 }
 
 Source chart_view(const Source& s) {
@@ -136,6 +148,12 @@ std::string header_html(const Source& s) {
   std::string out;
   // What went wrong comes first.
   std::vector<std::string> alerts, notes;
+  if (s.state.cut_short()) {
+    std::string text = cut_short_text(s.state);
+    text[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(text[0])));
+    alerts.push_back(text + ". Shown is what was written until then" +
+                     (s.rows.empty() ? ": the time series (no totals, no whole-run percentiles)." : "."));
+  }
   if (has_meta && m.value("incomplete", false)) alerts.push_back("The run is incomplete (meta.json).");
   if (has_meta && m.contains("targets"))
     for (const auto& t : m["targets"]) {
@@ -175,8 +193,8 @@ std::string header_html(const Source& s) {
   }
   out += "<dl class=\"facts\">\n";
   out += fact("folder", escape(s.dir));
-  out += fact("run", escape(s.rows.front().run_id));
-  std::string workload = escape(s.rows.front().workload);
+  out += fact("run", escape(s.run_id));
+  std::string workload = escape(s.workload);
   if (has_meta && m.contains("workload"))
     workload += " <small>" + escape(m["workload"].value("file", "")) + " sha256 " +
                 escape(m["workload"].value("sha256", "").substr(0, 12)) + "</small>";
@@ -362,7 +380,7 @@ std::string html_report(const std::vector<std::string>& dirs) {
     views.push_back(html::chart_view(s));
     chart_rows.insert(chart_rows.end(), views.back().rows.begin(), views.back().rows.end());
   }
-  const std::string workload = rows.front().workload;
+  const std::string workload = sources.front().workload;
   html::Page page("oltap report: " + workload);
   page.heading("oltap report: " + workload, 1);
   for (const auto& s : sources) {
@@ -388,7 +406,9 @@ std::string html_report(const std::vector<std::string>& dirs) {
     }
   }
   page.heading("summary.csv");
-  page.html(html::summary_table(rows, sources.size() > 1));
+  page.html(rows.empty()
+                ? "<p id=\"summary\">No summary.csv: the run was cut short before it was written.</p>\n"
+                : html::summary_table(rows, sources.size() > 1));
   html::meta_sections(page, sources);
   return page.render();
 }

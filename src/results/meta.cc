@@ -123,6 +123,7 @@ nlohmann::ordered_json answers_json(const std::vector<SummaryRow>& summary) {
 std::string meta_json(const Meta& m, const std::vector<SummaryRow>& summary) {
   nlohmann::ordered_json j;
   j["run_id"] = m.run_id;
+  if (!m.status.empty()) j["status"] = m.status;
   j["incomplete"] = m.incomplete;
   j["oltap"] = {{"version", OLTAP_VERSION}, {"git_revision", git_revision()}};
   j["workload"] = {{"name", m.workload}, {"file", m.workload_file}, {"sha256", m.workload_sha256}};

@@ -159,6 +159,12 @@ std::vector<AnswerCheck> check_answers(const std::vector<SummaryRow>& rows);
 // What meta.json records: every figure traces back to these.
 struct Meta {
   std::string run_id, workload, workload_file, workload_sha256;
+  // How the run as a whole stands: "running" from the moment its folder is
+  // made until it ends, then "complete", "interrupted" or "failed" (a
+  // target did not complete). A meta.json that still says "running" when
+  // no oltap writes it was cut short (oltap killed): see RunState. Empty:
+  // not written (readers go by the targets' statuses, as before the field).
+  std::string status;
   std::string command_line;  // passwords removed
   uint64_t seed = 0;
   double scale = 1;
@@ -249,9 +255,12 @@ SummaryRow as_written(const SummaryRow& row);
 
 // A result folder written while its run goes on, so that an interrupted,
 // failed or killed run keeps what it measured. timeseries.csv and
-// latency.hlog are appended to and flushed once per interval, so memory
-// does not grow with the run's length; summary.csv and meta.json are
-// rewritten whole (temporary file, rename) each time a target ends.
+// latency.hlog are appended to once per interval, each interval's lines of
+// each file in one write to the kernel (a SIGKILL keeps every interval
+// before the one being written), so memory does not grow with the run's
+// length; meta.json from the start, and summary.csv once a target has rows,
+// are rewritten whole (temporary file synced, rename), the series synced to
+// the disk first.
 // Threading: one thread at a time (the run's recorder appends intervals
 // during a target's measurement; the orchestrator writes between targets).
 class RunFolder {
@@ -278,7 +287,9 @@ class RunFolder {
   // and its service time when service is set (open loop).
   void append_whole_run(const SummaryRow& row, const metrics::Histogram& latency,
                         const metrics::Histogram* service, int64_t measured_from_unix_ms);
-  // Rewrites summary.csv and meta.json with everything so far.
+  // Syncs the series to the disk, then rewrites meta.json and summary.csv
+  // with everything so far: summary.csv only when summary has rows or
+  // meta.status is no longer "running" (no summary.csv: no target ended).
   void write_summary(const std::vector<SummaryRow>& summary, const Meta& meta);
 
  private:
@@ -571,6 +582,32 @@ void write_suite_csv(const std::string& dir, const std::vector<SuiteRow>& rows);
 // none or it cannot be read.
 bool run_complete(const std::string& dir);
 
+// How a result folder's run ended, as its files say (run_status.cc).
+struct RunState {
+  bool has_meta = false;         // false: no meta.json (a bare summary.csv)
+  bool has_summary = false;      // summary.csv is there
+  std::string run_id, workload;  // meta.json's
+  // meta.json's status; a meta.json from before that field has it from its
+  // targets' (a target "running" makes it "running"). "" without meta.json.
+  std::string status;
+  // Of a run cut short (status "running"): the target that was being
+  // measured (its label, else its redacted URI), and what timeseries.csv
+  // kept of it: its intervals, the end of the last one (seconds since its
+  // warm-up ended) and the commits of its ALL rows.
+  std::string running_target;
+  int64_t kept_intervals = 0, kept_committed = 0;
+  double kept_s = 0;
+  // Still "running": oltap was killed (SIGKILL, the OOM killer, the machine
+  // went down) before it could say how the run ended, or is still running.
+  bool cut_short() const { return status == "running"; }
+};
+// Reads dir's meta.json and timeseries.csv. Throws Error(kBadInput) when
+// meta.json is not JSON.
+RunState read_run_state(const std::string& dir);
+// One sentence of a run cut short, for every reader that refuses it or shows
+// it: "cut short at 4.000 s of target T (meta.json still says running: ...)".
+std::string cut_short_text(const RunState& s);
+
 // ---------------------------------------------------------------- latency.hlog
 // The histograms themselves, in a result folder's latency.hlog: an
 // HdrHistogram interval log (log format 1.3, V2 compressed histograms) that
@@ -632,25 +669,38 @@ std::string hlog_tag(const HlogTag& tag);
 std::optional<HlogTag> parse_hlog_tag(const std::string& tag);
 
 // Appends histograms to <dir>/latency.hlog as a run goes, so a crash keeps
-// every line written and flushed. Not thread-safe: one thread appends.
+// every line flushed: the lines appended since the last flush() go to the
+// kernel together in one write, so the file is a valid log, every line
+// whole, at any moment a kill may come (a kill during that write may leave
+// one line without its newline, which the readers leave out). Not
+// thread-safe: one thread appends.
+class AppendFile;
 class HlogWriter {
  public:
   // Opens the file for appending (creating dir if needed). A new or empty
   // file first gets the headers: StartTime and BaseTime, both start_unix_ms
   // (ms since the epoch), and the legend. Throws Error on I/O failure.
   HlogWriter(const std::string& dir, int64_t start_unix_ms);
+  // Writes what is pending, as fclose would; its failure is not seen here:
+  // flush() first to know.
+  ~HlogWriter();
+  HlogWriter(const HlogWriter&) = delete;
+  HlogWriter& operator=(const HlogWriter&) = delete;
   // One line "Tag=<tag>,<start_s>,<length_s>,<max ms>,<histogram>": start_s
   // in seconds since BaseTime, Interval_Max in ms (HdrHistogram's default
   // ratio for ns values, with 6 decimals: the exact max in ns). tag is one of
-  // hlog_tag's or hlog_whole_run_tag's. Throws Error on I/O failure.
+  // hlog_tag's or hlog_whole_run_tag's. Kept until flush().
   void append(const std::string& tag, double start_s, double length_s, const metrics::Histogram& h);
-  // Hands every line appended to the OS. Throws Error on I/O failure.
+  // Hands every line appended to the OS, in one write. Throws Error on I/O failure.
   void flush();
+  // flush(), then fdatasync(2): the lines are on the disk.
+  void sync();
   const std::string& path() const { return path_; }
 
  private:
   std::string path_;
-  std::unique_ptr<std::FILE, int (*)(std::FILE*)> file_;
+  std::unique_ptr<AppendFile> file_;
+  std::string pending_;  // appended, not yet flushed
 };
 
 // One histogram line of a latency.hlog.

@@ -1,11 +1,21 @@
-// A result folder written while its run goes on: the time series appended
-// and flushed per interval (nothing of it is kept in memory), the summary
-// and meta rewritten whole when a target ends.
-#include <cstdio>
+// A result folder written while its run goes on: meta.json from the start
+// (saying the run is running), the time series appended per interval
+// (nothing of it is kept in memory), the summary and meta rewritten whole
+// when a target ends.
+//
+// What a kill keeps: each interval's timeseries.csv lines and then its
+// latency.hlog lines go to the kernel in one write(2) each (AppendFile)
+// as the recorder hands them over, so a SIGKILL loses at most the interval
+// being written. Per interval they are handed to the kernel, not synced to
+// the disk: a killed process's writes stay in the page cache and reach the
+// file, and an fdatasync(2) on the recorder's thread each second would put
+// a journal commit (milliseconds, more on a busy disk) between its reads of
+// the clients. What only a machine that goes down would lose is synced when
+// a target ends, before its summary and meta are renamed into place.
 #include <filesystem>
-#include <fstream>
 #include <optional>
 
+#include "append_file.h"
 #include "csv.h"
 #include "results.h"
 
@@ -27,17 +37,13 @@ const char* const kRunFiles[] = {"summary.csv", "timeseries.csv", "meta.json", k
 
 struct RunFolder::Impl {
   std::string dir;
-  std::FILE* series = nullptr;
+  std::optional<AppendFile> series;
   std::optional<HlogWriter> hlog;
+  std::string text;  // an interval's series lines, reused
   int64_t start_unix_ms = 0;
 
   // Seconds from the folder's start (latency.hlog's BaseTime) to unix_ms.
   double since_start_s(int64_t unix_ms) const { return static_cast<double>(unix_ms - start_unix_ms) / 1e3; }
-
-  void write(std::FILE* f, const std::string& text, const char* name) const {
-    if (std::fwrite(text.data(), 1, text.size(), f) != text.size() || std::fflush(f) != 0)
-      throw Error(ErrorClass::kFatal, "cannot write " + (fs::path(dir) / name).string() + " (disk full?)");
-  }
 };
 
 RunFolder::RunFolder(const std::string& dir, bool force, bool series, int64_t start_unix_ms)
@@ -55,21 +61,18 @@ RunFolder::RunFolder(const std::string& dir, bool force, bool series, int64_t st
   }
   if (!series) return;
   impl_->hlog.emplace(dir, start_unix_ms);
-  const std::string path = (fs::path(dir) / "timeseries.csv").string();
-  impl_->series = std::fopen(path.c_str(), "wb");
-  if (!impl_->series) throw Error(ErrorClass::kBadInput, "cannot write " + path);
-  impl_->write(impl_->series, csv_line(timeseries_header()), "timeseries.csv");
+  impl_->series.emplace((fs::path(dir) / "timeseries.csv").string(), /*truncate=*/true);
+  impl_->series->append(csv_line(timeseries_header()));
 }
 
-RunFolder::~RunFolder() {
-  if (impl_->series) std::fclose(impl_->series);
-}
+RunFolder::~RunFolder() = default;
 
 void RunFolder::append_intervals(const std::vector<Interval>& rows, int64_t measured_from_unix_ms) {
   if (!impl_->series) return;
-  std::string text;
+  std::string& text = impl_->text;
+  text.clear();
   for (const auto& r : rows) text += timeseries_line(r.row);
-  impl_->write(impl_->series, text, "timeseries.csv");
+  impl_->series->append(text);
   const double from_s = impl_->since_start_s(measured_from_unix_ms);
   for (const auto& r : rows) {
     const TimeseriesRow& t = r.row;
@@ -95,8 +98,16 @@ void RunFolder::append_whole_run(const SummaryRow& row, const metrics::Histogram
 }
 
 void RunFolder::write_summary(const std::vector<SummaryRow>& summary, const Meta& meta) {
+  if (impl_->series) {
+    impl_->series->sync();
+    impl_->hlog->sync();
+  }
   // meta first: summary.csv appearing means the run (so far) is written.
   write_file_atomic((fs::path(impl_->dir) / "meta.json").string(), meta_json(meta, summary));
+  // Not before a target has rows: a folder without summary.csv is a run
+  // that never got to the end of its first target (killed, when meta.json
+  // still says running).
+  if (summary.empty() && meta.status == "running") return;
   write_file_atomic((fs::path(impl_->dir) / "summary.csv").string(),
                     summary_csv(summary, meta.queries.has_value()));
 }

@@ -89,14 +89,21 @@ void add_folder(Side& side, const fs::path& given, const std::string& case_name)
   SideFolder f;
   f.path = given.string();
   f.case_name = case_name;
-  if (fs::is_directory(given) && !fs::exists(given / "summary.csv")) {
-    // A repetition not (yet) written: an interrupted suite.
+  const RunState state = read_run_state(dir.string());
+  if (fs::is_directory(given) && !state.has_summary) {
+    // A repetition not (yet) written (an interrupted suite), or a run killed
+    // before its first target ended.
+    if (state.has_meta) read_meta(dir, f);
     f.incomplete = true;
-    f.why_incomplete = "no summary.csv";
+    f.why_incomplete = state.cut_short() ? cut_short_text(state) : "no summary.csv";
     side.folders.push_back(std::move(f));
     return;
   }
   read_meta(dir, f);
+  if (state.cut_short()) {
+    f.incomplete = true;
+    f.why_incomplete = cut_short_text(state);
+  }
   std::vector<SummaryRow> rows = read_summary(given.string());
   refill_latency_from_hlog(given.string(), rows);
   if (!f.incomplete)

@@ -16,7 +16,11 @@ std::vector<TimeseriesRow> read_timeseries(const std::string& path_in) {
   if (!in) throw Error(ErrorClass::kBadInput, path + ": cannot open the time series");
   std::stringstream ss;
   ss << in.rdbuf();
-  const auto records = csv_parse(ss.str());
+  std::string text = ss.str();
+  // The writer ends every line: a last one without its newline was cut
+  // short by a kill as it was written (RunFolder), and is left out.
+  if (!text.empty() && text.back() != '\n') text.erase(text.rfind('\n') + 1);
+  const auto records = csv_parse(text);
   if (records.empty())
     throw Error(ErrorClass::kBadInput, path + ": empty file, expected a timeseries.csv header");
   std::map<std::string, size_t> col;

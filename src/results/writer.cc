@@ -1,24 +1,28 @@
 // Writing a run's files. Each goes to "<name>.tmp" and is renamed into
 // place, so a crash never leaves a half-written file under the real name.
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 
+#include "append_file.h"
 #include "csv.h"
 #include "results.h"
 
 namespace oltap::results {
 
 void write_file_atomic(const std::string& path, const std::string& text) {
-  std::string tmp = path + ".tmp";
+  const std::string tmp = path + ".tmp";
   {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    if (!out) throw Error(ErrorClass::kBadInput, "cannot write " + tmp);
-    out << text;
-    out.flush();
-    if (!out) throw Error(ErrorClass::kBadInput, "cannot write " + tmp + " (disk full?)");
+    // Synced before the rename, so that after a machine went down the name
+    // holds the old text or the new one, never an empty file.
+    AppendFile out(tmp, /*truncate=*/true);
+    out.append(text);
+    out.sync();
   }
-  if (std::rename(tmp.c_str(), path.c_str()) != 0) throw Error(ErrorClass::kBadInput, "cannot rename " + tmp);
+  if (std::rename(tmp.c_str(), path.c_str()) != 0)
+    throw Error(ErrorClass::kBadInput, "cannot rename " + tmp + ": " + std::strerror(errno));
 }
 
 std::string meta_json(const Meta& meta, const std::vector<SummaryRow>& summary);  // meta.cc

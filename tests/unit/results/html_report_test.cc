@@ -229,6 +229,45 @@ TEST_F(HtmlReportTest, AnIncompleteRunIsFlaggedAtTheTop) {
   EXPECT_NE(page.find("The run is incomplete"), std::string::npos);
 }
 
+// A run killed in its first target: no summary.csv, meta.json still says
+// running; the report says it was cut short, and charts the kept series.
+TEST_F(HtmlReportTest, ARunCutShortIsSaidFirstAndItsSeriesCharted) {
+  Meta m = meta_of({"pg"});
+  m.status = "running";
+  m.incomplete = true;
+  m.targets[0].status = "running";
+  {
+    RunFolder folder(dir_.string(), false, true, 1'700'000'000'000);
+    folder.write_summary({}, m);
+    for (int i = 1; i <= 3; ++i) {
+      metrics::Histogram h;
+      h.record(2 * kMillisecond);
+      RunFolder::Interval in;
+      in.row.target = "pg";
+      in.row.group = "main";
+      in.row.txn = "ALL";
+      in.row.t_s = i;
+      in.row.committed = 1;
+      in.row.tps = 1;
+      in.length_s = 1;
+      in.latency = &h;
+      folder.append_intervals({in}, 1'700'000'000'000);
+    }
+  }
+  ASSERT_FALSE(fs::exists(dir_ / "summary.csv"));
+  const std::string page = html_report({dir_.string()});
+  const size_t alert = page.find(
+      "<div class=\"alert\" id=\"alerts\"><strong>Look first:</strong><ul>\n<li>The "
+      "run was cut short at 3.000 s of target pg (3 interval(s) kept, 3 committed)");
+  ASSERT_NE(alert, std::string::npos) << page.substr(0, 4000);
+  EXPECT_LT(alert, page.find("<dl class=\"facts\">"));
+  EXPECT_NE(page.find("No summary.csv: the run was cut short"), std::string::npos);
+  bool charted = false;
+  for (const auto& c : charts_of(page))
+    charted = charted || c.value("title", "") == "Throughput over time: pg";
+  EXPECT_TRUE(charted) << "the kept series is not charted";
+}
+
 TEST_F(HtmlReportTest, AMissingChartJsIsOneClearError) {
   write_synthetic_run(dir_, {"pg"}, 2);
   const char* before = std::getenv("OLTAP_CHART_JS");

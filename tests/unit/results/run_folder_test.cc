@@ -168,6 +168,83 @@ TEST_F(RunFolderTest, ServiceTimesGetTheirOwnLinesBesideTheLatencies) {
   EXPECT_EQ(entries[4].histogram.count(), 1);
 }
 
+// What a SIGKILL leaves: meta.json saying running from the start, no
+// summary.csv until a target has rows, whole interval lines, and readers
+// that leave out a line the kill cut in the middle.
+TEST_F(RunFolderTest, AKilledRunLeavesMetaRunningAndWholeIntervals) {
+  Meta m = meta();
+  m.status = "running";
+  m.incomplete = true;
+  Meta::TargetInfo ti;
+  ti.target = "redis://127.0.0.1:1/0";
+  ti.label = "cache";
+  ti.status = "running";
+  m.targets.push_back(ti);
+  RunFolder f(dir_.string(), false, true, 0);
+  f.write_summary({}, m);
+  EXPECT_TRUE(fs::exists(dir_ / "meta.json"));
+  EXPECT_FALSE(fs::exists(dir_ / "summary.csv"));
+  metrics::Histogram h;
+  h.record(2'000'000);
+  TimeseriesRow t;
+  t.target = "cache";
+  t.group = "default";
+  t.committed = 3;
+  for (int i = 1; i <= 4; ++i) {
+    t.t_s = i;
+    t.txn = "get";
+    RunFolder::Interval get{t, 1.0, &h};
+    t.txn = "ALL";
+    f.append_intervals({get, {t, 1.0, &h}}, 0);
+  }
+  RunState st = read_run_state(dir_.string());
+  EXPECT_TRUE(st.cut_short());
+  EXPECT_FALSE(st.has_summary);
+  EXPECT_EQ(st.run_id, "r");
+  EXPECT_EQ(st.running_target, "cache");
+  EXPECT_EQ(st.kept_intervals, 4);
+  EXPECT_EQ(st.kept_committed, 12);
+  EXPECT_DOUBLE_EQ(st.kept_s, 4.0);
+  EXPECT_EQ(cut_short_text(st),
+            "the run was cut short at 4.000 s of target cache (4 interval(s) kept, 12 committed): meta.json "
+            "still says running, so oltap was killed (or is still running) and never wrote its end; there is "
+            "no summary.csv");
+
+  // A kill in the middle of a write: the torn line is left out, the rest read.
+  std::ofstream(dir_ / "timeseries.csv", std::ios::app) << "cache,default,get,5.000,3,0,3.00,2.0";
+  std::ofstream(dir_ / "latency.hlog", std::ios::app) << "Tag=cache/default/get,4.000,1.000,2.0,HIST";
+  EXPECT_EQ(read_timeseries(dir_.string()).size(), 8u);
+  EXPECT_EQ(read_hlog(dir_.string()).size(), 8u);
+  EXPECT_EQ(read_run_state(dir_.string()).kept_intervals, 4);
+
+  // Once the run has ended, summary.csv is written, rows or none.
+  m.status = "interrupted";
+  f.write_summary({}, m);
+  EXPECT_TRUE(fs::exists(dir_ / "summary.csv"));
+  EXPECT_FALSE(read_run_state(dir_.string()).cut_short());
+}
+
+// A meta.json from before the top-level status: its targets say it.
+TEST_F(RunFolderTest, AnOlderMetaJsonIsReadByItsTargetsStatuses) {
+  fs::create_directories(dir_);
+  auto state_of = [&](const std::string& json) {
+    std::ofstream(dir_ / "meta.json", std::ios::trunc) << json;
+    return read_run_state(dir_.string()).status;
+  };
+  EXPECT_EQ(state_of(R"({"incomplete": true, "targets": [{"target": "t", "status": "running"}]})"),
+            "running");
+  EXPECT_EQ(state_of(R"({"incomplete": true, "targets": [{"target": "t", "status": "failed"}]})"), "failed");
+  EXPECT_EQ(state_of(R"({"incomplete": true, "targets": [{"target": "t", "status": "interrupted"}]})"),
+            "interrupted");
+  EXPECT_EQ(state_of(R"({"incomplete": false, "targets": [{"target": "t", "status": "complete"}]})"),
+            "complete");
+  EXPECT_EQ(state_of(R"({"status": "complete", "incomplete": false, "targets": []})"), "complete");
+  std::ofstream(dir_ / "meta.json", std::ios::trunc) << "{\"status\": ";
+  EXPECT_THROW(read_run_state(dir_.string()), Error);
+  fs::remove(dir_ / "meta.json");
+  EXPECT_FALSE(read_run_state(dir_.string()).has_meta);
+}
+
 TEST(AsWritten, RoundsTheOpenLoopColumnsToo) {
   SummaryRow r;
   r.svc_p50_ms = 0.12345;
