@@ -264,15 +264,31 @@ TEST_F(MariaDbNative, ThePasswordIsInNoOutput) {
   EXPECT_TRUE(files_containing(dir.path(), secret).empty());
 }
 
-TEST_F(MariaDbNative, BulkLoadWritesEveryRow) {
-  auto c = open();
-  c->run("CREATE TABLE b (id BIGINT PRIMARY KEY, x DOUBLE, s VARCHAR(50), n INT)");
+// The server's local_infile for the life of the object: the bulk load
+// takes LOAD DATA LOCAL when it is on and multi-row INSERT when it is off.
+// Global: another test's load meanwhile only takes the other path.
+class LocalInfile {
+ public:
+  explicit LocalInfile(bool on) : was_(mariadb_sql("SELECT @@GLOBAL.local_infile", kDb)) {
+    mariadb_sql(std::string("SET GLOBAL local_infile = ") + (on ? "1" : "0"), kDb);
+  }
+  ~LocalInfile() { mariadb_sql("SET GLOBAL local_infile = " + was_, kDb); }
+
+ private:
+  std::string was_;
+};
+
+// Loads 25,000 rows of every kind of value (text with each character LOAD
+// DATA escapes) into a new table b.
+void load_b(engine::Connection& c) {
+  c.run("DROP TABLE IF EXISTS b");
+  c.run("CREATE TABLE b (id BIGINT PRIMARY KEY, x DOUBLE, s VARCHAR(50), n INT)");
   const size_t total = 25'000;
   size_t made = 0;
   engine::BulkSpec spec;
   spec.table = "b";
   spec.columns = {"id", "x", "s", "n"};
-  c->bulk_load(spec, [&](engine::RowBatch& batch) {
+  c.bulk_load(spec, [&](engine::RowBatch& batch) {
     if (made >= total) return false;
     batch.columns = 4;
     batch.cells.resize(4 * 10'000);
@@ -281,7 +297,7 @@ TEST_F(MariaDbNative, BulkLoadWritesEveryRow) {
       row[0].set_int(static_cast<int64_t>(made) + 1);
       row[1].set_double(static_cast<double>(made) / 8);
       row[2].kind = Value::Kind::kText;
-      row[2].s = made % 2 ? "o'k \\ \"q\"" : "plain";
+      row[2].s = made % 2 ? "o'k \\ \"q\"\t\n\r\\N" : made % 5 ? "plain" : "";
       if (made % 3)
         row[3].set_int(3);
       else
@@ -289,8 +305,48 @@ TEST_F(MariaDbNative, BulkLoadWritesEveryRow) {
     }
     return true;
   });
-  EXPECT_EQ(mariadb_sql("SELECT COUNT(*), SUM(x), SUM(n IS NULL) FROM b", kDb), "25000\t39060937.5\t8334");
-  EXPECT_EQ(mariadb_sql("SELECT s FROM b WHERE id = 2", kDb), "o'k \\\\ \"q\"");
+}
+
+TEST_F(MariaDbNative, BulkLoadWritesEveryRowOnEitherPath) {
+  for (bool local : {true, false}) {
+    SCOPED_TRACE(local ? "LOAD DATA LOCAL" : "multi-row INSERT");
+    LocalInfile mode(local);
+    auto c = open();
+    load_b(*c);
+    EXPECT_EQ(mariadb_sql("SELECT COUNT(*), SUM(x), SUM(n IS NULL), SUM(s = '') FROM b", kDb),
+              "25000\t39060937.5\t8334\t2500");
+    EXPECT_EQ(mariadb_sql("SELECT HEX(s) FROM b WHERE id = 2", kDb), "6F276B205C20227122090A0D5C4E");
+  }
+}
+
+TEST_F(MariaDbNative, BulkLoadFailsOnARowTheServerRefuses) {
+  // LOCAL turns a duplicate key into a warning and a skipped row: the load
+  // must still fail, with the server's words.
+  for (bool local : {true, false}) {
+    SCOPED_TRACE(local ? "LOAD DATA LOCAL" : "multi-row INSERT");
+    LocalInfile mode(local);
+    auto c = open();
+    c->run("DROP TABLE IF EXISTS d");
+    c->run("CREATE TABLE d (id INT PRIMARY KEY)");
+    engine::BulkSpec spec;
+    spec.table = "d";
+    spec.columns = {"id"};
+    bool sent = false;
+    try {
+      c->bulk_load(spec, [&](engine::RowBatch& batch) {
+        if (sent) return false;
+        sent = true;
+        batch.columns = 1;
+        batch.cells.resize(3);
+        batch.rows = 3;
+        for (auto& v : batch.cells) v.set_int(7);
+        return true;
+      });
+      ADD_FAILURE() << "a duplicate key was loaded";
+    } catch (const Error& e) {
+      EXPECT_NE(std::string(e.what()).find("Duplicate entry '7'"), std::string::npos) << e.what();
+    }
+  }
 }
 
 TEST_F(MariaDbNative, LoadAndRunCommitWhatLands) {

@@ -117,7 +117,7 @@ TEST_F(Tls, PostgresRequireAndVerifyFullAreTlsAndAWrongCaIsRefused) {
 
 TEST_F(Tls, MariaDbRequiredAndVerifyIdentityAreTlsAndAWrongCaIsRefused) {
   const std::string my = make_scratch_mariadb("oltap_it_tls");
-  if (mariadb_sql("SELECT @@have_ssl") != "YES\n") {
+  if (!contains(mariadb_sql("SELECT @@have_ssl"), "YES")) {
     const std::string why =
         "the stack's MariaDB runs without TLS (started before the stack had TLS: "
         "`scripts/stack.sh down mariadb && scripts/stack.sh up mariadb` restarts it with it)";

@@ -8,6 +8,7 @@
 #include <chrono>
 
 #include "engine/messages.h"
+#include "mariadb_bulk.h"
 
 namespace oltap::engine::mariadb {
 namespace {
@@ -117,6 +118,10 @@ MYSQL* open_session(const Target& t) {
   mysql_optionsv(m, MYSQL_OPT_CONNECT_TIMEOUT, &timeout);
   mysql_optionsv(m, MYSQL_SET_CHARSET_NAME, "utf8mb4");
   mysql_optionsv(m, MYSQL_OPT_NONBLOCK, 0);
+  // LOAD DATA LOCAL for bulk loads; the guard serves only a load's own rows.
+  my_bool local_infile = 1;
+  mysql_optionsv(m, MYSQL_OPT_LOCAL_INFILE, &local_infile);
+  guard_local_infile(m);
   MYSQL* ret = nullptr;
   int status = mysql_real_connect_start(&ret, m, t.host.c_str(), or_null(t.user), or_null(t.password),
                                         or_null(t.database), static_cast<unsigned>(t.port), nullptr,

@@ -16,11 +16,11 @@
 
 #include <algorithm>
 #include <charconv>
-#include <cmath>
 #include <cstring>
 
 #include "engine/messages.h"
 #include "engine/placeholders.h"
+#include "mariadb_bulk.h"
 #include "mariadb_connect.h"
 #include "mariadb_errors.h"
 
@@ -31,10 +31,6 @@ namespace {
 constexpr unsigned long kTextChunk = 256;
 // First size of a text parameter's buffer.
 constexpr size_t kMinParamText = 64;
-// Bulk load, multi-row INSERT: rows, and bytes of SQL, per statement at most
-// (well under the server's max_allowed_packet, 16 MiB by default).
-constexpr size_t kValuesRows = 1000;
-constexpr size_t kValuesBytes = 1 << 20;
 
 bool is_integer_type(enum_field_types t) {
   return t == MYSQL_TYPE_TINY || t == MYSQL_TYPE_SHORT || t == MYSQL_TYPE_LONG || t == MYSQL_TYPE_INT24 ||
@@ -203,50 +199,8 @@ class MariaDbConnection final : public Connection {
     return value;
   }
 
-  // Multi-row INSERT text, escaped by Connector/C for the session's
-  // character set; up to kValuesRows rows (kValuesBytes of SQL) per
-  // statement, one transaction per batch.
   void bulk_load(const BulkSpec& spec, const std::function<bool(RowBatch&)>& next) override {
-    std::string insert = "INSERT INTO " + spec.table + " (";
-    for (size_t c = 0; c < spec.columns.size(); ++c) insert += (c ? ", " : "") + spec.columns[c];
-    insert += ") VALUES ";
-    std::string sql;
-    sql.reserve(kValuesBytes + 4096);
-    std::string escaped;
-    RowBatch batch;
-    auto must = [&](const std::string& stmt) {
-      if (mysql_real_query(m_, stmt.data(), stmt.size()) != 0) {
-        std::string why = session_message();
-        mysql_real_query(m_, "ROLLBACK", 8);
-        std::string shown = stmt.size() > 200 ? stmt.substr(0, 200) + "…" : stmt;
-        throw Error(ErrorClass::kFatal, "loading " + spec.table + " on " + target_.redacted() + ": " + why +
-                                            " [statement: " + shown + "]");
-      }
-    };
-    while (next(batch)) {
-      const size_t ncols = static_cast<size_t>(batch.columns);
-      if (ncols != spec.columns.size())
-        throw Error(ErrorClass::kFatal, "internal: batch has " + std::to_string(ncols) + " columns, not " +
-                                            std::to_string(spec.columns.size()));
-      must("BEGIN");
-      size_t in_statement = 0;
-      for (size_t r = 0; r < batch.rows; ++r) {
-        if (in_statement == 0) sql = insert;
-        sql += in_statement ? ",(" : "(";
-        for (size_t c = 0; c < ncols; ++c) {
-          if (c) sql += ',';
-          append_literal(sql, batch.cells[r * ncols + c], escaped);
-        }
-        sql += ')';
-        if (++in_statement == kValuesRows || sql.size() >= kValuesBytes) {
-          must(sql);
-          in_statement = 0;
-        }
-      }
-      if (in_statement) must(sql);
-      must("COMMIT");
-      batch.clear();
-    }
+    mariadb::bulk_load(m_, target_, spec, next);
   }
 
   // "MariaDB 10.11.19-MariaDB-0+deb12u1" or "MySQL 8.0.36": the name as
@@ -538,32 +492,6 @@ class MariaDbConnection final : public Connection {
     }
     mysql_stmt_free_result(h);
     return s;
-  }
-
-  // Appends v as a MariaDB literal; escaped is scratch space for text.
-  void append_literal(std::string& out, const Value& v, std::string& escaped) {
-    char buf[kMaxNumberText];
-    switch (v.kind) {
-      case Value::Kind::kNull:
-        out += "NULL";
-        return;
-      case Value::Kind::kDouble:
-        if (!std::isfinite(v.d)) {  // MariaDB has no NaN or infinity
-          out += "NULL";
-          return;
-        }
-        [[fallthrough]];
-      case Value::Kind::kInt:
-        out.append(buf, static_cast<size_t>(v.to_text(buf, sizeof buf)));
-        return;
-      case Value::Kind::kText:
-        escaped.resize(v.s.size() * 2 + 1);
-        escaped.resize(mysql_real_escape_string(m_, escaped.data(), v.s.data(), v.s.size()));
-        out += '\'';
-        out += escaped;
-        out += '\'';
-        return;
-    }
   }
 };
 
