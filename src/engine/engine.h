@@ -84,6 +84,25 @@ enum class Status : uint8_t {
   kFatal,           // any other error: a bad statement, a constraint violation
 };
 
+// The class of a failure, for counting errors by cause. Engines map their
+// native codes to it (failure_of_sqlstate, failure_of_mysql); a lost
+// connection is always kConnection.
+enum class Failure : uint8_t {
+  kConnection,     // the connection is gone or could not be had
+  kSerialization,  // SQLSTATE 40001
+  kDeadlock,       // SQLSTATE 40P01, MySQL 1213
+  kConstraint,     // SQLSTATE 23xxx, MySQL 1062 / 1452 / 1451 / 1048 / 4025
+  kTimeout,        // SQLSTATE 57014 / 55P03 / HYT00 / HYT01, MySQL 1205 / 1969 / 3024
+  kOther,
+};
+inline constexpr size_t kFailureClasses = 6;
+// "connection", "serialization", ... as the err_* columns name them.
+const char* failure_name(Failure f) noexcept;
+// By SQLSTATE alone (PostgreSQL, ODBC).
+Failure failure_of_sqlstate(std::string_view sqlstate) noexcept;
+// By a MySQL/MariaDB error number, then its SQLSTATE.
+Failure failure_of_mysql(long error_number, std::string_view sqlstate) noexcept;
+
 // Rows a statement returned, copied into reusable Values so that reading a
 // result does not allocate once the buffers have grown.
 struct ResultBuffer {
@@ -179,6 +198,9 @@ class Connection {
   virtual Status rollback() noexcept = 0;
   // The message of the last failure, for error reports (not on the hot path).
   virtual const std::string& last_error() const noexcept = 0;
+  // The class of the last failure (set with the Status that reported it;
+  // kConnectionLost is always kConnection). Cheap: called per failure.
+  virtual Failure last_failure() const noexcept { return Failure::kOther; }
 
   // Runs one statement outside any prepared path (DDL, checks); throws Error.
   // Key-value engines take a command with space-separated arguments.

@@ -54,7 +54,8 @@ struct RunOverrides {
   std::map<std::string, double> group_rate;  // per group, by name
   std::optional<run::Arrival> arrival;
   std::optional<double> latency_limit_s;
-  std::string slo;  // "p99<10ms": the knee of a sweep is the highest rate that met it
+  std::string slo;                          // "p99<10ms": the knee of a sweep is the highest rate that met it
+  std::optional<run::Reconnect> reconnect;  // --reconnect
   // Workloads of queries.
   std::optional<int> streams;
   std::optional<double> query_timeout_s;

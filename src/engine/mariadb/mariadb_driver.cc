@@ -179,6 +179,7 @@ class MariaDbConnection final : public Connection {
   Status commit() noexcept override { return simple("COMMIT"); }
   Status rollback() noexcept override { return simple("ROLLBACK"); }
   const std::string& last_error() const noexcept override { return last_error_; }
+  Failure last_failure() const noexcept override { return failure_; }
 
   void run(const std::string& sql) override {
     if (mysql_real_query(m_, sql.data(), sql.size()) != 0) throw_session(sql);
@@ -244,6 +245,7 @@ class MariaDbConnection final : public Connection {
   unsigned long thread_id_ = 0;
   std::vector<std::unique_ptr<Prepared>> stmts_;
   std::string last_error_;
+  Failure failure_ = Failure::kOther;
 
   // Writes v into param's buffers; sets rebind when the bind must change
   // (its type, or a text buffer that moved). False: out of memory.
@@ -470,6 +472,7 @@ class MariaDbConnection final : public Connection {
 
   // Keeps the message of a failure: built only when one happens.
   Status fail(Status s, const char* what) noexcept {
+    failure_ = s == Status::kConnectionLost ? Failure::kConnection : Failure::kOther;
     try {
       last_error_ = what;
     } catch (...) {
@@ -478,6 +481,8 @@ class MariaDbConnection final : public Connection {
   }
   Status fail_session() noexcept {
     Status s = classify(mysql_errno(m_), mysql_sqlstate(m_));
+    failure_ = s == Status::kConnectionLost ? Failure::kConnection
+                                            : failure_of_mysql(mysql_errno(m_), mysql_sqlstate(m_));
     try {
       last_error_ = session_message();
     } catch (...) {
@@ -486,6 +491,8 @@ class MariaDbConnection final : public Connection {
   }
   Status fail_stmt(MYSQL_STMT* h) noexcept {
     Status s = classify(mysql_stmt_errno(h), mysql_stmt_sqlstate(h));
+    failure_ = s == Status::kConnectionLost ? Failure::kConnection
+                                            : failure_of_mysql(mysql_stmt_errno(h), mysql_stmt_sqlstate(h));
     try {
       last_error_ = stmt_message(h);
     } catch (...) {

@@ -285,6 +285,7 @@ class OdbcConnection final : public Connection {
   Status commit() noexcept override { return end_transaction(SQL_COMMIT); }
   Status rollback() noexcept override { return end_transaction(SQL_ROLLBACK); }
   const std::string& last_error() const noexcept override { return last_error_; }
+  Failure last_failure() const noexcept override { return failure_; }
 
   void run(const std::string& sql) override {
     direct(stand_in_ ? strip_redshift_attributes(sql) : sql);
@@ -390,6 +391,7 @@ class OdbcConnection final : public Connection {
   std::vector<std::unique_ptr<Prepared>> stmts_;
   std::vector<char> text_chunk_ = std::vector<char>(kTextChunk);
   std::string last_error_;
+  Failure failure_ = Failure::kOther;
 
   void release() noexcept {
     for (auto& p : stmts_)
@@ -419,9 +421,13 @@ class OdbcConnection final : public Connection {
             dead == SQL_CD_TRUE)
           s = Status::kConnectionLost;
       }
+      failure_ = s == Status::kConnectionLost ? Failure::kConnection
+                 : mysql_                     ? failure_of_mysql(d.native, d.sqlstate)
+                                              : failure_of_sqlstate(d.sqlstate);
       last_error_ = scrub(d.message, target_.password);
       return s;
     } catch (...) {
+      failure_ = Failure::kOther;
       return Status::kFatal;
     }
   }
