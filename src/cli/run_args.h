@@ -37,6 +37,7 @@ struct RunArgs {
   std::vector<std::string> group_rate;  // NAME=R
   std::string slo;
   std::string reconnect;  // ATTEMPTS[,INITIAL[,CAP]]
+  std::string statement_timeout;
   // Workloads of queries.
   int streams = 0;
   std::string query_timeout;

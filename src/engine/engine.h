@@ -186,6 +186,13 @@ class Connection {
   // statement returns no rows at all (DDL). Autocommit. Key-value engines
   // return kFatal.
   virtual Status execute_text(const std::string& sql, ResultBuffer* out, int keep_rows) noexcept;
+  // Makes every statement of this session that runs longer than seconds
+  // fail, as a time-out (Failure::kTimeout), the session still usable:
+  // PostgreSQL's statement_timeout, MariaDB's max_statement_time, ODBC's
+  // SQL_ATTR_QUERY_TIMEOUT (whole seconds, rounded up) on the statements
+  // prepared after it. Call before preparing. Throws Error(kBadInput) where
+  // there is none (key-value engines, an ODBC driver that refuses it).
+  virtual void set_statement_timeout(double seconds);
   // Asks the server to stop the statement this connection is running (the
   // running call then fails). The one method another thread may call while
   // the connection is in use; meant for execute_text(). Returns false when

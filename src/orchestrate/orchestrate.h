@@ -56,6 +56,7 @@ struct RunOverrides {
   std::optional<double> latency_limit_s;
   std::string slo;                          // "p99<10ms": the knee of a sweep is the highest rate that met it
   std::optional<run::Reconnect> reconnect;  // --reconnect
+  std::optional<double> statement_timeout_s;  // --statement-timeout
   // Workloads of queries.
   std::optional<int> streams;
   std::optional<double> query_timeout_s;

@@ -86,6 +86,9 @@ struct Options {
   // is their sum and the warm-up runs at the first stage's settings.
   std::vector<Stage> stages;
   Reconnect reconnect;
+  // Every statement of a transaction running longer fails as a time-out
+  // (engine::Connection::set_statement_timeout); 0: none.
+  double statement_timeout_s = 0;
   // Opens each client's connection (and every reconnect); empty: engine::connect.
   // The seam for tests, which hand in a scripted engine::Connection.
   std::function<std::unique_ptr<engine::Connection>(const engine::Target&)> connect;

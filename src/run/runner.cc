@@ -159,6 +159,7 @@ std::unique_ptr<PreparedRun> prepare_run(const workload::Spec& spec, const engin
       w->transactions = o.transactions;
       w->max_retries = o.max_retries;
       w->reconnect_policy = o.reconnect;
+      w->statement_timeout_s = o.statement_timeout_s;
       w->pipeline = std::max(1, o.pipeline);
       w->batch.resize(w->pipeline);
       w->batch_due.resize(w->pipeline);

@@ -171,6 +171,13 @@ int64_t reconnect_pause_ns(Worker& w) noexcept {
 
 void connect_worker(Worker& w) {
   if (!w.conn) w.conn = w.connect ? (*w.connect)(*w.target) : engine::connect(*w.target);
+  if (w.statement_timeout_s > 0) {
+    try {
+      w.conn->set_statement_timeout(w.statement_timeout_s);
+    } catch (const Error& e) {
+      throw Error(e.error_class(), "--statement-timeout: " + w.target->name() + ": " + e.what());
+    }
+  }
   w.param_slots.clear();
   std::vector<std::string> names;
   size_t max_args = 0;

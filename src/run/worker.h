@@ -92,12 +92,13 @@ struct Worker {
   int64_t measure_from_ns = 0;  // transactions ending before this are warm-up
   int64_t transactions = 0;     // per-client limit, 0 = none
   int max_retries = 0;
-  int pipeline = 1;           // transactions in flight at once (key-value engines)
-  std::vector<size_t> batch;  // pipelined: which transaction each slot of the batch is
-  bool aborted = false;       // the last attempt rolled back on purpose (rollback_if)
-  int sent = 0;               // pipelined: commands of the current batch
-  bool unsent = false;        // pipelined: batch[sent] was picked but its send failed (send_status)
-  int received = 0;           // multiplexed: replies of the current batch read so far
+  double statement_timeout_s = 0;  // set on each connection it opens; 0: none
+  int pipeline = 1;                // transactions in flight at once (key-value engines)
+  std::vector<size_t> batch;       // pipelined: which transaction each slot of the batch is
+  bool aborted = false;            // the last attempt rolled back on purpose (rollback_if)
+  int sent = 0;                    // pipelined: commands of the current batch
+  bool unsent = false;             // pipelined: batch[sent] was picked but its send failed (send_status)
+  int received = 0;                // multiplexed: replies of the current batch read so far
   int64_t batch_start = 0;
   engine::Status send_status = engine::Status::kOk;
 

@@ -13,6 +13,7 @@
 #include <array>
 #include <charconv>
 #include <chrono>
+#include <cmath>
 #include <cstring>
 #include <pqxx/pqxx>
 
@@ -254,6 +255,10 @@ class PostgresConnection final : public Connection {
   Status rollback() noexcept override { return simple("ROLLBACK"); }
   const std::string& last_error() const noexcept override { return last_error_; }
   Failure last_failure() const noexcept override { return failure_; }
+
+  void set_statement_timeout(double seconds) override {
+    run("SET statement_timeout = " + std::to_string(static_cast<int64_t>(std::ceil(seconds * 1000))));
+  }
 
   void run(const std::string& sql) override {
     try {
