@@ -80,6 +80,8 @@ orchestrate::RunOverrides overrides(const RunArgs& a) {
     o.arrival = a.arrival == "uniform" ? run::Arrival::kUniform : run::Arrival::kPoisson;
   }
   if (given("--latency-limit")) o.latency_limit_s = parse_duration_s(a.latency_limit);
+  if (given("--reconnect")) o.reconnect = parse_reconnect(a.reconnect);
+  if (given("--statement-timeout")) o.statement_timeout_s = parse_duration_s(a.statement_timeout);
   o.slo = a.slo;
   if (given("--streams")) o.streams = a.streams;
   if (given("--query-timeout")) o.query_timeout_s = parse_duration_s(a.query_timeout);
@@ -141,6 +143,15 @@ void add_run(CLI::App& root, Action& action) {
                   "this late when due");
   cmd->add_option("--slo", a->slo,
                   "A sweep's objective, e.g. \"p99<10ms\": the knee is the highest rate that met it");
+  cmd->add_option("--reconnect", a->reconnect,
+                  "How a client that lost its connection reconnects: ATTEMPTS[,INITIAL[,CAP]], failed "
+                  "connects in a row before it gives up (0 or unlimited: until the run ends) and the pause "
+                  "between them, from INITIAL doubling up to CAP, with jitter (default unlimited,100ms,2s)");
+  cmd->add_option(
+      "--statement-timeout", a->statement_timeout,
+      "Transactions: a statement running longer fails as a time-out (err_timeout) and its "
+      "transaction is rolled back, the connection kept, e.g. 500ms (PostgreSQL statement_timeout, "
+      "MariaDB max_statement_time, ODBC's query time-out in whole seconds; refused for Redis)");
   cmd->add_flag("--no-data-check", a->no_data_check,
                 "Run without first checking that each target holds the workload's data at the run's scale "
                 "(by oltap load's record, else by the tables' rows)");

@@ -103,4 +103,34 @@ std::vector<double> parse_rates(const std::string& rate, const std::string& swee
   return out;
 }
 
+run::Reconnect parse_reconnect(const std::string& text) {
+  const auto parts = split(text, ',');
+  auto bad = [&](const std::string& why) {
+    return Error(ErrorClass::kBadInput, "--reconnect '" + text + "': " + why +
+                                            " (expected ATTEMPTS[,INITIAL[,CAP]], e.g. 10,100ms,2s)");
+  };
+  if (parts.size() > 3) throw bad("too many parts");
+  run::Reconnect r;
+  if (parts[0] != "unlimited") {
+    size_t used = 0;
+    try {
+      r.attempts = std::stoi(parts[0], &used);
+    } catch (const std::exception&) {
+      used = 0;
+    }
+    if (parts[0].empty() || used != parts[0].size() || r.attempts < 0)
+      throw bad("ATTEMPTS must be an integer of 0 or more (0 or 'unlimited': until the run ends)");
+  }
+  try {
+    if (parts.size() > 1) r.initial_s = parse_duration_s(parts[1]);
+    if (parts.size() > 2) r.cap_s = parse_duration_s(parts[2]);
+  } catch (const Error& e) {
+    throw bad(e.what());
+  }
+  if (r.initial_s <= 0) throw bad("INITIAL must be above 0");
+  if (parts.size() < 3) r.cap_s = std::max(r.cap_s, r.initial_s);
+  if (r.cap_s < r.initial_s) throw bad("CAP must be at least INITIAL");
+  return r;
+}
+
 }  // namespace oltap::cli

@@ -36,6 +36,8 @@ struct RunArgs {
   std::string latency_limit;
   std::vector<std::string> group_rate;  // NAME=R
   std::string slo;
+  std::string reconnect;  // ATTEMPTS[,INITIAL[,CAP]]
+  std::string statement_timeout;
   // Workloads of queries.
   int streams = 0;
   std::string query_timeout;
@@ -62,6 +64,10 @@ std::vector<double> parse_rates(const std::string& rate, const std::string& swee
 // One rate, for option (its name in the message): a decimal number of at
 // least kMinRate, all of text.
 double parse_rate(const std::string& text, const std::string& option);
+// --reconnect ATTEMPTS[,INITIAL[,CAP]]: ATTEMPTS an integer (0 or
+// "unlimited": until the run ends), INITIAL and CAP durations (defaults
+// 100ms and 2s; a CAP not given is at least INITIAL). Throws Error(kBadInput).
+run::Reconnect parse_reconnect(const std::string& text);
 // The lowest rate taken: one transaction every 1,000 s.
 inline constexpr double kMinRate = 0.001;
 

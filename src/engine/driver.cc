@@ -86,6 +86,13 @@ int Connection::prepare_command(const std::vector<std::string>& args, std::vecto
                                          ": give this step an `sql:` text");
 }
 
+void Connection::set_statement_timeout(double) {
+  throw Error(ErrorClass::kBadInput,
+              dialect() +
+                  " targets have no statement time-out (it is for SQL engines: PostgreSQL, MySQL/MariaDB, "
+                  "ODBC)");
+}
+
 Status Connection::execute_text(const std::string&, ResultBuffer*, int) noexcept { return Status::kFatal; }
 Status Connection::send(int, const Value* const*) noexcept { return Status::kFatal; }
 Status Connection::receive(ResultBuffer*, int) noexcept { return Status::kFatal; }

@@ -84,6 +84,25 @@ enum class Status : uint8_t {
   kFatal,           // any other error: a bad statement, a constraint violation
 };
 
+// The class of a failure, for counting errors by cause. Engines map their
+// native codes to it (failure_of_sqlstate, failure_of_mysql); a lost
+// connection is always kConnection.
+enum class Failure : uint8_t {
+  kConnection,     // the connection is gone or could not be had
+  kSerialization,  // SQLSTATE 40001
+  kDeadlock,       // SQLSTATE 40P01, MySQL 1213
+  kConstraint,     // SQLSTATE 23xxx, MySQL 1062 / 1452 / 1451 / 1048 / 4025
+  kTimeout,        // SQLSTATE 57014 / 55P03 / HYT00 / HYT01, MySQL 1205 / 1969 / 3024
+  kOther,
+};
+inline constexpr size_t kFailureClasses = 6;
+// "connection", "serialization", ... as the err_* columns name them.
+const char* failure_name(Failure f) noexcept;
+// By SQLSTATE alone (PostgreSQL, ODBC).
+Failure failure_of_sqlstate(std::string_view sqlstate) noexcept;
+// By a MySQL/MariaDB error number, then its SQLSTATE.
+Failure failure_of_mysql(long error_number, std::string_view sqlstate) noexcept;
+
 // Rows a statement returned, copied into reusable Values so that reading a
 // result does not allocate once the buffers have grown.
 struct ResultBuffer {
@@ -173,6 +192,13 @@ class Connection {
   // statement returns no rows at all (DDL). Autocommit. Key-value engines
   // return kFatal.
   virtual Status execute_text(const std::string& sql, ResultBuffer* out, int keep_rows) noexcept;
+  // Makes every statement of this session that runs longer than seconds
+  // fail, as a time-out (Failure::kTimeout), the session still usable:
+  // PostgreSQL's statement_timeout, MariaDB's max_statement_time, ODBC's
+  // SQL_ATTR_QUERY_TIMEOUT (whole seconds, rounded up) on the statements
+  // prepared after it. Call before preparing. Throws Error(kBadInput) where
+  // there is none (key-value engines, an ODBC driver that refuses it).
+  virtual void set_statement_timeout(double seconds);
   // Asks the server to stop the statement this connection is running (the
   // running call then fails). The one method another thread may call while
   // the connection is in use; meant for execute_text(). Returns false when
@@ -185,6 +211,9 @@ class Connection {
   virtual Status rollback() noexcept = 0;
   // The message of the last failure, for error reports (not on the hot path).
   virtual const std::string& last_error() const noexcept = 0;
+  // The class of the last failure (set with the Status that reported it;
+  // kConnectionLost is always kConnection). Cheap: called per failure.
+  virtual Failure last_failure() const noexcept { return Failure::kOther; }
 
   // Runs one statement outside any prepared path (DDL, checks); throws Error.
   // Key-value engines take a command with space-separated arguments.

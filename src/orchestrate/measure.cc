@@ -142,6 +142,7 @@ void measure_targets(const RunRequest& request, Plan& plan, results::RunFolder& 
     ti.measured_s = r.measured_s;
     ti.warmup_committed = r.warmup_committed;
     ti.failure = r.failure;
+    ti.connections = results::Meta::TargetInfo::Connections{r.reconnects, r.connection_failures, r.outage_s};
     if (const run::ClientCost& c = r.client_cost; c.cores > 0)  // cores == 0: not measured
       ti.client = {c.user_s,       c.system_s, c.cpu_per_txn_us, c.busiest_thread_share, c.cores,
                    c.client_bound, c.why};

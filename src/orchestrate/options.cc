@@ -24,7 +24,9 @@ std::vector<std::string> given_of_the_other_kind(const RunOverrides& o, bool ana
       {"--group-rate", !o.group_rate.empty()},
       {"--arrival", o.arrival.has_value()},
       {"--latency-limit", o.latency_limit_s.has_value()},
-      {"--slo", !o.slo.empty()}};
+      {"--slo", !o.slo.empty()},
+      {"--reconnect", o.reconnect.has_value()},
+      {"--statement-timeout", o.statement_timeout_s.has_value()}};
   const std::vector<std::pair<const char*, bool>> queries = {
       {"--streams", o.streams.has_value()},
       {"--query-timeout", o.query_timeout_s.has_value()},
@@ -141,6 +143,10 @@ Resolved resolve_options(const workload::Spec& spec, const RunOverrides& o, List
     throw Error(ErrorClass::kBadInput, "--duration must be above 0 (or give --transactions)");
   t.seed = o.seed;
   t.max_retries = o.max_retries.value_or(t.max_retries);
+  t.reconnect = o.reconnect.value_or(t.reconnect);
+  t.statement_timeout_s = o.statement_timeout_s.value_or(0);
+  if (o.statement_timeout_s && t.statement_timeout_s <= 0)
+    throw Error(ErrorClass::kBadInput, "--statement-timeout must be above 0, e.g. 500ms");
   t.pipeline = o.pipeline.value_or(1);
   if (t.pipeline < 1) throw Error(ErrorClass::kBadInput, "--pipeline must be at least 1");
   t.threads = o.threads.value_or(0);

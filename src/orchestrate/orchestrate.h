@@ -54,7 +54,9 @@ struct RunOverrides {
   std::map<std::string, double> group_rate;  // per group, by name
   std::optional<run::Arrival> arrival;
   std::optional<double> latency_limit_s;
-  std::string slo;  // "p99<10ms": the knee of a sweep is the highest rate that met it
+  std::string slo;                          // "p99<10ms": the knee of a sweep is the highest rate that met it
+  std::optional<run::Reconnect> reconnect;  // --reconnect
+  std::optional<double> statement_timeout_s;  // --statement-timeout
   // Workloads of queries.
   std::optional<int> streams;
   std::optional<double> query_timeout_s;

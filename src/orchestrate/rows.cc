@@ -77,6 +77,10 @@ results::SummaryRow total_row(const run::RunResult& r, const run::TxnTotals& t, 
   s.skipped = t.skipped;
   s.offered_tps = t.offered_tps;
   s.stage = stage;
+  static_assert(results::kErrorClasses == engine::kFailureClasses);
+  for (size_t k = 0; k < results::kErrorClasses; ++k) s.err[k] = t.failed[k];
+  s.unknown = t.unknown;
+  s.classified = true;
   return results::as_written(s);
 }
 
@@ -192,6 +196,9 @@ std::vector<results::RunFolder::Interval> interval_rows(const std::vector<run::I
     e.row.late = i.late;
     e.row.skipped = i.skipped;
     e.row.offered_tps = i.offered_tps;
+    for (size_t k = 0; k < results::kErrorClasses; ++k) e.row.err[k] = i.failed[k];
+    e.row.unknown = i.unknown;
+    e.row.connected = i.connected;
     const int stage = place.stage > 0 ? place.stage : i.stage;
     e.row.stage = stage > 0 ? std::to_string(stage) : "";
     // A closed loop's service time is its latency: its own line would repeat it.

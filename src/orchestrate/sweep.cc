@@ -42,6 +42,9 @@ void add_step(run::RunResult& all, run::RunResult& step, int stage, double offse
   }
   all.measured_s += step.measured_s;
   all.warmup_committed += step.warmup_committed;
+  all.reconnects += step.reconnects;
+  all.connection_failures += step.connection_failures;
+  all.outage_s += step.outage_s;
   for (auto& e : step.sample_errors)
     if (all.sample_errors.size() < 10) all.sample_errors.push_back(e);
   all.end_unix_ms = step.end_unix_ms;

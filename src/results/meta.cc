@@ -3,6 +3,7 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
+#include <cmath>
 #include <ctime>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -176,6 +177,11 @@ std::string meta_json(const Meta& m, const std::vector<SummaryRow>& summary) {
                        {"warmup_committed", t.warmup_committed},
                        {"interrupted", t.interrupted},
                        {"sample_errors", t.sample_errors}});
+    if (t.connections) {
+      targets.back()["reconnects"] = t.connections->reconnects;
+      targets.back()["connection_failures"] = t.connections->connection_failures;
+      targets.back()["outage_s"] = std::round(t.connections->outage_s * 1000) / 1000;
+    }
     if (!m.headline.name.empty()) targets.back()["headlines"] = headlines_json(m, summary, t.name());
     if (m.queries) targets.back()["queries"] = queries_json(t, summary);
     if (t.client)

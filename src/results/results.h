@@ -5,6 +5,7 @@
 // This module knows nothing of engines or the scheduler: it works on rows.
 #pragma once
 
+#include <array>
 #include <compare>
 #include <cstdint>
 #include <cstdio>
@@ -22,6 +23,13 @@ namespace oltap::results {
 
 // The contract columns of summary.csv, in order (DESIGN.md); more may follow.
 extern const std::vector<std::string> kSummaryColumns;
+
+// The classes a failed transaction is counted in, as summary.csv's and
+// timeseries.csv's err_* columns name them, in engine::Failure's order:
+// err_connection, err_serialization, err_deadlock, err_constraint,
+// err_timeout, err_other. Their sum is the row's errors.
+inline constexpr size_t kErrorClasses = 6;
+extern const std::array<std::string, kErrorClasses> kErrorClassColumns;
 
 struct SummaryRow {
   std::string run_id, workload, target, engine, group, txn;
@@ -54,6 +62,14 @@ struct SummaryRow {
   int64_t rows = -1;
   std::string checksum;
   std::string status;
+  // Transactional runs: errors by class (kErrorClassColumns' order; they
+  // add up to errors), and transactions whose COMMIT was sent but whose
+  // reply never came (the connection was lost): neither committed nor in
+  // errors. classified: the file had these columns (files written before
+  // them read as zeros, and classified false).
+  std::array<int64_t, kErrorClasses> err{};
+  int64_t unknown = 0;
+  bool classified = false;
 };
 
 // Whether rows are an analytical run's: one row per query of each stream.
@@ -79,6 +95,11 @@ struct TimeseriesRow {
   int64_t late = 0, skipped = 0;
   double offered_tps = 0;
   std::string stage;
+  // As in SummaryRow, for the interval; connected: the group's clients with
+  // a connection at the interval's end (-1: a file written before the column).
+  std::array<int64_t, kErrorClasses> err{};
+  int64_t unknown = 0;
+  int connected = -1;
 };
 
 // What a workload's `headline:` asks for: the figure it is quoted by.
@@ -201,6 +222,14 @@ struct Meta {
     std::string start_utc, end_utc;
     bool interrupted = false;
     std::vector<std::string> sample_errors;
+    // Transactional runs: reconnects that succeeded, connects that failed
+    // (over every client), and the measured seconds during which no client
+    // held a connection; unset for analytical runs.
+    struct Connections {
+      int64_t reconnects = 0, connection_failures = 0;
+      double outage_s = 0;
+    };
+    std::optional<Connections> connections;
     // Analytical runs: the order each stream ran the queries in, and every
     // query that failed or timed out, with why.
     struct StreamOrder {

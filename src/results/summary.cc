@@ -15,6 +15,9 @@ const std::vector<std::string> kSummaryColumns = {
     "duration_s", "committed",  "aborted",    "errors",      "tps",       "lat_mean_ms", "lat_p50_ms",
     "lat_p90_ms", "lat_p95_ms", "lat_p99_ms", "lat_p999_ms", "lat_max_ms"};
 
+const std::array<std::string, kErrorClasses> kErrorClassColumns = {
+    "err_connection", "err_serialization", "err_deadlock", "err_constraint", "err_timeout", "err_other"};
+
 namespace {
 constexpr double kSecondsPerMinute = 60;
 constexpr double kNsPerMs = 1e6;
@@ -102,6 +105,11 @@ std::vector<SummaryRow> read_summary(const std::string& path_in) {
     if (col.count("rows") && !get("rows").empty()) s.rows = integer("rows");
     if (col.count("checksum")) s.checksum = get("checksum");
     if (col.count("status")) s.status = get("status");
+    // The error classes, in files written since they were added.
+    s.classified = col.count(kErrorClassColumns[0]) > 0;
+    for (size_t k = 0; k < kErrorClasses; ++k)
+      if (col.count(kErrorClassColumns[k])) s.err[k] = integer(kErrorClassColumns[k]);
+    if (col.count("unknown")) s.unknown = integer("unknown");
     rows.push_back(std::move(s));
   }
   return rows;

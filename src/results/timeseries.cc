@@ -61,6 +61,9 @@ std::vector<TimeseriesRow> read_timeseries(const std::string& path_in) {
     t.skipped = integer("skipped");
     t.offered_tps = num("offered_tps");
     if (col.count("stage")) t.stage = get("stage");
+    for (size_t k = 0; k < kErrorClasses; ++k) t.err[k] = integer(kErrorClassColumns[k].c_str());
+    t.unknown = integer("unknown");
+    if (col.count("connected")) t.connected = static_cast<int>(integer("connected"));
     rows.push_back(std::move(t));
   }
   return rows;

@@ -30,17 +30,45 @@ std::string meta_json(const Meta& meta, const std::vector<SummaryRow>& summary);
 std::vector<std::string> timeseries_header() {
   // `aborted` is last so that the columns readers knew keep their places.
   // The open loop's columns follow, for the same reason.
-  return {"target",     "group",      "txn",        "t_s",         "committed",  "errors",     "tps",
-          "lat_p50_ms", "lat_p95_ms", "lat_p99_ms", "aborted",     "svc_p50_ms", "svc_p99_ms", "lag_mean_ms",
-          "lag_max_ms", "late",       "skipped",    "offered_tps", "stage"};
+  return {"target",       "group",          "txn",
+          "t_s",          "committed",      "errors",
+          "tps",          "lat_p50_ms",     "lat_p95_ms",
+          "lat_p99_ms",   "aborted",        "svc_p50_ms",
+          "svc_p99_ms",   "lag_mean_ms",    "lag_max_ms",
+          "late",         "skipped",        "offered_tps",
+          "stage",        "err_connection", "err_serialization",
+          "err_deadlock", "err_constraint", "err_timeout",
+          "err_other",    "unknown",        "connected"};
 }
 
 std::string timeseries_line(const TimeseriesRow& r) {
-  return csv_line({r.target, r.group, r.txn, fixed(r.t_s, 3), std::to_string(r.committed),
-                   std::to_string(r.errors), fixed(r.tps, 2), fixed(r.lat_p50_ms, 3), fixed(r.lat_p95_ms, 3),
-                   fixed(r.lat_p99_ms, 3), std::to_string(r.aborted), fixed(r.svc_p50_ms, 3),
-                   fixed(r.svc_p99_ms, 3), fixed(r.lag_mean_ms, 3), fixed(r.lag_max_ms, 3),
-                   std::to_string(r.late), std::to_string(r.skipped), fixed(r.offered_tps, 2), r.stage});
+  return csv_line({r.target,
+                   r.group,
+                   r.txn,
+                   fixed(r.t_s, 3),
+                   std::to_string(r.committed),
+                   std::to_string(r.errors),
+                   fixed(r.tps, 2),
+                   fixed(r.lat_p50_ms, 3),
+                   fixed(r.lat_p95_ms, 3),
+                   fixed(r.lat_p99_ms, 3),
+                   std::to_string(r.aborted),
+                   fixed(r.svc_p50_ms, 3),
+                   fixed(r.svc_p99_ms, 3),
+                   fixed(r.lag_mean_ms, 3),
+                   fixed(r.lag_max_ms, 3),
+                   std::to_string(r.late),
+                   std::to_string(r.skipped),
+                   fixed(r.offered_tps, 2),
+                   r.stage,
+                   std::to_string(r.err[0]),
+                   std::to_string(r.err[1]),
+                   std::to_string(r.err[2]),
+                   std::to_string(r.err[3]),
+                   std::to_string(r.err[4]),
+                   std::to_string(r.err[5]),
+                   std::to_string(r.unknown),
+                   std::to_string(r.connected)});
 }
 
 std::string summary_csv(const std::vector<SummaryRow>& summary, bool analytical) {
@@ -54,6 +82,11 @@ std::string summary_csv(const std::vector<SummaryRow>& summary, bool analytical)
   else
     header.insert(header.end(), {"svc_p50_ms", "svc_p99_ms", "svc_max_ms", "lag_mean_ms", "lag_max_ms",
                                  "late", "skipped", "offered_tps", "stage"});
+  // The error classes last, so the columns readers knew keep their places.
+  if (!analytical) {
+    header.insert(header.end(), kErrorClassColumns.begin(), kErrorClassColumns.end());
+    header.push_back("unknown");
+  }
   std::string s = csv_line(header);
   for (const auto& r : summary) {
     std::vector<std::string> fields = {r.run_id,
@@ -84,6 +117,10 @@ std::string summary_csv(const std::vector<SummaryRow>& summary, bool analytical)
       fields.insert(fields.end(), {fixed(r.svc_p50_ms, 3), fixed(r.svc_p99_ms, 3), fixed(r.svc_max_ms, 3),
                                    fixed(r.lag_mean_ms, 3), fixed(r.lag_max_ms, 3), std::to_string(r.late),
                                    std::to_string(r.skipped), fixed(r.offered_tps, 2), r.stage});
+    if (!analytical) {
+      for (int64_t n : r.err) fields.push_back(std::to_string(n));
+      fields.push_back(std::to_string(r.unknown));
+    }
     s += csv_line(fields);
   }
   return s;

@@ -95,7 +95,7 @@ void send_batch(Worker& w, int64_t limit) noexcept {
     if (open) advance(w);
     return k;
   };
-  if (!w.conn && !reconnect(w)) {
+  if (!w.conn && (w.gave_up || !reconnect(w))) {
     w.batch[0] = take(w.batch_due[0]);
     w.unsent = true;
     w.failed_at = &kNoConnection;
@@ -135,6 +135,10 @@ const std::string* step_of(const Worker& w, size_t k) noexcept {
 
 // Counts transaction i of the batch, ended with s at end.
 void account_reply(Worker& w, int i, Status s, int64_t end) noexcept {
+  w.commit_lost = false;  // one command without a COMMIT
+  if (s != Status::kOk)
+    w.failure =
+        s == Status::kConnectionLost || !w.conn ? engine::Failure::kConnection : w.conn->last_failure();
   account(w, w.batch[i], s, w.batch_due[i], w.batch_start, end, 0);
 }
 
@@ -184,7 +188,7 @@ int64_t receive_batch(Worker& w) noexcept {
 // done. done counts what the batch skipped.
 bool start_batch(Worker& w, int64_t& done, const std::atomic<bool>& stop) noexcept {
   const int64_t left = w.transactions > 0 ? w.transactions - done : w.pipeline;
-  if (left <= 0 || stop.load(std::memory_order_relaxed)) return false;
+  if (left <= 0 || stop.load(std::memory_order_relaxed) || w.gave_up) return false;
   send_batch(w, left);
   done += w.skipped_in_batch;
   // A schedule may end with this batch (the client idle in every later
@@ -209,7 +213,7 @@ void run_pipelined(Worker& w) noexcept {
       continue;
     }
     done += receive_batch(w);
-    if (!w.conn) wait_unless_stopped(w, kReconnectPauseNs);
+    if (!w.conn && !w.gave_up) wait_unless_stopped(w, reconnect_pause_ns(w));
   }
 }
 
@@ -222,7 +226,7 @@ void run_clients(const std::vector<Worker*>& clients) noexcept {
   // and poll() says whose replies have come. A client sends its next batch
   // as soon as the last reply of its previous one is in (or, on an open
   // schedule, when its next transaction is due). A client without a
-  // connection waits kReconnectPauseNs (without holding up the others) and
+  // connection waits reconnect_pause_ns (without holding up the others) and
   // tries again.
   const std::atomic<bool>& stop = *clients.front()->stop;
   const size_t n = clients.size();
@@ -245,7 +249,7 @@ void run_clients(const std::vector<Worker*>& clients) noexcept {
     while (more && w.idle_until == 0 && (w.sent == 0 || w.send_status != Status::kOk)) {
       done[i] += receive_batch(w);
       if (!w.conn) {
-        retry_at[i] = metrics::now_ns() + kReconnectPauseNs;
+        retry_at[i] = metrics::now_ns() + reconnect_pause_ns(w);
         break;
       }
       more = start_batch(w, done[i], stop);
@@ -313,7 +317,7 @@ void run_clients(const std::vector<Worker*>& clients) noexcept {
         if (reconnect(w))
           next(i);
         else
-          retry_at[i] = metrics::now_ns() + kReconnectPauseNs;  // the loop above calls next() then
+          retry_at[i] = metrics::now_ns() + reconnect_pause_ns(w);  // the loop above calls next() then
         continue;
       }
       if (w.received == w.sent) {

@@ -20,6 +20,8 @@ Recorder::Recorder(const Plan& plan, const std::vector<std::unique_ptr<Worker>>&
     const GroupPlan& g = plan.groups[gi];
     GroupRows gr;
     gr.first = rows_.size();
+    for (const auto& w : workers)
+      if (w->group == &g) gr.clients.push_back(w.get());
     for (size_t k = 0; k < g.txns.size(); ++k) {
       Series s;
       for (const auto& w : workers)
@@ -43,7 +45,8 @@ Recorder::Recorder(const Plan& plan, const std::vector<std::unique_ptr<Worker>>&
 void Recorder::read_block(Series& s, size_t b) noexcept {
   Reading& r = s.block;
   r.latency.reset();
-  r.committed = r.aborted = r.errors = r.retries = r.late = r.skipped = 0;
+  r.committed = r.aborted = r.errors = r.retries = r.late = r.skipped = r.unknown = 0;
+  r.failed.fill(0);
   if (open_) {
     r.service.reset();
     r.lag.reset();
@@ -64,6 +67,8 @@ void Recorder::read_block(Series& s, size_t b) noexcept {
     r.retries += st.retries.load(std::memory_order_relaxed);
     r.late += st.late.load(std::memory_order_relaxed);
     r.skipped += st.skipped.load(std::memory_order_relaxed);
+    for (size_t c = 0; c < r.failed.size(); ++c) r.failed[c] += st.failed[c].load(std::memory_order_relaxed);
+    r.unknown += st.unknown.load(std::memory_order_relaxed);
   }
 }
 
@@ -91,6 +96,8 @@ void Recorder::read(Series& s, size_t stage, bool every_block) noexcept {
     cur.retries += s.block.retries - seen.retries;
     cur.late += s.block.late - seen.late;
     cur.skipped += s.block.skipped - seen.skipped;
+    for (size_t c = 0; c < cur.failed.size(); ++c) cur.failed[c] += s.block.failed[c] - seen.failed[c];
+    cur.unknown += s.block.unknown - seen.unknown;
     seen = s.block;
   }
 }
@@ -112,6 +119,8 @@ void Recorder::difference(const Reading& a, const Reading& b, Out& out) const no
   out.errors = a.errors - b.errors;
   out.late = a.late - b.late;
   out.skipped = a.skipped - b.skipped;
+  for (size_t c = 0; c < out.failed.size(); ++c) out.failed[c] = a.failed[c] - b.failed[c];
+  out.unknown = a.unknown - b.unknown;
   if constexpr (requires { out.retries; }) out.retries = a.retries - b.retries;
 }
 
@@ -125,6 +134,8 @@ void add_into(Row& sum, const Row& row) noexcept {
   sum.errors += row.errors;
   sum.late += row.late;
   sum.skipped += row.skipped;
+  for (size_t c = 0; c < sum.failed.size(); ++c) sum.failed[c] += row.failed[c];
+  sum.unknown += row.unknown;
   sum.offered_tps += row.offered_tps;
   sum.latency.merge_from(row.latency);
   sum.service.merge_from(row.service);
@@ -134,7 +145,8 @@ void add_into(Row& sum, const Row& row) noexcept {
 
 template <typename Row>
 void clear(Row& sum) noexcept {
-  sum.committed = sum.aborted = sum.errors = sum.late = sum.skipped = 0;
+  sum.committed = sum.aborted = sum.errors = sum.late = sum.skipped = sum.unknown = 0;
+  sum.failed.fill(0);
   sum.offered_tps = 0;
   sum.latency.reset();
   sum.service.reset();
@@ -164,6 +176,9 @@ void Recorder::collect(double t_s, double length_s, size_t stage, bool last) noe
     clear(all);
     for (size_t r = g.first; r < g.all; ++r) add_into(all, rows_[r]);
     everything_.merge_from(all.latency);
+    int connected = 0;
+    for (const Worker* w : g.clients) connected += w->connected.load(std::memory_order_relaxed) ? 1 : 0;
+    for (size_t r = g.first; r <= g.all; ++r) rows_[r].connected = connected;
   }
   for (IntervalRow& row : rows_) {
     row.t_s = t_s;
@@ -249,6 +264,8 @@ std::vector<TxnTotals> Recorder::totals() const {
           t.retries += st.retries.load();
           t.late += st.late.load();
           t.skipped += st.skipped.load();
+          for (size_t c = 0; c < t.failed.size(); ++c) t.failed[c] += st.failed[c].load();
+          t.unknown += st.unknown.load();
         }
       }
       if (!open_) closed_loop_service(t.latency, t.service, t.lag);

@@ -55,6 +55,8 @@ class Recorder {
   struct Reading {
     metrics::Histogram latency, service, lag;
     int64_t committed = 0, aborted = 0, errors = 0, retries = 0, late = 0, skipped = 0;
+    std::array<int64_t, engine::kFailureClasses> failed{};
+    int64_t unknown = 0;
   };
   struct Series {
     std::vector<std::pair<const Worker*, int>> sources;  // a client and its stats index
@@ -68,7 +70,8 @@ class Recorder {
     metrics::Histogram scratch;  // one client's, while reading
   };
   struct GroupRows {
-    size_t first = 0, all = 0;  // its transactions' rows are [first, all); all is its ALL row
+    size_t first = 0, all = 0;           // its transactions' rows are [first, all); all is its ALL row
+    std::vector<const Worker*> clients;  // for the connected count
   };
   // s.current = s.previous and what the blocks read gained since their last read.
   void read(Series& s, size_t stage, bool every_block) noexcept;

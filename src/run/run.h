@@ -13,6 +13,7 @@
 // This module knows nothing of file formats: it hands back a RunResult.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -46,6 +47,15 @@ struct Stage {
   int clients = 0;
 };
 
+// How a client that lost its connection reconnects: up to `attempts`
+// failed connects in a row (0: until the run ends), waiting between them
+// from initial_s, doubling per failure, up to cap_s, with jitter.
+struct Reconnect {
+  int attempts = 0;
+  double initial_s = 0.1;
+  double cap_s = 2;
+};
+
 struct Options {
   double scale = 1;
   int clients = 0;                           // 0: the workload's own; applies to every group
@@ -75,6 +85,10 @@ struct Options {
   // each); empty: one stage of duration_s at rate. With stages, duration_s
   // is their sum and the warm-up runs at the first stage's settings.
   std::vector<Stage> stages;
+  Reconnect reconnect;
+  // Every statement of a transaction running longer fails as a time-out
+  // (engine::Connection::set_statement_timeout); 0: none.
+  double statement_timeout_s = 0;
   // Opens each client's connection (and every reconnect); empty: engine::connect.
   // The seam for tests, which hand in a scripted engine::Connection.
   std::function<std::unique_ptr<engine::Connection>(const engine::Target&)> connect;
@@ -114,6 +128,10 @@ struct TxnTotals {
   int64_t late = 0;        // latency above Options::latency_limit_s (counted in committed or aborted)
   int64_t skipped = 0;     // never sent: later than the limit when due (in no other count)
   double offered_tps = 0;  // its share of the rate asked for; 0: closed loop
+  // errors by class (engine::Failure's order): they add up to errors.
+  std::array<int64_t, engine::kFailureClasses> failed{};
+  // COMMIT sent, its reply never came (the connection was lost): in no other count.
+  int64_t unknown = 0;
 
   // Adds other's counts, histograms and rate into this (the totals of both).
   void add(const TxnTotals& other) noexcept;
@@ -147,6 +165,9 @@ struct IntervalRow {
   int64_t late = 0, skipped = 0;
   double offered_tps = 0;
   int stage = 0;  // the stage the interval lies in (intervals are cut at stage ends); 0: no stages
+  std::array<int64_t, engine::kFailureClasses> failed{};  // as TxnTotals
+  int64_t unknown = 0;
+  int connected = 0;  // the group's clients holding a connection when the interval was read
 };
 
 // What a run tells its caller while it goes; called on the thread that called measure().
@@ -196,6 +217,12 @@ struct RunResult {
   // judges those).
   std::string failure;
   ClientCost client_cost;  // over the measured time
+  // Connections: reconnects that succeeded and connects that failed, over
+  // every client; outage_s: measured time during which no client of the
+  // target held a connection (the recorder looks about every 20 ms).
+  int64_t reconnects = 0;
+  int64_t connection_failures = 0;
+  double outage_s = 0;
 };
 
 // A target connected and prepared but not yet measured: the plan compiled

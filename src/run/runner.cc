@@ -162,6 +162,8 @@ std::unique_ptr<PreparedRun> prepare_run(const workload::Spec& spec, const engin
       w->stop_fd = st->stop_event.fd();
       w->transactions = o.transactions;
       w->max_retries = o.max_retries;
+      w->reconnect_policy = o.reconnect;
+      w->statement_timeout_s = o.statement_timeout_s;
       w->pipeline = std::max(1, o.pipeline);
       w->batch.resize(w->pipeline);
       w->batch_due.resize(w->pipeline);
@@ -319,8 +321,19 @@ RunResult measure(PreparedRun& prepared, Observer& observer) {
   int64_t last_tick = start;
   int64_t last_warm = 0;
   bool emitted = false;
+  // The outage: measured time during which no client held a connection,
+  // as seen each time this loop wakes (every kFinishPollNs at most).
+  int64_t outage_ns = 0, looked_at = 0;
+  bool none_connected = false;
   while (true) {
     const int64_t now = metrics::now_ns();
+    if (now >= measure_from) {
+      if (none_connected && looked_at > 0) outage_ns += now - looked_at;
+      none_connected = true;
+      for (auto& w : workers)
+        none_connected = none_connected && !w->connected.load(std::memory_order_relaxed);
+      looked_at = now;
+    }
     const bool time_up = o.transactions == 0 && now >= end;
     if ((stop_requested() || time_up) && !st.stop.load()) {
       st.stop.store(true);
@@ -437,7 +450,7 @@ RunResult measure(PreparedRun& prepared, Observer& observer) {
   CostInputs cost;
   for (const TxnTotals& t : res.totals) {
     if (t.txn != "ALL") continue;
-    cost.completed += t.committed + t.aborted + t.errors;
+    cost.completed += t.committed + t.aborted + t.errors + t.unknown;
     // The rate reached of the groups asked for one: a closed group's is not.
     if (!plan.open_loop || t.offered_tps <= 0) continue;
     cost.offered_tps += t.offered_tps;
@@ -449,20 +462,27 @@ RunResult measure(PreparedRun& prepared, Observer& observer) {
   cost.svc_p50_last_ms = svc_last.value_at_quantile(0.50) / 1e6;
   res.client_cost = judge_client_cost(cpu_before, cpu_after, cost);
 
-  int unconnected = 0;
+  res.outage_s = outage_ns / 1e9;
+  int unconnected = 0, gave_up = 0;
   std::string connect_error;
   for (auto& w : workers) {
     res.warmup_committed += w->warmup_committed.load();
+    res.reconnects += w->reconnects;
+    res.connection_failures += w->connects_failed;
     for (auto& e : w->errors)
       if (res.sample_errors.size() < 10) res.sample_errors.push_back(e);
     if (!w->ended_connected) {
       ++unconnected;
+      gave_up += w->gave_up ? 1 : 0;
       if (!w->connect_error.empty()) connect_error = w->connect_error;
     }
   }
   if (unconnected > 0)
     res.failure = std::to_string(unconnected) + " of " + std::to_string(workers.size()) +
-                  " client(s) lost the connection to " + res.target + " and could not reconnect by the end" +
+                  " client(s) lost the connection to " + res.target +
+                  (gave_up > 0 ? " and gave up after " + std::to_string(o.reconnect.attempts) +
+                                     " failed reconnect(s) in a row"
+                               : " and could not reconnect by the end") +
                   (connect_error.empty() ? std::string() : ": " + connect_error);
   return res;
 }

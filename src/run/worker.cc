@@ -40,6 +40,11 @@ void keep_error(Worker& w, const std::string& txn) {
   w.errors.push_back(std::move(e));
 }
 
+// Notes the class of the failure s that the connection just reported.
+void note_failure(Worker& w, Status s) noexcept {
+  w.failure = s == Status::kConnectionLost || !w.conn ? engine::Failure::kConnection : w.conn->last_failure();
+}
+
 // Runs a list of steps (a transaction's, or a loop's body); returns kOk, or
 // the first failure. A rollback_if that holds sets w.aborted and stops.
 Status run_steps(Worker& w, const std::vector<StepPlan>& steps) noexcept {
@@ -73,6 +78,7 @@ Status run_steps(Worker& w, const std::vector<StepPlan>& steps) noexcept {
     Status s = c.execute(step.statement, w.args.data(), bind ? &w.result : nullptr, keep);
     if (s != Status::kOk) {
       w.failed_at = &step.where;
+      note_failure(w, s);
       return s;
     }
     if (bind) {
@@ -105,10 +111,12 @@ Status attempt(Worker& w, const TxnPlan& t) noexcept {
   engine::Connection& c = *w.conn;
   w.aborted = false;
   w.failed_at = nullptr;
+  w.commit_lost = false;
   if (t.wrapped) {
     Status s = c.begin();
     if (s != Status::kOk) {
       w.failed_at = &kAtBegin;
+      note_failure(w, s);
       return s;
     }
   }
@@ -119,7 +127,12 @@ Status attempt(Worker& w, const TxnPlan& t) noexcept {
   }
   if (!t.wrapped) return Status::kOk;
   s = w.aborted ? c.rollback() : c.commit();
-  if (s != Status::kOk) w.failed_at = w.aborted ? &kAtRollback : &kAtCommit;
+  if (s != Status::kOk) {
+    w.failed_at = w.aborted ? &kAtRollback : &kAtCommit;
+    note_failure(w, s);
+    // The COMMIT went out and no reply came: the server may have committed.
+    w.commit_lost = !w.aborted && s == Status::kConnectionLost;
+  }
   return s;
 }
 
@@ -130,8 +143,11 @@ const std::string kNoConnection = "no connection";
 // Off the hot path: a connect allocates anyway.
 bool reconnect(Worker& w) noexcept {
   w.conn.reset();
+  w.connected.store(false, std::memory_order_relaxed);
   try {
     connect_worker(w);
+    ++w.reconnects;
+    w.failed_in_row = 0;
     return true;
   } catch (const std::exception& e) {
     w.connect_error = e.what();
@@ -140,11 +156,28 @@ bool reconnect(Worker& w) noexcept {
   }
   w.conn.reset();
   ++w.connects_failed;
+  ++w.failed_in_row;
+  if (w.reconnect_policy.attempts > 0 && w.failed_in_row >= w.reconnect_policy.attempts) w.gave_up = true;
   return false;
+}
+
+int64_t reconnect_pause_ns(Worker& w) noexcept {
+  const Reconnect& p = w.reconnect_policy;
+  double s = p.initial_s;
+  for (int i = 1; i < w.failed_in_row && s < p.cap_s; ++i) s *= 2;
+  s = std::min(s, p.cap_s);
+  return static_cast<int64_t>(s * (0.5 + 0.5 * w.rng.next_double()) * 1e9);
 }
 
 void connect_worker(Worker& w) {
   if (!w.conn) w.conn = w.connect ? (*w.connect)(*w.target) : engine::connect(*w.target);
+  if (w.statement_timeout_s > 0) {
+    try {
+      w.conn->set_statement_timeout(w.statement_timeout_s);
+    } catch (const Error& e) {
+      throw Error(e.error_class(), "--statement-timeout: " + w.target->name() + ": " + e.what());
+    }
+  }
   w.param_slots.clear();
   std::vector<std::string> names;
   size_t max_args = 0;
@@ -177,6 +210,7 @@ void connect_worker(Worker& w) {
     prepare(w.plan->txns[ti].steps);
   }
   w.args.resize(std::max<size_t>(max_args, 1));
+  w.connected.store(true, std::memory_order_relaxed);
 }
 
 namespace {
@@ -237,8 +271,15 @@ void account(Worker& w, size_t k, Status s, int64_t due, int64_t send, int64_t e
     }
     if (w.latency_limit_ns > 0 && end - due > w.latency_limit_ns) bump(st.late, 1);
     bump(w.aborted ? st.aborted : st.committed, 1);
+  } else if (w.commit_lost) {
+    // Neither committed nor failed: the database may hold it or not.
+    bump(st.unknown, 1);
+    keep_error(w, w.plan->txns[w.group->txns[k]].name);
   } else {
     bump(st.errors, 1);
+    bump(st.failed[static_cast<size_t>(s == Status::kConnectionLost ? engine::Failure::kConnection
+                                                                    : w.failure)],
+         1);
     keep_error(w, w.plan->txns[w.group->txns[k]].name);
   }
 }
@@ -252,13 +293,15 @@ void account_skipped(Worker& w, size_t k, int64_t now) noexcept {
 namespace {
 
 // After a transaction that lost the connection (or found none): reconnect
-// at once, or pause before the next round tries again. A client keeps
-// trying until the run ends; each round without a connection counts as
-// an error of the transaction it picked.
+// at once, or pause (reconnect_pause_ns) before the next round tries again.
+// A client keeps trying until the run ends or its attempts are used up;
+// each round without a connection counts as a connection error of the
+// transaction it picked.
 void after_loss(Worker& w) noexcept {
   if (w.conn && reconnect(w)) return;
   w.conn.reset();
-  wait_unless_stopped(w, kReconnectPauseNs);
+  w.connected.store(false, std::memory_order_relaxed);
+  if (!w.gave_up) wait_unless_stopped(w, reconnect_pause_ns(w));
 }
 
 // Runs transaction k (its parameters drawn), retried while retryable, and
@@ -268,9 +311,10 @@ void run_txn(Worker& w, size_t k, int64_t due, int64_t send) noexcept {
   Status s = Status::kOk;
   int retries = 0;
   while (true) {
-    if (!w.conn && !reconnect(w)) {
+    if (!w.conn && (w.gave_up || !reconnect(w))) {
       s = Status::kConnectionLost;
       w.failed_at = &kNoConnection;
+      w.commit_lost = false;
       break;
     }
     s = attempt(w, t);
@@ -315,7 +359,7 @@ void run_phases(Worker& w) noexcept {
     if (!ph.active) continue;  // the next active phase's schedule starts at its start
     if (!wait_until(ph.start_ns, stop, w.stop_fd)) break;
     if (ph.gap_ns == 0) {
-      while (!stop.load(std::memory_order_relaxed) && metrics::now_ns() < ph.end_ns &&
+      while (!stop.load(std::memory_order_relaxed) && !w.gave_up && metrics::now_ns() < ph.end_ns &&
              (w.transactions == 0 || done < w.transactions)) {
         run_one(w);
         ++done;
@@ -324,7 +368,7 @@ void run_phases(Worker& w) noexcept {
     }
     double due =
         ph.start_ns + (w.arrival == Arrival::kUniform ? ph.first_ns : next_gap(w.rng, ph.gap_ns, w.arrival));
-    while (due < ph.end_ns && (w.transactions == 0 || done < w.transactions)) {
+    while (due < ph.end_ns && !w.gave_up && (w.transactions == 0 || done < w.transactions)) {
       const int64_t due_ns = static_cast<int64_t>(due);
       if (!wait_until(due_ns, stop, w.stop_fd)) break;
       const int64_t now = metrics::now_ns();
@@ -339,7 +383,8 @@ void run_phases(Worker& w) noexcept {
       ++done;
       due += next_gap(w.rng, ph.gap_ns, w.arrival);
     }
-    if (stop.load(std::memory_order_relaxed) || (w.transactions > 0 && done >= w.transactions)) break;
+    if (stop.load(std::memory_order_relaxed) || w.gave_up || (w.transactions > 0 && done >= w.transactions))
+      break;
   }
 }
 
@@ -347,6 +392,7 @@ void run_phases(Worker& w) noexcept {
 
 void finish(Worker& w) noexcept {
   w.ended_connected = w.conn != nullptr;
+  w.connected.store(w.ended_connected, std::memory_order_relaxed);
   w.finished_at_ns.store(metrics::now_ns(), std::memory_order_relaxed);
   w.finished.store(true, std::memory_order_release);
 }
@@ -358,8 +404,9 @@ void run_worker(Worker& w) noexcept {
   } else if (!w.phases.empty()) {
     run_phases(w);
   } else {
-    for (int64_t done = 0;
-         !stop.load(std::memory_order_relaxed) && (w.transactions == 0 || done < w.transactions); ++done)
+    for (int64_t done = 0; !stop.load(std::memory_order_relaxed) && !w.gave_up &&
+                           (w.transactions == 0 || done < w.transactions);
+         ++done)
       run_one(w);
   }
   finish(w);

@@ -5,6 +5,7 @@
 // Private to the run module.
 #pragma once
 
+#include <array>
 #include <atomic>
 #include <functional>
 #include <memory>
@@ -29,6 +30,10 @@ struct TxnStats {
   std::atomic<int64_t> retries{0};
   std::atomic<int64_t> late{0};     // latency above the limit
   std::atomic<int64_t> skipped{0};  // not sent: later than the limit when due
+  // errors by class (engine::Failure's order); their sum is errors.
+  std::array<std::atomic<int64_t>, engine::kFailureClasses> failed{};
+  // The connection was lost during COMMIT: the outcome never came back (not in errors).
+  std::atomic<int64_t> unknown{0};
 };
 
 // How a client opens a connection (Options::connect, or engine::connect).
@@ -67,19 +72,33 @@ struct Worker {
   const std::string* failed_at = nullptr;
   std::string connect_error;    // why the last (re)connect failed; empty: none failed
   int64_t connects_failed = 0;  // reconnects that failed
+  int64_t reconnects = 0;       // reconnects that succeeded
   bool ended_connected = true;  // whether the client had a connection when its loop ended
+  // Whether the client holds a connection now: the recorder counts them
+  // per interval (timeseries.csv's connected).
+  std::atomic<bool> connected{false};
+  // Reconnecting (Options::reconnect): reconnects failed in a row, and
+  // whether the client has given up (its attempts used up; its loop ends).
+  Reconnect reconnect_policy;
+  int failed_in_row = 0;
+  bool gave_up = false;
+  // Of the last failed attempt, set where it failed (no text): its class,
+  // and whether it was its COMMIT that lost the connection (unknown outcome).
+  engine::Failure failure = engine::Failure::kOther;
+  bool commit_lost = false;
 
   const std::atomic<bool>* stop = nullptr;
   int stop_fd = -1;             // readable once stop is set: wakes a client waiting out a think time
   int64_t measure_from_ns = 0;  // transactions ending before this are warm-up
   int64_t transactions = 0;     // per-client limit, 0 = none
   int max_retries = 0;
-  int pipeline = 1;           // transactions in flight at once (key-value engines)
-  std::vector<size_t> batch;  // pipelined: which transaction each slot of the batch is
-  bool aborted = false;       // the last attempt rolled back on purpose (rollback_if)
-  int sent = 0;               // pipelined: commands of the current batch
-  bool unsent = false;        // pipelined: batch[sent] was picked but its send failed (send_status)
-  int received = 0;           // multiplexed: replies of the current batch read so far
+  double statement_timeout_s = 0;  // set on each connection it opens; 0: none
+  int pipeline = 1;                // transactions in flight at once (key-value engines)
+  std::vector<size_t> batch;       // pipelined: which transaction each slot of the batch is
+  bool aborted = false;            // the last attempt rolled back on purpose (rollback_if)
+  int sent = 0;                    // pipelined: commands of the current batch
+  bool unsent = false;             // pipelined: batch[sent] was picked but its send failed (send_status)
+  int received = 0;                // multiplexed: replies of the current batch read so far
   int64_t batch_start = 0;
   engine::Status send_status = engine::Status::kOk;
 
@@ -104,7 +123,8 @@ struct Worker {
 void connect_worker(Worker& w);
 // The closed loop of one client: transactions one at a time, or pipelined
 // batches, until stop or its transaction limit. A client whose connection
-// is lost keeps trying to reconnect (kReconnectPause apart) until then.
+// is lost keeps trying to reconnect (reconnect_pause_ns apart) until then,
+// or until its Options::reconnect attempts are used up.
 void run_worker(Worker& w) noexcept;
 // Runs several clients on the calling thread (engines that pipeline): their
 // batches all in flight, poll() telling whose replies have come.
@@ -125,6 +145,11 @@ void draw_params(Worker& w, const TxnPlan& t) noexcept;
 // Opens a new connection; false (and the client left without one, the
 // error kept) when it cannot.
 bool reconnect(Worker& w) noexcept;
+// How long to wait before the next reconnect: exponential from the
+// policy's initial pause (doubling per failure in a row) up to its cap,
+// with jitter (a uniform draw from the upper half, from the client's Rng) so
+// clients that lost the server together do not come back in step.
+int64_t reconnect_pause_ns(Worker& w) noexcept;
 // Waits ns, or less when the run stops meanwhile; false when it stopped.
 bool wait_unless_stopped(Worker& w, int64_t ns) noexcept;
 // The client's loop has ended: whether it had a connection, and when.
@@ -138,8 +163,5 @@ void run_pipelined(Worker& w) noexcept;
 // transaction that ended in a stage but was counted after the recorder's
 // last read of it is read with the next stage, never lost.
 inline constexpr size_t kStatBlocks = 3;
-
-// Pause between attempts to reconnect a lost connection.
-inline constexpr int64_t kReconnectPauseNs = 100'000'000;
 
 }  // namespace oltap::run

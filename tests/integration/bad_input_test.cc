@@ -94,6 +94,15 @@ TEST_F(BadInput, MaxErrorRateMustBeAShareOfAtMostAll) {
   expect_refused({"--max-error-rate", "lots"}, {"--max-error-rate", "'lots' is not a percentage"});
 }
 
+TEST_F(BadInput, ReconnectMustBeAttemptsThenPauses) {
+  expect_refused({"--reconnect", "some"}, {"--reconnect 'some'", "ATTEMPTS must be an integer"});
+  expect_refused({"--reconnect", "-1"}, {"--reconnect '-1'", "ATTEMPTS must be an integer of 0 or more"});
+  expect_refused({"--reconnect", "3,0s"}, {"--reconnect '3,0s'", "INITIAL must be above 0"});
+  expect_refused({"--reconnect", "3,1s,100ms"}, {"--reconnect '3,1s,100ms'", "CAP must be at least INITIAL"});
+  expect_refused({"--reconnect", "3,1s,2s,4s"}, {"--reconnect '3,1s,2s,4s'", "too many parts"});
+  expect_refused({"--reconnect", "3,soon"}, {"--reconnect '3,soon'"});
+}
+
 TEST_F(BadInput, MaxErrorRateAsAFractionIsReadAndSaidAsAPercentage) {
   ASSERT_NO_FATAL_FAILURE(load_select());
   TempDir dir;

@@ -551,7 +551,25 @@ int free_port() {
   return ntohs(a.sin_port);
 }
 
-OwnRedis::OwnRedis() : port_(std::to_string(free_port())) {
+int free_port_in(int from, int to) {
+  for (int port = from; port <= to; ++port) {
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    a.sin_port = htons(static_cast<uint16_t>(port));
+    const bool ok = bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0;
+    close(fd);
+    if (ok) return port;
+  }
+  throw std::runtime_error("no free port in " + std::to_string(from) + "-" + std::to_string(to));
+}
+
+OwnRedis::OwnRedis() : port_(std::to_string(free_port())) { start(); }
+
+OwnRedis::OwnRedis(int port) : port_(std::to_string(port)) { start(); }
+
+void OwnRedis::start() {
   std::vector<std::string> args = {"redis-server", "--port",      port_, "--bind",
                                    "127.0.0.1",    "--save",      "",    "--appendonly",
                                    "no",           "--daemonize", "no"};

@@ -175,14 +175,19 @@ std::string make_scratch_warehouse(const std::string& name);
 
 // A TCP port nothing listens on right now.
 int free_port();
+// The first port from `from` up to `to` that nothing listens on (a test's
+// own servers stay in the range it was given); throws when none is free.
+int free_port_in(int from, int to);
 
 // A Redis server of the test's own (no persistence) on a free port, which
 // the test may stop, resume or kill mid-run while the stack's Redis serves
 // the other tests. Killed (and waited for) with the object.
 class OwnRedis {
  public:
-  OwnRedis();  // throws when it does not come up
+  OwnRedis();                   // throws when it does not come up
+  explicit OwnRedis(int port);  // on that port
   ~OwnRedis();
+  void start();  // again after kill(), on the same port; throws when it does not come up
   OwnRedis(const OwnRedis&) = delete;
   OwnRedis& operator=(const OwnRedis&) = delete;
   void signal(int sig) const;  // SIGSTOP, SIGCONT, ...
@@ -192,6 +197,48 @@ class OwnRedis {
 
  private:
   std::string port_;
+  int pid_ = -1;
+};
+
+// A PostgreSQL of the test's own (initdb into a temporary folder, run as
+// the OS user postgres when we are root), on `port`, trusting local
+// connections as user oltap. The test may stop it at once (pg_ctl stop -m
+// immediate: a crash, recovered at the next start) and start it again.
+// Stopped and removed with the object.
+class OwnPostgres {
+ public:
+  explicit OwnPostgres(int port);  // throws when it does not come up
+  ~OwnPostgres();
+  OwnPostgres(const OwnPostgres&) = delete;
+  OwnPostgres& operator=(const OwnPostgres&) = delete;
+  void start();
+  void stop_immediate();
+  std::string uri() const { return "postgresql://oltap@127.0.0.1:" + std::to_string(port_) + "/postgres"; }
+
+ private:
+  CmdResult pg_ctl(const std::vector<std::string>& args) const;
+  int port_;
+  fs::path dir_;
+};
+
+// A MariaDB of the test's own (mariadb-install-db into a temporary folder;
+// mariadbd as the OS user mysql when we are root) on `port`, with database
+// oltap, reached as root without a password. kill() is kill -9.
+class OwnMariaDb {
+ public:
+  explicit OwnMariaDb(int port);  // throws when it does not come up
+  ~OwnMariaDb();
+  OwnMariaDb(const OwnMariaDb&) = delete;
+  OwnMariaDb& operator=(const OwnMariaDb&) = delete;
+  void start();
+  void kill();  // SIGKILL, and waited for
+  std::string uri() const { return "mysql://root@127.0.0.1:" + std::to_string(port_) + "/oltap"; }
+  // Runs sql with the mariadb client in database oltap; its output, tab-separated, no header.
+  std::string sql(const std::string& sql) const;
+
+ private:
+  int port_;
+  fs::path dir_;
   int pid_ = -1;
 };
 

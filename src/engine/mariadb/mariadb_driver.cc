@@ -19,6 +19,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 
 #include "engine/messages.h"
@@ -185,10 +186,23 @@ class MariaDbConnection final : public Connection {
   Status commit() noexcept override { return simple("COMMIT"); }
   Status rollback() noexcept override { return simple("ROLLBACK"); }
   const std::string& last_error() const noexcept override { return last_error_; }
+  Failure last_failure() const noexcept override { return failure_; }
 
   void run(const std::string& sql) override {
     if (mysql_real_query(m_, sql.data(), sql.size()) != 0) throw_session(sql);
     drain(sql, false);
+  }
+
+  // Seconds, fractional (to the microsecond); MySQL has max_execution_time
+  // (SELECTs only, ms) instead, and refuses this: named as a bad input.
+  void set_statement_timeout(double seconds) override {
+    char text[64];
+    std::snprintf(text, sizeof text, "SET SESSION max_statement_time = %.6f", seconds);
+    try {
+      run(text);
+    } catch (const Error& e) {
+      throw Error(ErrorClass::kBadInput, e.what());
+    }
   }
 
   std::string query_value(const std::string& sql) override {
@@ -223,6 +237,7 @@ class MariaDbConnection final : public Connection {
   std::vector<std::unique_ptr<Statement>> stmts_;
   InFlight in_flight_;  // the statement sent without blocking, if any
   std::string last_error_;
+  Failure failure_ = Failure::kOther;
 
   // Reads the rows of a text-protocol result; out (may be null) keeps up
   // to keep_rows of them.
@@ -295,6 +310,7 @@ class MariaDbConnection final : public Connection {
 
   // Keeps the message of a failure: built only when one happens.
   Status fail(Status s, const char* what) noexcept {
+    failure_ = s == Status::kConnectionLost ? Failure::kConnection : Failure::kOther;
     try {
       last_error_ = what;
     } catch (...) {
@@ -303,6 +319,8 @@ class MariaDbConnection final : public Connection {
   }
   Status fail_session() noexcept {
     Status s = classify(mysql_errno(m_), mysql_sqlstate(m_));
+    failure_ = s == Status::kConnectionLost ? Failure::kConnection
+                                            : failure_of_mysql(mysql_errno(m_), mysql_sqlstate(m_));
     try {
       last_error_ = session_message();
     } catch (...) {
@@ -311,6 +329,8 @@ class MariaDbConnection final : public Connection {
   }
   Status fail_stmt(MYSQL_STMT* h) noexcept {
     Status s = classify(mysql_stmt_errno(h), mysql_stmt_sqlstate(h));
+    failure_ = s == Status::kConnectionLost ? Failure::kConnection
+                                            : failure_of_mysql(mysql_stmt_errno(h), mysql_stmt_sqlstate(h));
     try {
       last_error_ = stmt_message(h);
     } catch (...) {

@@ -16,6 +16,7 @@
 #include <sqlext.h>
 
 #include <chrono>
+#include <cmath>
 #include <cstring>
 
 #include "bounded_connect.h"
@@ -179,12 +180,26 @@ class OdbcConnection final : public Connection {
 
   std::string dialect() const override { return dialect_; }
 
+  void set_statement_timeout(double seconds) override {
+    query_timeout_s_ = static_cast<SQLULEN>(std::ceil(seconds));
+  }
+
   int prepare(const std::string& sql, std::vector<std::string>& param_names) override {
     auto p = std::make_unique<Prepared>();
     p->sql = sql;
     std::string native = translate_placeholders(sql, PlaceholderStyle::kQuestion, param_names);
     if (!SQL_SUCCEEDED(SQLAllocHandle(SQL_HANDLE_STMT, dbc_, &p->h)))
       throw Error(ErrorClass::kFatal, target_.redacted() + ": " + dbc_message());
+    if (query_timeout_s_ > 0 &&
+        !SQL_SUCCEEDED(SQLSetStmtAttr(p->h, SQL_ATTR_QUERY_TIMEOUT,
+                                      reinterpret_cast<SQLPOINTER>(static_cast<uintptr_t>(query_timeout_s_)),
+                                      SQL_IS_UINTEGER))) {
+      Diagnostic d = read_diagnostic(SQL_HANDLE_STMT, p->h);
+      SQLFreeHandle(SQL_HANDLE_STMT, p->h);
+      throw Error(ErrorClass::kBadInput,
+                  "the ODBC driver of " + target_.redacted() +
+                      " refuses SQL_ATTR_QUERY_TIMEOUT: " + scrub(d.message, target_.password));
+    }
     SQLRETURN rc = SQLPrepare(p->h, reinterpret_cast<SQLCHAR*>(native.data()), SQL_NTS);
     // Asking for the result's shape makes drivers that prepare lazily
     // (psqlODBC) describe the statement on the server now, so a bad
@@ -285,6 +300,7 @@ class OdbcConnection final : public Connection {
   Status commit() noexcept override { return end_transaction(SQL_COMMIT); }
   Status rollback() noexcept override { return end_transaction(SQL_ROLLBACK); }
   const std::string& last_error() const noexcept override { return last_error_; }
+  Failure last_failure() const noexcept override { return failure_; }
 
   void run(const std::string& sql) override {
     direct(stand_in_ ? strip_redshift_attributes(sql) : sql);
@@ -390,6 +406,8 @@ class OdbcConnection final : public Connection {
   std::vector<std::unique_ptr<Prepared>> stmts_;
   std::vector<char> text_chunk_ = std::vector<char>(kTextChunk);
   std::string last_error_;
+  Failure failure_ = Failure::kOther;
+  SQLULEN query_timeout_s_ = 0;  // SQL_ATTR_QUERY_TIMEOUT of the statements prepared; 0: none
 
   void release() noexcept {
     for (auto& p : stmts_)
@@ -419,9 +437,13 @@ class OdbcConnection final : public Connection {
             dead == SQL_CD_TRUE)
           s = Status::kConnectionLost;
       }
+      failure_ = s == Status::kConnectionLost ? Failure::kConnection
+                 : mysql_                     ? failure_of_mysql(d.native, d.sqlstate)
+                                              : failure_of_sqlstate(d.sqlstate);
       last_error_ = scrub(d.message, target_.password);
       return s;
     } catch (...) {
+      failure_ = Failure::kOther;
       return Status::kFatal;
     }
   }

@@ -13,6 +13,7 @@
 #include <array>
 #include <charconv>
 #include <chrono>
+#include <cmath>
 #include <cstring>
 #include <pqxx/pqxx>
 
@@ -253,6 +254,11 @@ class PostgresConnection final : public Connection {
   Status commit() noexcept override { return simple("COMMIT"); }
   Status rollback() noexcept override { return simple("ROLLBACK"); }
   const std::string& last_error() const noexcept override { return last_error_; }
+  Failure last_failure() const noexcept override { return failure_; }
+
+  void set_statement_timeout(double seconds) override {
+    run("SET statement_timeout = " + std::to_string(static_cast<int64_t>(std::ceil(seconds * 1000))));
+  }
 
   void run(const std::string& sql) override {
     try {
@@ -364,6 +370,7 @@ class PostgresConnection final : public Connection {
   std::unique_ptr<pqxx::nontransaction> tx_;
   std::vector<Prepared> stmts_;
   std::string last_error_;
+  Failure failure_ = Failure::kOther;
 
   pqxx::nontransaction& ensure_tx() {
     if (!tx_) tx_ = std::make_unique<pqxx::nontransaction>(*conn_);
@@ -373,6 +380,9 @@ class PostgresConnection final : public Connection {
   // Keeps the message of a failure: built here, when a failure is kept, and
   // never on a statement that succeeds.
   Status fail(Status s, const char* what, const char* sqlstate = nullptr) noexcept {
+    failure_ = s == Status::kConnectionLost ? Failure::kConnection
+               : sqlstate                   ? failure_of_sqlstate(sqlstate)
+                                            : Failure::kOther;
     try {
       last_error_ = scrub(with_sqlstate(sqlstate, what), target_.password);
     } catch (...) {

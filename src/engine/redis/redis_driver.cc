@@ -156,7 +156,12 @@ class RedisConnection final : public Connection {
     auto* r = static_cast<redisReply*>(redisCommandArgv(ctx_, 1, argv, nullptr));
     if (!r) return lost();
     ReplyPtr reply(r);
-    if (r->type == REDIS_REPLY_NIL) return fail(Status::kRetryable, "EXEC aborted: a WATCHed key changed");
+    if (r->type == REDIS_REPLY_NIL) {
+      // A WATCHed key that changed: Redis's serialization failure.
+      fail(Status::kRetryable, "EXEC aborted: a WATCHed key changed");
+      failure_ = Failure::kSerialization;
+      return Status::kRetryable;
+    }
     if (r->type == REDIS_REPLY_ERROR) return fail(status_of_error({r->str, r->len}), r->str);
     if (r->type == REDIS_REPLY_ARRAY)
       for (size_t i = 0; i < r->elements; ++i)
@@ -171,6 +176,7 @@ class RedisConnection final : public Connection {
   }
 
   const std::string& last_error() const noexcept override { return last_error_; }
+  Failure last_failure() const noexcept override { return failure_; }
 
   void run(const std::string& command) override { (void)command_reply(command); }
 
@@ -311,6 +317,7 @@ class RedisConnection final : public Connection {
   redisContext* ctx_ = nullptr;
   std::vector<std::unique_ptr<CommandTemplate>> commands_;
   std::string last_error_;
+  Failure failure_ = Failure::kOther;
   bool in_multi_ = false;
 
   [[noreturn]] void unreachable(const std::string& why) {
@@ -340,6 +347,7 @@ class RedisConnection final : public Connection {
   }
 
   Status fail(Status s, const char* what) noexcept {
+    failure_ = s == Status::kConnectionLost ? Failure::kConnection : Failure::kOther;
     try {
       last_error_ = scrub(what, target_.password);
     } catch (...) {
@@ -351,6 +359,7 @@ class RedisConnection final : public Connection {
   // use it again, so the caller must reconnect.
   Status lost() noexcept {
     in_multi_ = false;
+    failure_ = Failure::kConnection;
     try {
       last_error_ = "connection to " + target_.redacted() + " lost: " + scrub(ctx_->errstr, target_.password);
     } catch (...) {

@@ -107,6 +107,8 @@ const std::string kTarget = "postgresql://oltap@127.0.0.1:5432/oltap";
 
 // svc_p50_ms ... stage: the columns a transactional summary.csv has after tpm.
 constexpr int kOpenLoopColumns = 9;
+// The error classes and unknown, after the open loop's.
+constexpr int kErrorColumns = 7;
 
 // sample_row with every open-loop figure set, to digits the file keeps.
 SummaryRow open_loop_row(const std::string& txn, const std::string& stage) {
@@ -203,7 +205,8 @@ TEST_F(ResultFiles, WriteRunCreatesTheFolderAndAllThreeFiles) {
   // The closed loop's columns in their places, the open loop's after them.
   EXPECT_EQ(header,
             "target,group,txn,t_s,committed,errors,tps,lat_p50_ms,lat_p95_ms,lat_p99_ms,aborted,"
-            "svc_p50_ms,svc_p99_ms,lag_mean_ms,lag_max_ms,late,skipped,offered_tps,stage");
+            "svc_p50_ms,svc_p99_ms,lag_mean_ms,lag_max_ms,late,skipped,offered_tps,stage,err_connection,"
+            "err_serialization,err_deadlock,err_constraint,err_timeout,err_other,unknown,connected");
   EXPECT_EQ(line.rfind("t,default,ALL,1.000,", 0), 0u) << line;
 }
 
@@ -309,7 +312,8 @@ TEST_F(ResultFiles, TpmFollowsTheExtraColumnsAndTheOpenLoopsFollowIt) {
   const std::string tail =
       ",lat_max_ms,retries,incomplete,tpm,svc_p50_ms,svc_p99_ms,svc_max_ms,lag_mean_ms,lag_max_ms,late,"
       "skipped,"
-      "offered_tps,stage";
+      "offered_tps,stage,err_connection,err_serialization,err_deadlock,err_constraint,err_timeout,err_other,"
+      "unknown";
   ASSERT_GE(header.size(), tail.size());
   EXPECT_EQ(header.substr(header.size() - tail.size()), tail) << header;
 }
@@ -337,7 +341,7 @@ TEST_F(ResultFiles, TpmIsReadBackAndComputedForOlderFilesWithoutIt) {
   std::string text = read("summary.csv");
   std::string old;
   for (std::string line : {header_of(text), text.substr(text.find('\n') + 1)}) {
-    for (int i = 0; i < kOpenLoopColumns + 1; ++i) line = line.substr(0, line.rfind(','));
+    for (int i = 0; i < kErrorColumns + kOpenLoopColumns + 1; ++i) line = line.substr(0, line.rfind(','));
     old += line + "\n";
   }
   write("summary.csv", old);
@@ -710,7 +714,7 @@ TEST_F(ResultFiles, OpenLoopColumnsRoundTripThroughReadSummary) {
   EXPECT_EQ(rows[1].offered_tps, 0);
   // Written with summary.csv's decimals: 3 for ms, 2 for the rate.
   const std::string text = read("summary.csv");
-  EXPECT_TRUE(contains(text, ",0.875,4.250,50.500,0.625,48.125,17,3,4000.25,2\n")) << text;
+  EXPECT_TRUE(contains(text, ",0.875,4.250,50.500,0.625,48.125,17,3,4000.25,2,0,0,0,0,0,0,0\n")) << text;
 }
 
 TEST_F(ResultFiles, OpenLoopFiguresAreRoundedAsWritten) {
@@ -735,7 +739,7 @@ TEST_F(ResultFiles, ASummaryWithoutTheOpenLoopColumnsReadsAsAClosedLoop) {
   std::string text = read("summary.csv");
   std::string old;
   for (std::string line : {header_of(text), text.substr(text.find('\n') + 1)}) {
-    for (int i = 0; i < kOpenLoopColumns; ++i) line = line.substr(0, line.rfind(','));
+    for (int i = 0; i < kErrorColumns + kOpenLoopColumns; ++i) line = line.substr(0, line.rfind(','));
     old += line + "\n";
   }
   ASSERT_TRUE(header_of(old).ends_with(",tpm")) << old;
@@ -781,9 +785,73 @@ TEST_F(ResultFiles, TimeseriesWritesTheOpenLoopColumnsAfterAborted) {
   ts.stage = "2";
   write_run(dir_.string(), {sample_row("get")}, {ts}, sample_meta());
   const std::string text = read("timeseries.csv");
-  EXPECT_TRUE(contains(
-      text, "\nt,default,get,2.000,0,0,0.00,0.000,0.000,0.000,4,0.500,1.250,0.125,9.500,6,1,250.00,2\n"))
+  EXPECT_TRUE(contains(text,
+                       "\nt,default,get,2.000,0,0,0.00,0.000,0.000,0.000,4,0.500,1.250,0.125,9.500,6,1,250."
+                       "00,2,0,0,0,0,0,0,0,-1\n"))
       << text;
+}
+
+// ---------------------------------------------------------------- errors by class
+
+TEST_F(ResultFiles, ErrorClassesAndUnknownRoundTripAndAddUpToErrors) {
+  SummaryRow r = sample_row("tpcb");
+  r.errors = 21;
+  r.err = {10, 5, 3, 2, 1, 0};
+  r.unknown = 4;
+  r.classified = true;
+  TimeseriesRow ts;
+  ts.target = r.target;
+  ts.group = r.group;
+  ts.txn = r.txn;
+  ts.t_s = 1;
+  ts.errors = 3;
+  ts.err = {3, 0, 0, 0, 0, 0};
+  ts.unknown = 1;
+  ts.connected = 2;
+  write_run(dir_.string(), {r}, {ts}, sample_meta());
+  const SummaryRow back = read_summary(dir_.string()).at(0);
+  EXPECT_TRUE(back.classified);
+  EXPECT_EQ(back.err, r.err);
+  EXPECT_EQ(back.unknown, 4);
+  EXPECT_EQ(back.errors, 21);
+  const TimeseriesRow t = read_timeseries(dir_.string()).at(0);
+  EXPECT_EQ(t.err, ts.err);
+  EXPECT_EQ(t.unknown, 1);
+  EXPECT_EQ(t.connected, 2);
+}
+
+TEST_F(ResultFiles, FilesWrittenBeforeTheErrorClassesStillRead) {
+  SummaryRow r = sample_row("tpcb");
+  r.errors = 7;
+  r.err = {7, 0, 0, 0, 0, 0};
+  TimeseriesRow ts;
+  ts.target = r.target;
+  ts.group = r.group;
+  ts.txn = r.txn;
+  ts.errors = 7;
+  ts.connected = 1;
+  write_run(dir_.string(), {r}, {ts}, sample_meta());
+  // Both files as a version before the columns wrote them: the last ones cut off.
+  auto cut = [&](const std::string& name, int columns) {
+    std::string text = read(name), old;
+    std::istringstream in(text);
+    for (std::string line; std::getline(in, line);) {
+      for (int i = 0; i < columns; ++i) line = line.substr(0, line.rfind(','));
+      old += line + "\n";
+    }
+    write(name, old);
+  };
+  cut("summary.csv", kErrorColumns);
+  cut("timeseries.csv", kErrorColumns + 1);
+  const SummaryRow back = read_summary(dir_.string()).at(0);
+  EXPECT_FALSE(back.classified);
+  EXPECT_EQ(back.errors, 7);
+  EXPECT_EQ(back.err, (std::array<int64_t, kErrorClasses>{}));
+  EXPECT_EQ(back.unknown, 0);
+  const TimeseriesRow t = read_timeseries(dir_.string()).at(0);
+  EXPECT_EQ(t.errors, 7);
+  EXPECT_EQ(t.connected, -1) << "not recorded";
+  EXPECT_EQ(t.unknown, 0);
 }
 
 TEST(FillService, FillsTheServicePercentilesFromTheHistogram) {

@@ -93,7 +93,8 @@ TEST_F(RunFolderTest, IntervalsAreOnDiskAfterEachAppend) {
   const std::string text = slurp(dir_ / "timeseries.csv");
   EXPECT_EQ(text.substr(0, text.find('\n')),
             "target,group,txn,t_s,committed,errors,tps,lat_p50_ms,lat_p95_ms,lat_p99_ms,aborted,"
-            "svc_p50_ms,svc_p99_ms,lag_mean_ms,lag_max_ms,late,skipped,offered_tps,stage");
+            "svc_p50_ms,svc_p99_ms,lag_mean_ms,lag_max_ms,late,skipped,offered_tps,stage,err_connection,"
+            "err_serialization,err_deadlock,err_constraint,err_timeout,err_other,unknown,connected");
   EXPECT_NE(text.find("redis://127.0.0.1:1/0,default,get,3.000,1,0,"), std::string::npos) << text;
 }
 

@@ -39,7 +39,8 @@ struct Call {
 struct Reply {
   engine::Status status = engine::Status::kOk;
   std::vector<std::vector<Value>> rows;
-  std::string error = "scripted failure";  // the message when status is not kOk
+  std::string error = "scripted failure";             // the message when status is not kOk
+  engine::Failure failure = engine::Failure::kOther;  // its class (kConnectionLost: always kConnection)
 };
 
 class FakeServer {
@@ -178,6 +179,7 @@ class FakeConnection : public engine::Connection {
   }
 
   const std::string& last_error() const noexcept override { return error_; }
+  engine::Failure last_failure() const noexcept override { return failure_; }
   void run(const std::string&) override {}
   std::string query_value(const std::string&) override { return ""; }
   void bulk_load(const engine::BulkSpec&, const std::function<bool(engine::RowBatch&)>&) override {}
@@ -212,11 +214,13 @@ class FakeConnection : public engine::Connection {
   }
   engine::Status lost() {
     error_ = "fake: server closed the connection";
+    failure_ = engine::Failure::kConnection;
     return engine::Status::kConnectionLost;
   }
   engine::Status finish(Reply r, engine::ResultBuffer* out, int keep_rows) {
     if (r.status != engine::Status::kOk) {
       error_ = r.error;
+      failure_ = r.status == engine::Status::kConnectionLost ? engine::Failure::kConnection : r.failure;
       return r.status;
     }
     if (out) {
@@ -238,6 +242,7 @@ class FakeConnection : public engine::Connection {
   size_t arrived_ = 0;              // of queued_, those flushed (try_receive may take them)
   int64_t executed_ = 0;            // lean: executes so far
   std::string error_ = "lean: scripted failure";
+  engine::Failure failure_ = engine::Failure::kOther;
 };
 
 inline std::function<std::unique_ptr<engine::Connection>(const engine::Target&)> FakeServer::connector() {

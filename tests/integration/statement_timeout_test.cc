@@ -1,0 +1,112 @@
+// --statement-timeout (issue 14): on PostgreSQL (statement_timeout) and
+// MariaDB (max_statement_time) a statement that runs longer fails as a
+// time-out, counted in err_timeout (MariaDB: err_other, see below), its
+// transaction rolled back, and the
+// same connections go on committing the other transactions (no reconnect);
+// Redis, which has no such thing, is refused before anything runs (exit 2).
+//
+// Isolation: database oltap_it_statement_timeout on each server.
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "harness.h"
+
+namespace oltap_it {
+namespace {
+
+// One transaction in four runs past the time-out; the others do not. On
+// MariaDB a SLEEP() cut by max_statement_time through a prepared statement
+// (the binary protocol oltap uses) returns 1 without an error, so its slow
+// statement is a long scan of the sequence engine instead (seq + 1: a
+// plain SUM(seq) is computed without a scan), which fails.
+constexpr const char* kSleepy = R"(name: sleepy
+transactions:
+  - name: slow
+    weight: 1
+    steps:
+      - sql:
+          default: SELECT pg_sleep(0.4)
+          mysql: SELECT SUM(seq + 1) FROM seq_1_to_100000000000
+  - name: fast
+    weight: 3
+    steps:
+      - sql: SELECT 1
+)";
+
+class StatementTimeout : public ::testing::Test {
+ protected:
+  void SetUp() override { write_file(dir_ / "sleepy.yaml", kSleepy); }
+
+  CmdResult run(const std::string& target, const std::string& name, const std::string& timeout) {
+    return oltap({"run", (dir_ / "sleepy.yaml").string(), "--target", target, "--no-data-check", "--clients",
+                  "2", "--warmup", "0s", "--duration", "2s", "--statement-timeout", timeout,
+                  "--max-error-rate", "100%", "--out", (dir_ / name).string()});
+  }
+
+  // classified: whether the engine names the failure a time-out (MariaDB
+  // Connector/C gives a prepared statement cut by max_statement_time no
+  // error number, "SQLSTATE 00000 (native code 0)": it counts as err_other).
+  void expect_timeouts_counted(const std::string& target, const std::string& name, bool classified) {
+    SCOPED_TRACE(target);
+    CmdResult r = run(target, name, "100ms");
+    ASSERT_EQ(r.exit_code, 0) << r.describe();
+    const Csv summary = read_csv(dir_ / name / "summary.csv");
+    for (const auto& row : summary.records()) {
+      if (row.at("stage") != "") continue;
+      if (row.at("txn") == "slow") {
+        EXPECT_EQ(row.at("committed"), "0") << "every slow one was cut";
+        EXPECT_GT(std::stoll(row.at("errors")), 0);
+        EXPECT_EQ(row.at(classified ? "err_timeout" : "err_other"), row.at("errors"));
+      } else if (row.at("txn") == "fast") {
+        EXPECT_GT(std::stoll(row.at("committed")), 10);
+        EXPECT_EQ(row.at("errors"), "0");
+      }
+      EXPECT_EQ(row.at("err_connection"), "0");
+    }
+    // The slow ones' time-outs came between the fast ones' commits, on the
+    // connections the run began with.
+    const auto meta = nlohmann::json::parse(read_file(dir_ / name / "meta.json"));
+    EXPECT_EQ(meta["targets"][0]["reconnects"], 0);
+    EXPECT_EQ(meta["targets"][0]["connection_failures"], 0);
+    if (classified) {
+      EXPECT_TRUE(contains(meta.dump(), "statement timeout")) << "the sample errors say why";
+    }
+  }
+
+  TempDir dir_;
+};
+
+TEST_F(StatementTimeout, PostgresCountsTimeoutsAndKeepsTheConnections) {
+  expect_timeouts_counted(make_scratch_db("oltap_it_statement_timeout"), "pg", true);
+}
+
+TEST_F(StatementTimeout, MariaDbCountsTimeoutsAndKeepsTheConnections) {
+  expect_timeouts_counted(make_scratch_mariadb("oltap_it_statement_timeout"), "my", false);
+}
+
+TEST_F(StatementTimeout, RedisIsRefused) {
+  write_file(dir_ / "get.yaml", R"(name: get
+transactions:
+  - name: get
+    steps:
+      - redis: [GET, "k"]
+)");
+  CmdResult r =
+      oltap({"run", (dir_ / "get.yaml").string(), "--target", stack_env("OLTAP_REDIS"), "--no-data-check",
+             "--duration", "1s", "--statement-timeout", "1s", "--out", (dir_ / "redis").string()});
+  EXPECT_EQ(r.exit_code, 2) << r.describe();
+  EXPECT_TRUE(contains(r.err, "--statement-timeout")) << r.describe();
+  EXPECT_TRUE(contains(r.err, "no statement time-out")) << r.describe();
+  EXPECT_FALSE(fs::exists(dir_ / "redis")) << "refused before the folder is made";
+}
+
+TEST_F(StatementTimeout, AZeroTimeoutIsRefused) {
+  CmdResult r = run(make_scratch_db("oltap_it_statement_timeout"), "zero", "0s");
+  EXPECT_EQ(r.exit_code, 2) << r.describe();
+  EXPECT_TRUE(contains(r.err, "--statement-timeout must be above 0")) << r.describe();
+}
+
+}  // namespace
+}  // namespace oltap_it
