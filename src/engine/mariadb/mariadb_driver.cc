@@ -328,6 +328,13 @@ class MariaDbConnection final : public Connection {
     return s;
   }
   Status fail_stmt(MYSQL_STMT* h) noexcept {
+    // A row read that the server cut off (max_statement_time, 1969) leaves
+    // its error on the session only, the statement's saying 0.
+    if (mysql_stmt_errno(h) == 0 && mysql_errno(m_) != 0) {
+      Status s = fail_session();
+      mysql_stmt_free_result(h);
+      return s;
+    }
     Status s = classify(mysql_stmt_errno(h), mysql_stmt_sqlstate(h));
     failure_ = s == Status::kConnectionLost ? Failure::kConnection
                                             : failure_of_mysql(mysql_stmt_errno(h), mysql_stmt_sqlstate(h));
