@@ -147,7 +147,7 @@ class Parser {
   Mark mark_;
   Expr::Impl& out_;
   size_t pos_ = 0;
-  int depth_ = 0, max_depth_ = 0;
+  int depth_ = 0;
   int nesting_ = 0;  // parse_not/parse_unary calls under way
 
   [[noreturn]] void fail(const std::string& msg) {
