@@ -5,6 +5,7 @@
 #include <cstdlib>
 
 #include "engine.h"
+#include "odbc/connection_string.h"
 
 namespace oltap::engine {
 namespace {
@@ -35,23 +36,6 @@ bool secret_key(std::string_view key) {
   return k == "pwd" || k == "password" || k == "pass";
 }
 
-// The entries of an odbc: connection string; they end at ';' outside
-// braces, as ODBC quotes a value as {a;b}.
-std::vector<std::string> odbc_entries(std::string_view rest) {
-  std::vector<std::string> entries(1);
-  int depth = 0;
-  for (char c : rest) {
-    if (c == '{') ++depth;
-    if (c == '}' && depth > 0) --depth;
-    if (c == ';' && depth == 0) {
-      entries.emplace_back();
-      continue;
-    }
-    entries.back() += c;
-  }
-  return entries;
-}
-
 // connect_timeout=N: whole seconds, at least 1; "3s" reads as 3 too, as
 // oltap's other durations are written.
 int connect_timeout_of(std::string v, const std::string& shown) {
@@ -78,7 +62,9 @@ Target parse_odbc_connection_string(const std::string& uri) {
                 "bad target 'odbc:': expected a connection string, e.g. odbc:Driver=PostgreSQL "
                 "Unicode;Server=h;Database=d");
   std::string timeout;
-  for (const auto& entry : odbc_entries(rest)) {
+  bool unclosed = false;
+  const auto entries = odbc::split_connection_string(rest, &unclosed);
+  for (const auto& entry : entries) {
     if (trim(entry).empty()) continue;
     size_t eq = entry.find('=');
     std::string key = trim(entry.substr(0, eq));
@@ -89,9 +75,10 @@ Target parse_odbc_connection_string(const std::string& uri) {
     } else if (lk == kConnectTimeoutOption) {
       timeout = trim(value);
     } else if (secret_key(key)) {
-      // {a;b} is ODBC's quoting; the password is what is inside.
-      t.password = value.size() >= 2 && value.front() == '{' && value.back() == '}'
-                       ? value.substr(1, value.size() - 2)
+      // {a;b} is ODBC's quoting ('}}' a '}'); the password is what is inside.
+      const std::string braced = trim(value);
+      t.password = braced.size() >= 2 && braced.front() == '{' && braced.back() == '}'
+                       ? odbc::unbraced_value(braced)
                        : value;
     } else {
       if (lk == "uid" || lk == "user") t.user = value;
@@ -102,6 +89,10 @@ Target parse_odbc_connection_string(const std::string& uri) {
       t.connection_string += entry + ";";
     }
   }
+  if (unclosed)
+    throw Error(ErrorClass::kBadInput, "bad target '" + t.redacted() +
+                                           "': a '{' is never closed (a value in braces ends with '}', "
+                                           "and a '}' inside it is written '}}')");
   if (!timeout.empty()) t.connect_timeout_s = connect_timeout_of(timeout, t.redacted());
   return t;
 }
@@ -301,7 +292,7 @@ std::string redact_target(std::string_view text) {
   const bool odbc = is_odbc_string(t);
   std::string out = odbc ? t.substr(0, 5) : "";
   std::string kept;
-  for (const auto& entry : odbc_entries(odbc ? t.substr(5) : t)) {
+  for (const auto& entry : odbc::split_connection_string(odbc ? t.substr(5) : t)) {
     if (trim(entry).empty() || secret_key(entry.substr(0, entry.find('=')))) continue;
     kept += (kept.empty() ? "" : ";") + entry;
   }

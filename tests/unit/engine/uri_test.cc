@@ -420,6 +420,38 @@ TEST(OdbcTarget, BracedValueMayHoldASemicolon) {
   EXPECT_EQ(t.redacted().find("a;b"), std::string::npos);
 }
 
+// Found by fuzzing (fuzz/corpus/redact/regression-unbalanced-brace): a '{'
+// inside a value ("Driver=a{b") was read as opening braces that hid the
+// entries after it, so PWD=secret stayed in the redacted target. A value is
+// in braces only when '{' follows its '=', as the driver reads it, and a
+// brace never closed is refused, without the password in the message.
+TEST(OdbcTarget, ABraceInsideAValueHidesNoPassword) {
+  Target t = parse_target("odbc:Driver=a{b;PWD=secret;Database=d");
+  EXPECT_EQ(t.password, "secret");
+  EXPECT_EQ(t.database, "d");
+  EXPECT_EQ(t.redacted().find("secret"), std::string::npos) << t.redacted();
+  EXPECT_EQ(redact_target("odbc:Driver=a{b;PWD=secret").find("secret"), std::string::npos);
+  for (const char* unclosed :
+       {"odbc:Driver={a;PWD=secret", "odbc:PWD={secret;Server=h", "odbc:Server={h;Pass=secret"}) {
+    try {
+      parse_target(unclosed);
+      ADD_FAILURE() << unclosed << " was accepted";
+    } catch (const Error& e) {
+      EXPECT_EQ(e.error_class(), ErrorClass::kBadInput);
+      EXPECT_NE(std::string(e.what()).find("never closed"), std::string::npos) << e.what();
+      EXPECT_EQ(std::string(e.what()).find("secret"), std::string::npos) << e.what();
+    }
+    EXPECT_EQ(redact_target(unclosed).find("secret"), std::string::npos) << redact_target(unclosed);
+    EXPECT_EQ(redact_named_target(std::string("wh=") + unclosed).find("secret"), std::string::npos);
+  }
+}
+
+// A braced password's '}}' is one '}', as the driver reads it (it was kept doubled).
+TEST(OdbcTarget, BracedPasswordUndoublesItsClosingBraces) {
+  EXPECT_EQ(parse_target("odbc:DSN=x;Pwd={a}}b;c}").password, "a}b;c");
+  EXPECT_EQ(parse_target("odbc:DSN=x;Pwd= {p} ").password, "p");
+}
+
 TEST(OdbcTarget, DsnFormAndRedisDatabaseNumber) {
   EXPECT_EQ(parse_target("odbc://mydsn").dsn, "mydsn");
   EXPECT_EQ(parse_target("redis://127.0.0.1:6379/2").database, "2");
