@@ -36,6 +36,43 @@ bool secret_key(std::string_view key) {
   return k == "pwd" || k == "password" || k == "pass";
 }
 
+// Whether a key names something secret that redaction hides, the password
+// or another (libpq's sslpassword, a driver's token): it holds "pass",
+// "pwd", "secret" or "token".
+bool looks_secret(std::string_view key) {
+  const std::string k = to_lower(key);
+  for (std::string_view m : {"pass", "pwd", "secret", "token"})
+    if (k.find(m) != std::string::npos) return true;
+  return false;
+}
+
+// Whether text holds what reads as an entry of a secret: a word that
+// looks_secret, then '=' (blanks allowed between), as in "x;PWD=y".
+bool holds_secret_entry(std::string_view text) {
+  for (size_t eq = text.find('='); eq != std::string_view::npos; eq = text.find('=', eq + 1)) {
+    size_t end = eq;
+    while (end > 0 && (text[end - 1] == ' ' || text[end - 1] == '\t')) --end;
+    size_t begin = end;
+    while (begin > 0 && (std::isalnum(static_cast<unsigned char>(text[begin - 1])) || text[begin - 1] == '_'))
+      --begin;
+    if (looks_secret(text.substr(begin, end - begin))) return true;
+  }
+  return false;
+}
+
+// An odbc: entry as a redacted target shows it: as written, but the value
+// is hidden when the key looks secret or the value holds what reads as a
+// secret's entry: "Driver={x;PWD=y}", a brace opened too early that swallows
+// the PWD entry after it (as the driver too reads it), or "lbl=odbc:PWD=y"
+// given where no label is read.
+std::string shown_entry(const std::string& entry) {
+  const size_t eq = entry.find('=');
+  if (eq == std::string::npos) return holds_secret_entry(entry) || looks_secret(entry) ? "…" : entry;
+  const std::string_view value = std::string_view(entry).substr(eq + 1);
+  if (!looks_secret(entry.substr(0, eq)) && !holds_secret_entry(value)) return entry;
+  return entry.substr(0, eq + 1) + "…";
+}
+
 // connect_timeout=N: whole seconds, at least 1; "3s" reads as 3 too, as
 // oltap's other durations are written.
 int connect_timeout_of(std::string v, const std::string& shown) {
@@ -157,8 +194,12 @@ std::vector<std::string> known_schemes() {
 }
 
 std::string Target::redacted() const {
-  // connection_string never holds the password: parse_target keeps it apart.
-  if (scheme == "odbc" && !connection_string.empty()) return "odbc:" + connection_string;
+  // connection_string holds no password entry: parse_target keeps it apart.
+  if (scheme == "odbc" && !connection_string.empty()) {
+    std::string out = "odbc:";
+    for (const auto& e : odbc::split_connection_string(connection_string)) out += shown_entry(e) + ";";
+    return out;
+  }
   std::string out = scheme + "://";
   if (!user.empty()) out += user + "@";
   out += host.find(':') != std::string::npos ? "[" + host + "]" : host;  // IPv6
@@ -167,7 +208,7 @@ std::string Target::redacted() const {
   bool first = true;
   for (const auto& [k, v] : options) {
     std::string lk = to_lower(k);
-    if (secret_key(lk)) continue;
+    if (looks_secret(lk)) continue;
     out += first ? '?' : '&';
     out.append(k).append("=").append(v);
     first = false;
@@ -294,7 +335,11 @@ std::string redact_target(std::string_view text) {
   std::string kept;
   for (const auto& entry : odbc::split_connection_string(odbc ? t.substr(5) : t)) {
     if (trim(entry).empty() || secret_key(entry.substr(0, entry.find('=')))) continue;
-    kept += (kept.empty() ? "" : ";") + entry;
+    const std::string shown = shown_entry(entry);
+    kept += (kept.empty() ? "" : ";") + shown;
+    // Text that did not parse may quote otherwise than it reads here: what
+    // follows an entry that held a secret may be the rest of it.
+    if (shown != entry) break;
   }
   return out + (odbc ? kept + ";" : shown_uri(kept));
 }

@@ -446,6 +446,39 @@ TEST(OdbcTarget, ABraceInsideAValueHidesNoPassword) {
   }
 }
 
+// Found by fuzzing (fuzz/corpus/redact/regression-brace-swallows-pwd): a
+// brace opened too early reads on to the next lone '}', so the PWD entry
+// after it is part of the Driver's value (for the driver too); redaction
+// hides such a value.
+TEST(OdbcTarget, AValueThatSwallowsAPasswordEntryIsHidden) {
+  for (const char* text : {"odbc:Driver={x;PWD={secret};Server=h", "odbc:Driver={x; pass =secret};Server=h",
+                           "odbc:Server=h;DSN={a;{Password=secret}"}) {
+    EXPECT_EQ(redact_target(text).find("secret"), std::string::npos) << redact_target(text);
+    EXPECT_NE(redact_target(text).find("Server=h"), std::string::npos) << redact_target(text);
+  }
+  // Text that does not parse (a label where none is read) shows nothing after such an entry.
+  EXPECT_EQ(redact_target("lbl=odbc:Pwd={a;secret};Server=h"), "lbl=…");
+  EXPECT_EQ(parse_target("odbc:Driver={x;PWD={secret};Server=h").redacted(), "odbc:Driver=…;Server=h;");
+}
+
+// Found by fuzzing (fuzz/corpus/redact/regression-query-key-holds-password):
+// only a ?password= option was hidden, so ?sslpassword= (libpq's key
+// passphrase) or a mistyped ??password= showed its value in the redacted
+// target; every option or entry whose key holds pass, pwd, secret or token is hidden.
+TEST(OdbcTarget, EveryOptionOrEntryThatLooksSecretIsHidden) {
+  for (const char* text : {"postgresql://u@h/db?sslpassword=hush&x=1", "redis://h:1/0??password=hush",
+                           "mysql://u@h/d?api_token=hush", "odbc:DSN=x;SSLPassword=hush;Server=h",
+                           "odbc:DSN=x;ClientSecret={hush};Server=h"}) {
+    EXPECT_EQ(parse_target(text).redacted().find("hush"), std::string::npos) << parse_target(text).redacted();
+    EXPECT_EQ(redact_target(text).find("hush"), std::string::npos) << redact_target(text);
+  }
+  EXPECT_EQ(parse_target("postgresql://u@h/db?sslpassword=hush&x=1").redacted(),
+            "postgresql://u@h:5432/db?x=1");
+  // The driver still gets them: only the password is kept apart.
+  EXPECT_NE(parse_target("odbc:DSN=x;SSLPassword=hush").connection_string.find("SSLPassword=hush"),
+            std::string::npos);
+}
+
 // A braced password's '}}' is one '}', as the driver reads it (it was kept doubled).
 TEST(OdbcTarget, BracedPasswordUndoublesItsClosingBraces) {
   EXPECT_EQ(parse_target("odbc:DSN=x;Pwd={a}}b;c}").password, "a}b;c");
