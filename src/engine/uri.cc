@@ -164,13 +164,25 @@ std::string shown_uri(const std::string& uri) {
                           : has_scheme            ? uri.substr(colon + 3)
                                                   : uri;
   if (size_t q = host_part.find('?'); q != std::string::npos) host_part = host_part.substr(0, q) + "?…";
-  return (has_scheme ? uri.substr(0, colon + 3) : std::string()) + (at != std::string::npos ? "…@" : "") +
-         host_part;
+  // What comes before "://" is shown only when it can be a scheme: in
+  // "x=odbc:PWD=y:redis://h" it is no scheme but may hold a password.
+  std::string scheme = has_scheme ? uri.substr(0, colon) : "";
+  const bool plain =
+      !scheme.empty() && std::isalpha(static_cast<unsigned char>(scheme[0])) &&
+      scheme.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+.-") ==
+          std::string::npos;
+  if (has_scheme && !plain) scheme = "…";
+  if (holds_secret_entry(host_part)) host_part = "…";  // "x:///;PWD=y": no host, but a password
+  return (has_scheme ? scheme + "://" : std::string()) + (at != std::string::npos ? "…@" : "") + host_part;
 }
 
 bool is_odbc_string(const std::string& uri) {
   return to_lower(uri.substr(0, 5)) == "odbc:" && uri.compare(5, 2, "//") != 0;
 }
+
+// A piece of a refused target, as its message may show it: hidden when it
+// holds what reads as a secret's entry ("5432;PWD=x" as a port).
+std::string piece(const std::string& text) { return holds_secret_entry(text) ? "…" : text; }
 
 [[noreturn]] void bad(const std::string& shown, const std::string& why) {
   throw Error(ErrorClass::kBadInput, "bad target '" + shown + "': " + why);
@@ -182,7 +194,7 @@ std::string engine_of_driver(const std::string& value, const std::string& shown)
   std::string v = to_lower(trim(value));
   if (v == "native") return "mariadb";
   if (v == "odbc") return "odbc";
-  bad(shown, std::string(kDriverOption) + "=" + value + ": expected native or odbc");
+  bad(shown, std::string(kDriverOption) + "=" + piece(value) + ": expected native or odbc");
 }
 
 }  // namespace
@@ -200,15 +212,20 @@ std::string Target::redacted() const {
     for (const auto& e : odbc::split_connection_string(connection_string)) out += shown_entry(e) + ";";
     return out;
   }
+  // A part that holds what reads as a secret's entry is hidden: a '?' or '&'
+  // put where it ends the user part ("u?password=p&x@h" has the user
+  // "u?password=p&x").
+  auto part = [](const std::string& p) { return holds_secret_entry(p) ? std::string("…") : p; };
   std::string out = scheme + "://";
-  if (!user.empty()) out += user + "@";
-  out += host.find(':') != std::string::npos ? "[" + host + "]" : host;  // IPv6
+  if (!user.empty()) out += part(user) + "@";
+  out += host.find(':') != std::string::npos ? "[" + part(host) + "]" : part(host);  // IPv6
   if (port) out += ":" + std::to_string(port);
-  out += "/" + database;
+  out += "/" + part(database);
   bool first = true;
   for (const auto& [k, v] : options) {
     std::string lk = to_lower(k);
-    if (looks_secret(lk)) continue;
+    // A value may hold one too: "?a=b?password=c" reads as option a.
+    if (looks_secret(lk) || holds_secret_entry(v)) continue;
     out += first ? '?' : '&';
     out.append(k).append("=").append(v);
     first = false;
@@ -238,7 +255,7 @@ Target parse_target(std::string_view uri_in) {
   for (const auto& s : kSchemes)
     if (t.scheme == s.scheme) info = &s;
   if (!info) {
-    std::string msg = "unknown scheme '" + t.scheme + "' (known:";
+    std::string msg = "unknown scheme '" + piece(t.scheme) + "' (known:";
     for (const auto& s : kSchemes) msg += std::string(" ") + s.scheme;
     bad(shown, msg + ")");
   }
@@ -281,7 +298,7 @@ Target parse_target(std::string_view uri_in) {
   if (!port_text.empty()) {
     auto r = std::from_chars(port_text.data(), port_text.data() + port_text.size(), t.port);
     if (r.ec != std::errc() || r.ptr != port_text.data() + port_text.size() || t.port < 1 || t.port > 65535)
-      bad(shown, "port '" + port_text + "' is not a number from 1 to 65535");
+      bad(shown, "port '" + piece(port_text) + "' is not a number from 1 to 65535");
   } else {
     t.port = info->default_port;
   }
@@ -297,7 +314,7 @@ Target parse_target(std::string_view uri_in) {
   for (const auto& kv : split(query, '&')) {
     if (kv.empty()) continue;
     size_t eq = kv.find('=');
-    if (eq == std::string::npos) bad(shown, "option '" + kv + "' needs a value (key=value)");
+    if (eq == std::string::npos) bad(shown, "option '" + piece(kv) + "' needs a value (key=value)");
     std::string k = percent_decode(kv.substr(0, eq), "options");
     std::string v = percent_decode(kv.substr(eq + 1), "options");
     std::string lk = to_lower(k);

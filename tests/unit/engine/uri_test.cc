@@ -458,6 +458,11 @@ TEST(OdbcTarget, AValueThatSwallowsAPasswordEntryIsHidden) {
   }
   // Text that does not parse (a label where none is read) shows nothing after such an entry.
   EXPECT_EQ(redact_target("lbl=odbc:Pwd={a;secret};Server=h"), "lbl=…");
+  // Nor what stands before a "://" that cannot be a scheme (regression-scheme-holds-password).
+  EXPECT_EQ(redact_target("lbl=odbc:Pwd={secret:redis://h};x"), "…://h};x");
+  EXPECT_EQ(redact_target("postgresql://h:x/db"), "postgresql://h:x/db");
+  // Nor what follows it when that holds a password entry (regression-host-holds-password).
+  EXPECT_EQ(redact_target("lbl=odbc:}}mredis:///;PWD=secret;"), "…://…");
   EXPECT_EQ(parse_target("odbc:Driver={x;PWD={secret};Server=h").redacted(), "odbc:Driver=…;Server=h;");
 }
 
@@ -468,7 +473,11 @@ TEST(OdbcTarget, AValueThatSwallowsAPasswordEntryIsHidden) {
 TEST(OdbcTarget, EveryOptionOrEntryThatLooksSecretIsHidden) {
   for (const char* text : {"postgresql://u@h/db?sslpassword=hush&x=1", "redis://h:1/0??password=hush",
                            "mysql://u@h/d?api_token=hush", "odbc:DSN=x;SSLPassword=hush;Server=h",
-                           "odbc:DSN=x;ClientSecret={hush};Server=h"}) {
+                           "odbc:DSN=x;ClientSecret={hush};Server=h",
+                           // regression-option-value-holds-password: a '?' too many makes it option a's value
+                           "redis://h:1/?a=b?password=hush",
+                           // regression-user-holds-password: an '@' after the query makes it all the user
+                           "redis://u?password=hush&x@h:1/0", "postgresql://h/db?password=hush&y=1@x"}) {
     EXPECT_EQ(parse_target(text).redacted().find("hush"), std::string::npos) << parse_target(text).redacted();
     EXPECT_EQ(redact_target(text).find("hush"), std::string::npos) << redact_target(text);
   }
@@ -477,6 +486,21 @@ TEST(OdbcTarget, EveryOptionOrEntryThatLooksSecretIsHidden) {
   // The driver still gets them: only the password is kept apart.
   EXPECT_NE(parse_target("odbc:DSN=x;SSLPassword=hush").connection_string.find("SSLPassword=hush"),
             std::string::npos);
+}
+
+// Found by fuzzing (fuzz/corpus/redact/regression-port-holds-password): an
+// odbc: string that starts with "//" reads as a URI whose port was shown
+// whole in the message, with the PWD entry after it.
+TEST(OdbcTarget, ARefusedPieceThatHoldsAPasswordEntryIsNotShown) {
+  for (const char* text :
+       {"odbc://h:5432;Password=hush;", "mysql://h/d?driver=x;pwd=hush", "x;pwd=hush://h/d"}) {
+    try {
+      parse_target(text);
+      ADD_FAILURE() << text << " was accepted";
+    } catch (const Error& e) {
+      EXPECT_EQ(std::string(e.what()).find("hush"), std::string::npos) << e.what();
+    }
+  }
 }
 
 // A braced password's '}}' is one '}', as the driver reads it (it was kept doubled).
