@@ -59,6 +59,9 @@ for t in "${TARGETS[@]}"; do
   args=(-max_total_time="$SECONDS_EACH" -timeout="$TIMEOUT_S" -rss_limit_mb="$RSS_MB" -print_final_stats=1
         -artifact_prefix="$BUILD/findings/$t-")
   [[ -f "fuzz/dict/$t.dict" ]] && args+=(-dict="fuzz/dict/$t.dict")
+  # Whole workload files (TPC-H's is 37 KB) parse at some 60 a second under
+  # ASan: new inputs stay under 8 KB, so the time goes to many small ones.
+  [[ $t == workload ]] && args+=(-max_len=8192)
   log "$t: ${SECONDS_EACH} s (log: $BUILD/logs/$t.log)"
   rc=0
   "$BUILD/fuzz/${t}_fuzz" "${args[@]}" "$work" "fuzz/corpus/$t" >"$BUILD/logs/$t.log" 2>&1 || rc=$?

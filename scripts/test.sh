@@ -61,7 +61,7 @@ sanitized_ctest() {
   # halt_on_error: a report fails its test rather than scrolling by.
   ASAN_OPTIONS=abort_on_error=0:detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
     LSAN_OPTIONS="suppressions=$REPO_ROOT/tests/lsan.supp" \
-    TSAN_OPTIONS="halt_on_error=1:second_deadlock_stack=1:suppressions=$REPO_ROOT/tests/tsan.supp" \
+    TSAN_OPTIONS="halt_on_error=1:second_deadlock_stack=1:ignore_noninstrumented_modules=1:suppressions=$REPO_ROOT/tests/tsan.supp" \
     ctest --test-dir "$dir" --output-on-failure -j2 "${args[@]}" || rc=$?
   echo "[test] $dir ctest exit status: $rc (after $((SECONDS - start)) s)"
   return "$rc"
