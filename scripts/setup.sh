@@ -58,6 +58,8 @@ PACKAGES=(
   chromium-headless-shell nodejs
   # compiler cache for rebuilds on shared machines
   ccache
+  # the fuzz targets (scripts/fuzz.sh): clang, and libFuzzer with the sanitizers' runtimes
+  clang libclang-rt-dev
 )
 # Node from another source (NodeSource's nodejs) carries its own npm, which
 # Debian's npm package would conflict with.

@@ -5,6 +5,7 @@
 #include <cstdlib>
 
 #include "engine.h"
+#include "odbc/connection_string.h"
 
 namespace oltap::engine {
 namespace {
@@ -35,21 +36,41 @@ bool secret_key(std::string_view key) {
   return k == "pwd" || k == "password" || k == "pass";
 }
 
-// The entries of an odbc: connection string; they end at ';' outside
-// braces, as ODBC quotes a value as {a;b}.
-std::vector<std::string> odbc_entries(std::string_view rest) {
-  std::vector<std::string> entries(1);
-  int depth = 0;
-  for (char c : rest) {
-    if (c == '{') ++depth;
-    if (c == '}' && depth > 0) --depth;
-    if (c == ';' && depth == 0) {
-      entries.emplace_back();
-      continue;
-    }
-    entries.back() += c;
+// Whether a key names something secret that redaction hides, the password
+// or another (libpq's sslpassword, a driver's token): it holds "pass",
+// "pwd", "secret" or "token".
+bool looks_secret(std::string_view key) {
+  const std::string k = to_lower(key);
+  for (std::string_view m : {"pass", "pwd", "secret", "token"})
+    if (k.find(m) != std::string::npos) return true;
+  return false;
+}
+
+// Whether text holds what reads as an entry of a secret: a word that
+// looks_secret, then '=' (blanks allowed between), as in "x;PWD=y".
+bool holds_secret_entry(std::string_view text) {
+  for (size_t eq = text.find('='); eq != std::string_view::npos; eq = text.find('=', eq + 1)) {
+    size_t end = eq;
+    while (end > 0 && (text[end - 1] == ' ' || text[end - 1] == '\t')) --end;
+    size_t begin = end;
+    while (begin > 0 && (std::isalnum(static_cast<unsigned char>(text[begin - 1])) || text[begin - 1] == '_'))
+      --begin;
+    if (looks_secret(text.substr(begin, end - begin))) return true;
   }
-  return entries;
+  return false;
+}
+
+// An odbc: entry as a redacted target shows it: as written, but the value
+// is hidden when the key looks secret or the value holds what reads as a
+// secret's entry: "Driver={x;PWD=y}", a brace opened too early that swallows
+// the PWD entry after it (as the driver too reads it), or "lbl=odbc:PWD=y"
+// given where no label is read.
+std::string shown_entry(const std::string& entry) {
+  const size_t eq = entry.find('=');
+  if (eq == std::string::npos) return holds_secret_entry(entry) || looks_secret(entry) ? "…" : entry;
+  const std::string_view value = std::string_view(entry).substr(eq + 1);
+  if (!looks_secret(entry.substr(0, eq)) && !holds_secret_entry(value)) return entry;
+  return entry.substr(0, eq + 1) + "…";
 }
 
 // connect_timeout=N: whole seconds, at least 1; "3s" reads as 3 too, as
@@ -78,7 +99,9 @@ Target parse_odbc_connection_string(const std::string& uri) {
                 "bad target 'odbc:': expected a connection string, e.g. odbc:Driver=PostgreSQL "
                 "Unicode;Server=h;Database=d");
   std::string timeout;
-  for (const auto& entry : odbc_entries(rest)) {
+  bool unclosed = false;
+  const auto entries = odbc::split_connection_string(rest, &unclosed);
+  for (const auto& entry : entries) {
     if (trim(entry).empty()) continue;
     size_t eq = entry.find('=');
     std::string key = trim(entry.substr(0, eq));
@@ -89,9 +112,10 @@ Target parse_odbc_connection_string(const std::string& uri) {
     } else if (lk == kConnectTimeoutOption) {
       timeout = trim(value);
     } else if (secret_key(key)) {
-      // {a;b} is ODBC's quoting; the password is what is inside.
-      t.password = value.size() >= 2 && value.front() == '{' && value.back() == '}'
-                       ? value.substr(1, value.size() - 2)
+      // {a;b} is ODBC's quoting ('}}' a '}'); the password is what is inside.
+      const std::string braced = trim(value);
+      t.password = braced.size() >= 2 && braced.front() == '{' && braced.back() == '}'
+                       ? odbc::unbraced_value(braced)
                        : value;
     } else {
       if (lk == "uid" || lk == "user") t.user = value;
@@ -102,6 +126,10 @@ Target parse_odbc_connection_string(const std::string& uri) {
       t.connection_string += entry + ";";
     }
   }
+  if (unclosed)
+    throw Error(ErrorClass::kBadInput, "bad target '" + t.redacted() +
+                                           "': a '{' is never closed (a value in braces ends with '}', "
+                                           "and a '}' inside it is written '}}')");
   if (!timeout.empty()) t.connect_timeout_s = connect_timeout_of(timeout, t.redacted());
   return t;
 }
@@ -136,13 +164,25 @@ std::string shown_uri(const std::string& uri) {
                           : has_scheme            ? uri.substr(colon + 3)
                                                   : uri;
   if (size_t q = host_part.find('?'); q != std::string::npos) host_part = host_part.substr(0, q) + "?…";
-  return (has_scheme ? uri.substr(0, colon + 3) : std::string()) + (at != std::string::npos ? "…@" : "") +
-         host_part;
+  // What comes before "://" is shown only when it can be a scheme: in
+  // "x=odbc:PWD=y:redis://h" it is no scheme but may hold a password.
+  std::string scheme = has_scheme ? uri.substr(0, colon) : "";
+  const bool plain =
+      !scheme.empty() && std::isalpha(static_cast<unsigned char>(scheme[0])) &&
+      scheme.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+.-") ==
+          std::string::npos;
+  if (has_scheme && !plain) scheme = "…";
+  if (holds_secret_entry(host_part)) host_part = "…";  // "x:///;PWD=y": no host, but a password
+  return (has_scheme ? scheme + "://" : std::string()) + (at != std::string::npos ? "…@" : "") + host_part;
 }
 
 bool is_odbc_string(const std::string& uri) {
   return to_lower(uri.substr(0, 5)) == "odbc:" && uri.compare(5, 2, "//") != 0;
 }
+
+// A piece of a refused target, as its message may show it: hidden when it
+// holds what reads as a secret's entry ("5432;PWD=x" as a port).
+std::string piece(const std::string& text) { return holds_secret_entry(text) ? "…" : text; }
 
 [[noreturn]] void bad(const std::string& shown, const std::string& why) {
   throw Error(ErrorClass::kBadInput, "bad target '" + shown + "': " + why);
@@ -154,7 +194,7 @@ std::string engine_of_driver(const std::string& value, const std::string& shown)
   std::string v = to_lower(trim(value));
   if (v == "native") return "mariadb";
   if (v == "odbc") return "odbc";
-  bad(shown, std::string(kDriverOption) + "=" + value + ": expected native or odbc");
+  bad(shown, std::string(kDriverOption) + "=" + piece(value) + ": expected native or odbc");
 }
 
 }  // namespace
@@ -166,17 +206,26 @@ std::vector<std::string> known_schemes() {
 }
 
 std::string Target::redacted() const {
-  // connection_string never holds the password: parse_target keeps it apart.
-  if (scheme == "odbc" && !connection_string.empty()) return "odbc:" + connection_string;
+  // connection_string holds no password entry: parse_target keeps it apart.
+  if (scheme == "odbc" && !connection_string.empty()) {
+    std::string out = "odbc:";
+    for (const auto& e : odbc::split_connection_string(connection_string)) out += shown_entry(e) + ";";
+    return out;
+  }
+  // A part that holds what reads as a secret's entry is hidden: a '?' or '&'
+  // put where it ends the user part ("u?password=p&x@h" has the user
+  // "u?password=p&x").
+  auto part = [](const std::string& p) { return holds_secret_entry(p) ? std::string("…") : p; };
   std::string out = scheme + "://";
-  if (!user.empty()) out += user + "@";
-  out += host.find(':') != std::string::npos ? "[" + host + "]" : host;  // IPv6
+  if (!user.empty()) out += part(user) + "@";
+  out += host.find(':') != std::string::npos ? "[" + part(host) + "]" : part(host);  // IPv6
   if (port) out += ":" + std::to_string(port);
-  out += "/" + database;
+  out += "/" + part(database);
   bool first = true;
   for (const auto& [k, v] : options) {
     std::string lk = to_lower(k);
-    if (secret_key(lk)) continue;
+    // A value may hold one too: "?a=b?password=c" reads as option a.
+    if (looks_secret(lk) || holds_secret_entry(v)) continue;
     out += first ? '?' : '&';
     out.append(k).append("=").append(v);
     first = false;
@@ -206,7 +255,7 @@ Target parse_target(std::string_view uri_in) {
   for (const auto& s : kSchemes)
     if (t.scheme == s.scheme) info = &s;
   if (!info) {
-    std::string msg = "unknown scheme '" + t.scheme + "' (known:";
+    std::string msg = "unknown scheme '" + piece(t.scheme) + "' (known:";
     for (const auto& s : kSchemes) msg += std::string(" ") + s.scheme;
     bad(shown, msg + ")");
   }
@@ -249,7 +298,7 @@ Target parse_target(std::string_view uri_in) {
   if (!port_text.empty()) {
     auto r = std::from_chars(port_text.data(), port_text.data() + port_text.size(), t.port);
     if (r.ec != std::errc() || r.ptr != port_text.data() + port_text.size() || t.port < 1 || t.port > 65535)
-      bad(shown, "port '" + port_text + "' is not a number from 1 to 65535");
+      bad(shown, "port '" + piece(port_text) + "' is not a number from 1 to 65535");
   } else {
     t.port = info->default_port;
   }
@@ -265,7 +314,7 @@ Target parse_target(std::string_view uri_in) {
   for (const auto& kv : split(query, '&')) {
     if (kv.empty()) continue;
     size_t eq = kv.find('=');
-    if (eq == std::string::npos) bad(shown, "option '" + kv + "' needs a value (key=value)");
+    if (eq == std::string::npos) bad(shown, "option '" + piece(kv) + "' needs a value (key=value)");
     std::string k = percent_decode(kv.substr(0, eq), "options");
     std::string v = percent_decode(kv.substr(eq + 1), "options");
     std::string lk = to_lower(k);
@@ -301,9 +350,13 @@ std::string redact_target(std::string_view text) {
   const bool odbc = is_odbc_string(t);
   std::string out = odbc ? t.substr(0, 5) : "";
   std::string kept;
-  for (const auto& entry : odbc_entries(odbc ? t.substr(5) : t)) {
+  for (const auto& entry : odbc::split_connection_string(odbc ? t.substr(5) : t)) {
     if (trim(entry).empty() || secret_key(entry.substr(0, entry.find('=')))) continue;
-    kept += (kept.empty() ? "" : ";") + entry;
+    const std::string shown = shown_entry(entry);
+    kept += (kept.empty() ? "" : ";") + shown;
+    // Text that did not parse may quote otherwise than it reads here: what
+    // follows an entry that held a secret may be the rest of it.
+    if (shown != entry) break;
   }
   return out + (odbc ? kept + ";" : shown_uri(kept));
 }

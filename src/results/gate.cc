@@ -92,7 +92,10 @@ Evaluation evaluate(const Side& base, const Side& cur, const GateOptions& option
   std::set<std::pair<size_t, size_t>> undecidable;  // (n, m) of gated metrics the test cannot decide
 
   for (const auto& k : order) {
-    const auto& [bs, cs] = by_key[k];
+    // Plain references, not a structured binding: the lambdas below use them
+    // (clang before 16 cannot capture a binding).
+    const auto& bs = by_key[k].first;
+    const auto& cs = by_key[k].second;
     const Sample& any = bs.empty() ? *cs.front() : *bs.front();
     const Side& any_side = bs.empty() ? cur : base;
     RowEval row;

@@ -4,6 +4,7 @@
 #include <charconv>
 #include <cmath>
 #include <cstring>
+#include <limits>
 
 #include "workload.h"
 
@@ -101,6 +102,40 @@ Cell null_cell() {
   return c;
 }
 
+// Integer arithmetic whose result does not fit in 64 bits gives null, as a
+// division by zero does: never a wrapped value, never undefined behaviour.
+Cell int_add(int64_t a, int64_t b) {
+  int64_t r;
+  return __builtin_add_overflow(a, b, &r) ? null_cell() : int_cell(r);
+}
+Cell int_sub(int64_t a, int64_t b) {
+  int64_t r;
+  return __builtin_sub_overflow(a, b, &r) ? null_cell() : int_cell(r);
+}
+Cell int_mul(int64_t a, int64_t b) {
+  int64_t r;
+  return __builtin_mul_overflow(a, b, &r) ? null_cell() : int_cell(r);
+}
+// INT64_MIN / -1 is 2^63: out of range. Division by zero: null.
+Cell int_div(int64_t a, int64_t b) {
+  if (b == 0 || (b == -1 && a == std::numeric_limits<int64_t>::min())) return null_cell();
+  return int_cell(a / b);
+}
+// x % -1 is 0 for every x (INT64_MIN % -1 too, which C++ leaves undefined).
+Cell int_mod(int64_t a, int64_t b) {
+  if (b == 0) return null_cell();
+  return int_cell(b == -1 ? 0 : a % b);
+}
+Cell int_neg(int64_t a) { return a == std::numeric_limits<int64_t>::min() ? null_cell() : int_cell(-a); }
+// A real number made an integer (floor, round): null when it is not finite
+// or lies outside the 64-bit range.
+Cell int_of_real(double x) {
+  // 2^63 exactly; every double below it converts.
+  constexpr double kLimit = 9223372036854775808.0;
+  if (!(x >= -kLimit && x < kLimit)) return null_cell();
+  return int_cell(static_cast<int64_t>(x));
+}
+
 int compare(const Cell& a, const Cell& b) {
   if (a.is_text && b.is_text) {
     int r = a.s->compare(*b.s);
@@ -147,7 +182,7 @@ class Parser {
   Mark mark_;
   Expr::Impl& out_;
   size_t pos_ = 0;
-  int depth_ = 0, max_depth_ = 0;
+  int depth_ = 0;
   int nesting_ = 0;  // parse_not/parse_unary calls under way
 
   [[noreturn]] void fail(const std::string& msg) {
@@ -438,7 +473,7 @@ Cell run_program(const Expr::Impl& im, const Value* slots) noexcept {
       case Op::kNeg: {
         Cell& a = stack[sp - 1];
         if (a.is_null) break;
-        a = a.is_int && !a.is_text ? int_cell(-a.i)
+        a = a.is_int && !a.is_text ? int_neg(a.i)
                                    : real_cell(-(a.is_text ? std::strtod(a.s->c_str(), nullptr) : a.d));
         break;
       }
@@ -448,7 +483,7 @@ Cell run_program(const Expr::Impl& im, const Value* slots) noexcept {
       case Op::kAbs: {
         Cell& a = stack[sp - 1];
         if (!a.is_null)
-          a = a.is_int && !a.is_text ? int_cell(a.i < 0 ? -a.i : a.i) : real_cell(std::fabs(a.num()));
+          a = a.is_int && !a.is_text ? (a.i < 0 ? int_neg(a.i) : a) : real_cell(std::fabs(a.num()));
         break;
       }
       case Op::kFloor:
@@ -457,7 +492,7 @@ Cell run_program(const Expr::Impl& im, const Value* slots) noexcept {
         if (a.is_null || (a.is_int && !a.is_text)) break;
         const double x = a.is_text ? std::strtod(a.s->c_str(), nullptr) : a.d;
         // Half away from zero, as SQL's ROUND.
-        a = int_cell(static_cast<int64_t>(ins.op == Op::kFloor ? std::floor(x) : std::round(x)));
+        a = int_of_real(ins.op == Op::kFloor ? std::floor(x) : std::round(x));
         break;
       }
       case Op::kIf: {
@@ -476,21 +511,19 @@ Cell run_program(const Expr::Impl& im, const Value* slots) noexcept {
         if (a.is_int && b.is_int && !(a.is_text | b.is_text | a.is_null | b.is_null)) {
           switch (ins.op) {
             case Op::kAdd:
-              a.i += b.i;
+              a = int_add(a.i, b.i);
               continue;
             case Op::kSub:
-              a.i -= b.i;
+              a = int_sub(a.i, b.i);
               continue;
             case Op::kMul:
-              a.i *= b.i;
+              a = int_mul(a.i, b.i);
               continue;
             case Op::kDiv:
-              if (b.i == 0) break;
-              a.i /= b.i;
+              a = int_div(a.i, b.i);
               continue;
             case Op::kMod:
-              if (b.i == 0) break;
-              a.i %= b.i;
+              a = int_mod(a.i, b.i);
               continue;
             case Op::kEq:
               a.i = a.i == b.i;
@@ -557,23 +590,23 @@ Cell run_program(const Expr::Impl& im, const Value* slots) noexcept {
         bool ints = a.is_int && b.is_int;
         switch (ins.op) {
           case Op::kAdd:
-            a = ints ? int_cell(a.i + b.i) : real_cell(a.num() + b.num());
+            a = ints ? int_add(a.i, b.i) : real_cell(a.num() + b.num());
             break;
           case Op::kSub:
-            a = ints ? int_cell(a.i - b.i) : real_cell(a.num() - b.num());
+            a = ints ? int_sub(a.i, b.i) : real_cell(a.num() - b.num());
             break;
           case Op::kMul:
-            a = ints ? int_cell(a.i * b.i) : real_cell(a.num() * b.num());
+            a = ints ? int_mul(a.i, b.i) : real_cell(a.num() * b.num());
             break;
           case Op::kDiv:
             if (ints)
-              a = b.i == 0 ? null_cell() : int_cell(a.i / b.i);
+              a = int_div(a.i, b.i);
             else
               a = b.num() == 0 ? null_cell() : real_cell(a.num() / b.num());
             break;
           case Op::kMod:
             if (ints)
-              a = b.i == 0 ? null_cell() : int_cell(a.i % b.i);
+              a = int_mod(a.i, b.i);
             else
               a = b.num() == 0 ? null_cell() : real_cell(std::fmod(a.num(), b.num()));
             break;

@@ -16,17 +16,6 @@ std::string installed_list(const std::vector<std::string>& installed) {
   return s;
 }
 
-std::string strip_braces(std::string_view v) {
-  std::string t = trim(v);
-  if (t.size() < 2 || t.front() != '{' || t.back() != '}') return t;
-  std::string out;
-  for (size_t i = 1; i + 1 < t.size(); ++i) {
-    out += t[i];
-    if (t[i] == '}' && i + 2 < t.size() && t[i + 1] == '}') ++i;
-  }
-  return out;
-}
-
 std::string key_of(std::string_view entry) { return to_lower(trim(entry.substr(0, entry.find('=')))); }
 
 void add(std::string& cs, std::string_view key, std::string_view value) {
@@ -47,8 +36,10 @@ void add_options(std::string& cs, const Target& t) {
 }  // namespace
 
 std::string attribute_value(std::string_view v) {
+  // Edge white space of any kind: a reader trims it from a value not in braces.
+  auto space = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; };
   bool brace = v.find_first_of(";{}=") != std::string_view::npos ||
-               (!v.empty() && (v.front() == ' ' || v.back() == ' '));
+               (!v.empty() && (space(v.front()) || space(v.back())));
   if (!brace) return std::string(v);
   std::string out = "{";
   for (char c : v) {
@@ -58,31 +49,52 @@ std::string attribute_value(std::string_view v) {
   return out + "}";
 }
 
-std::vector<std::string> split_connection_string(std::string_view s) {
-  std::vector<std::string> out;
-  std::string cur;
-  bool in_braces = false;
-  for (size_t i = 0; i < s.size(); ++i) {
-    char c = s[i];
-    if (in_braces) {
-      cur += c;
-      if (c == '}') {
-        if (i + 1 < s.size() && s[i + 1] == '}') {
-          cur += '}';
-          ++i;
-        } else {
-          in_braces = false;
-        }
-      }
-    } else if (c == ';') {
-      if (!trim(cur).empty()) out.push_back(cur);
-      cur.clear();
-    } else {
-      if (c == '{') in_braces = true;
-      cur += c;
-    }
+std::string unbraced_value(std::string_view v) {
+  if (v.size() < 2 || v.front() != '{' || v.back() != '}') return std::string(v);
+  std::string out;
+  for (size_t i = 1; i + 1 < v.size(); ++i) {
+    out += v[i];
+    if (v[i] == '}' && i + 2 < v.size() && v[i + 1] == '}') ++i;
   }
-  if (!trim(cur).empty()) out.push_back(cur);
+  return out;
+}
+
+std::vector<std::string> split_connection_string(std::string_view s, bool* unclosed_brace) {
+  std::vector<std::string> out;
+  if (unclosed_brace) *unclosed_brace = false;
+  size_t i = 0;
+  while (i <= s.size()) {
+    const size_t start = i;
+    while (i < s.size() && s[i] != ';' && s[i] != '=') ++i;
+    // A value in braces starts right after the '=' (as unixODBC and the
+    // drivers read it); a '{' anywhere else is a character of the value.
+    if (i < s.size() && s[i] == '=' && i + 1 < s.size() && s[i + 1] == '{') {
+      size_t j = i + 2;
+      bool closed = false;
+      while (j < s.size()) {
+        if (s[j] == '}') {
+          if (j + 1 < s.size() && s[j + 1] == '}') {
+            j += 2;
+            continue;
+          }
+          closed = true;
+          break;
+        }
+        ++j;
+      }
+      if (closed) {
+        i = j + 1;
+      } else if (unclosed_brace) {
+        // Read on as if the brace were a character: the entry ends at the
+        // next ';', so no later entry (a PWD) hides inside this one.
+        *unclosed_brace = true;
+      }
+    }
+    while (i < s.size() && s[i] != ';') ++i;
+    const std::string entry(s.substr(start, i - start));
+    if (!trim(entry).empty()) out.push_back(entry);
+    ++i;  // past the ';' (or the end)
+  }
   return out;
 }
 
@@ -90,7 +102,8 @@ std::string connection_string_value(std::string_view s, std::string_view key) {
   std::string want = to_lower(key);
   for (const auto& e : split_connection_string(s)) {
     size_t eq = e.find('=');
-    if (eq != std::string::npos && key_of(e) == want) return strip_braces(std::string_view(e).substr(eq + 1));
+    if (eq != std::string::npos && key_of(e) == want)
+      return unbraced_value(trim(std::string_view(e).substr(eq + 1)));
   }
   return "";
 }

@@ -33,8 +33,15 @@ enum class BulkMethod {
 std::string attribute_value(std::string_view v);
 
 // The entries of a connection string, split on ';' outside braces; each as
-// written ("Driver={PostgreSQL Unicode}"); blank entries dropped.
-std::vector<std::string> split_connection_string(std::string_view s);
+// written ("Driver={PostgreSQL Unicode}"); blank entries dropped. A value is
+// in braces only when its '{' comes right after the '=' ("Driver=a{b" is
+// text, as the driver reads it), '}}' inside is a '}'. A '{' never closed
+// quotes nothing (the entry ends at the next ';'), and sets *unclosed_brace.
+std::vector<std::string> split_connection_string(std::string_view s, bool* unclosed_brace = nullptr);
+
+// A value as written ("{x}}y}") as the driver reads it ("x}y"): the braces
+// removed and '}}' undoubled; a value not in braces as it is.
+std::string unbraced_value(std::string_view v);
 
 // The value of key (case-insensitive) in a connection string, braces
 // removed ("" when absent).

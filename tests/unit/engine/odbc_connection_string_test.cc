@@ -125,6 +125,29 @@ TEST(OdbcConnectionString, ValuesWithSpecialCharactersAreBraced) {
             "Driver={MariaDB Unicode};Server=h;Port=1;Database=d;Uid=u;Pwd={p;q}}};");
 }
 
+// Found by fuzzing (fuzz/corpus/target/regression-edge-tab): a value with a
+// tab (or a line end) at an edge went unbraced and read back trimmed.
+TEST(OdbcConnectionString, EdgeWhiteSpaceOfAnyKindIsBraced) {
+  for (const char* v : {"ot\t", "\tx", "x\n", "\ry", " z"}) {
+    EXPECT_EQ(attribute_value(v).front(), '{') << v;
+    EXPECT_EQ(connection_string_value("K=" + attribute_value(v) + ";", "k"), v);
+  }
+}
+
+// Braces open only right after '=': "a{b" is text and hides no later entry.
+TEST(OdbcConnectionString, BracesOpenOnlyAtTheStartOfAValue) {
+  std::vector<std::string> want = {"Driver=a{b", "PWD=x", "Server={h;i}"};
+  EXPECT_EQ(split_connection_string("Driver=a{b;PWD=x;Server={h;i}"), want);
+  bool unclosed = false;
+  want = {"Driver={a", "PWD=x"};
+  EXPECT_EQ(split_connection_string("Driver={a;PWD=x", &unclosed), want);
+  EXPECT_TRUE(unclosed);
+  split_connection_string("Driver={a}};b};PWD=x", &unclosed);
+  EXPECT_FALSE(unclosed);
+  EXPECT_EQ(unbraced_value("{x}}y}"), "x}y");
+  EXPECT_EQ(unbraced_value("x}}y"), "x}}y");
+}
+
 TEST(OdbcConnectionString, SplitAndLookUpRespectBraces) {
   std::vector<std::string> want = {"Driver={A;B}", "Pwd={x}};y}", "Port=1"};
   EXPECT_EQ(split_connection_string("Driver={A;B};Pwd={x}};y};;Port=1;"), want);

@@ -420,6 +420,95 @@ TEST(OdbcTarget, BracedValueMayHoldASemicolon) {
   EXPECT_EQ(t.redacted().find("a;b"), std::string::npos);
 }
 
+// Found by fuzzing (fuzz/corpus/redact/regression-unbalanced-brace): a '{'
+// inside a value ("Driver=a{b") was read as opening braces that hid the
+// entries after it, so PWD=secret stayed in the redacted target. A value is
+// in braces only when '{' follows its '=', as the driver reads it, and a
+// brace never closed is refused, without the password in the message.
+TEST(OdbcTarget, ABraceInsideAValueHidesNoPassword) {
+  Target t = parse_target("odbc:Driver=a{b;PWD=secret;Database=d");
+  EXPECT_EQ(t.password, "secret");
+  EXPECT_EQ(t.database, "d");
+  EXPECT_EQ(t.redacted().find("secret"), std::string::npos) << t.redacted();
+  EXPECT_EQ(redact_target("odbc:Driver=a{b;PWD=secret").find("secret"), std::string::npos);
+  for (const char* unclosed :
+       {"odbc:Driver={a;PWD=secret", "odbc:PWD={secret;Server=h", "odbc:Server={h;Pass=secret"}) {
+    try {
+      parse_target(unclosed);
+      ADD_FAILURE() << unclosed << " was accepted";
+    } catch (const Error& e) {
+      EXPECT_EQ(e.error_class(), ErrorClass::kBadInput);
+      EXPECT_NE(std::string(e.what()).find("never closed"), std::string::npos) << e.what();
+      EXPECT_EQ(std::string(e.what()).find("secret"), std::string::npos) << e.what();
+    }
+    EXPECT_EQ(redact_target(unclosed).find("secret"), std::string::npos) << redact_target(unclosed);
+    EXPECT_EQ(redact_named_target(std::string("wh=") + unclosed).find("secret"), std::string::npos);
+  }
+}
+
+// Found by fuzzing (fuzz/corpus/redact/regression-brace-swallows-pwd): a
+// brace opened too early reads on to the next lone '}', so the PWD entry
+// after it is part of the Driver's value (for the driver too); redaction
+// hides such a value.
+TEST(OdbcTarget, AValueThatSwallowsAPasswordEntryIsHidden) {
+  for (const char* text : {"odbc:Driver={x;PWD={secret};Server=h", "odbc:Driver={x; pass =secret};Server=h",
+                           "odbc:Server=h;DSN={a;{Password=secret}"}) {
+    EXPECT_EQ(redact_target(text).find("secret"), std::string::npos) << redact_target(text);
+    EXPECT_NE(redact_target(text).find("Server=h"), std::string::npos) << redact_target(text);
+  }
+  // Text that does not parse (a label where none is read) shows nothing after such an entry.
+  EXPECT_EQ(redact_target("lbl=odbc:Pwd={a;secret};Server=h"), "lbl=…");
+  // Nor what stands before a "://" that cannot be a scheme (regression-scheme-holds-password).
+  EXPECT_EQ(redact_target("lbl=odbc:Pwd={secret:redis://h};x"), "…://h};x");
+  EXPECT_EQ(redact_target("postgresql://h:x/db"), "postgresql://h:x/db");
+  // Nor what follows it when that holds a password entry (regression-host-holds-password).
+  EXPECT_EQ(redact_target("lbl=odbc:}}mredis:///;PWD=secret;"), "…://…");
+  EXPECT_EQ(parse_target("odbc:Driver={x;PWD={secret};Server=h").redacted(), "odbc:Driver=…;Server=h;");
+}
+
+// Found by fuzzing (fuzz/corpus/redact/regression-query-key-holds-password):
+// only a ?password= option was hidden, so ?sslpassword= (libpq's key
+// passphrase) or a mistyped ??password= showed its value in the redacted
+// target; every option or entry whose key holds pass, pwd, secret or token is hidden.
+TEST(OdbcTarget, EveryOptionOrEntryThatLooksSecretIsHidden) {
+  for (const char* text : {"postgresql://u@h/db?sslpassword=hush&x=1", "redis://h:1/0??password=hush",
+                           "mysql://u@h/d?api_token=hush", "odbc:DSN=x;SSLPassword=hush;Server=h",
+                           "odbc:DSN=x;ClientSecret={hush};Server=h",
+                           // regression-option-value-holds-password: a '?' too many makes it option a's value
+                           "redis://h:1/?a=b?password=hush",
+                           // regression-user-holds-password: an '@' after the query makes it all the user
+                           "redis://u?password=hush&x@h:1/0", "postgresql://h/db?password=hush&y=1@x"}) {
+    EXPECT_EQ(parse_target(text).redacted().find("hush"), std::string::npos) << parse_target(text).redacted();
+    EXPECT_EQ(redact_target(text).find("hush"), std::string::npos) << redact_target(text);
+  }
+  EXPECT_EQ(parse_target("postgresql://u@h/db?sslpassword=hush&x=1").redacted(),
+            "postgresql://u@h:5432/db?x=1");
+  // The driver still gets them: only the password is kept apart.
+  EXPECT_NE(parse_target("odbc:DSN=x;SSLPassword=hush").connection_string.find("SSLPassword=hush"),
+            std::string::npos);
+}
+
+// Found by fuzzing (fuzz/corpus/redact/regression-port-holds-password): an
+// odbc: string that starts with "//" reads as a URI whose port was shown
+// whole in the message, with the PWD entry after it.
+TEST(OdbcTarget, ARefusedPieceThatHoldsAPasswordEntryIsNotShown) {
+  for (const char* text :
+       {"odbc://h:5432;Password=hush;", "mysql://h/d?driver=x;pwd=hush", "x;pwd=hush://h/d"}) {
+    try {
+      parse_target(text);
+      ADD_FAILURE() << text << " was accepted";
+    } catch (const Error& e) {
+      EXPECT_EQ(std::string(e.what()).find("hush"), std::string::npos) << e.what();
+    }
+  }
+}
+
+// A braced password's '}}' is one '}', as the driver reads it (it was kept doubled).
+TEST(OdbcTarget, BracedPasswordUndoublesItsClosingBraces) {
+  EXPECT_EQ(parse_target("odbc:DSN=x;Pwd={a}}b;c}").password, "a}b;c");
+  EXPECT_EQ(parse_target("odbc:DSN=x;Pwd= {p} ").password, "p");
+}
+
 TEST(OdbcTarget, DsnFormAndRedisDatabaseNumber) {
   EXPECT_EQ(parse_target("odbc://mydsn").dsn, "mydsn");
   EXPECT_EQ(parse_target("redis://127.0.0.1:6379/2").database, "2");
