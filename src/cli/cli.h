@@ -26,6 +26,7 @@ void add_gate(CLI::App& root, Action& action);
 void add_list(CLI::App& root, Action& action);
 void add_report(CLI::App& root, Action& action);
 void add_export(CLI::App& root, Action& action);
+void add_merge(CLI::App& root, Action& action);
 
 // A default result folder: results/<UTC timestamp>-<workload>.
 std::string default_out_dir(const std::string& workload);
