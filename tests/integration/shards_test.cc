@@ -1,4 +1,5 @@
-// Several load hosts on one machine: real runs merged with `oltap merge`.
+// Several load hosts on one machine: real runs merged with `oltap merge`, and
+// three shard processes (--shard i/3) started together through the database.
 // The merged folder's counts are the sums of the shards' and its p50, p99
 // and max those of the union of the shards' histograms (computed here from
 // their latency.hlog files, independently of merge); report, compare, gate
@@ -8,9 +9,13 @@
 // Isolation: database oltap_it_shards on the PostgreSQL server of
 // OLTAP_POSTGRES, and OLTAP_REDIS's database.
 #include <gtest/gtest.h>
-
+#include <algorithm>
+#include <chrono>
+#include <ctime>
+#include <fstream>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "harness.h"
@@ -86,6 +91,41 @@ void expect_readers_take(const fs::path& merged, const fs::path& other, const Te
   EXPECT_TRUE(fs::exists(html));
 }
 
+// Runs `oltap run ARGS --shard i/N --out DIR/shard-i` for every i at once,
+// as N hosts would; returns the folders. Fails the test unless all exit 0.
+std::vector<fs::path> run_shards(int n, const std::vector<std::string>& args, const fs::path& dir) {
+  std::vector<fs::path> out;
+  std::vector<CmdResult> results(static_cast<size_t>(n));
+  std::vector<std::thread> threads;
+  for (int i = 0; i < n; ++i) {
+    out.push_back(dir / ("shard-" + std::to_string(i)));
+    std::vector<std::string> a = args;
+    a.insert(a.end(), {"--shard", std::to_string(i) + "/" + std::to_string(n), "--out", out.back().string()});
+    threads.emplace_back([a, &results, i] { results[static_cast<size_t>(i)] = oltap(a); });
+  }
+  for (auto& t : threads) t.join();
+  for (const auto& r : results) EXPECT_EQ(r.exit_code, 0) << r.describe();
+  return out;
+}
+
+// The ALL row of a folder's summary (one target, one group).
+oltap::results::SummaryRow all_row(const fs::path& dir) {
+  for (const auto& r : oltap::results::read_summary(dir.string()))
+    if (r.txn == "ALL" && r.stage.empty()) return r;
+  ADD_FAILURE() << dir << ": no ALL row";
+  return {};
+}
+
+// When each shard's measurement began (its first target's start, UTC ms).
+int64_t start_of(const fs::path& dir) {
+  std::ifstream in(dir / "meta.json");
+  const auto j = nlohmann::json::parse(in);
+  const std::string s = j["targets"][0]["start_utc"];
+  std::tm tm{};
+  strptime(s.c_str(), "%Y-%m-%dT%H:%M:%S", &tm);
+  return static_cast<int64_t>(timegm(&tm)) * 1000 + std::stoi(s.substr(20, 3));
+}
+
 class Shards : public ::testing::Test {
  protected:
   TempDir dir_;
@@ -121,6 +161,128 @@ TEST_F(Shards, TwoRealRunsMergeIntoAFolderEveryReaderTakes) {
   CmdResult none = oltap({"merge", runs[0].string(), dir_.str(), "--out", (dir_ / "m4").string()});
   EXPECT_EQ(none.exit_code, 2) << none.describe();
   EXPECT_FALSE(fs::exists(dir_ / "m2"));
+}
+
+TEST_F(Shards, ThreeShardsOnPostgresStartTogetherAndMergeToWhatTheDatabaseHolds) {
+  const std::string pg = make_scratch_db("oltap_it_shards");
+  ASSERT_EQ(oltap({"load", workload("pgbench-tpcb.yaml"), "--target", pg}).exit_code, 0);
+  const std::vector<std::string> args = {"run",        workload("pgbench-tpcb.yaml"),
+                                         "--target",   pg,
+                                         "--clients",  "6",
+                                         "--warmup",   "0s",
+                                         "--duration", "3s",
+                                         "--quiet"};
+  const long long before = sql_int(pg, "SELECT count(*) FROM pgbench_history");
+  const std::vector<fs::path> shards = run_shards(3, args, dir_.path());
+  // Started through the database: their measurements began within a poll of each other.
+  std::vector<int64_t> starts;
+  for (const auto& s : shards) starts.push_back(start_of(s));
+  EXPECT_LE(*std::max_element(starts.begin(), starts.end()) - *std::min_element(starts.begin(), starts.end()),
+            500);
+  // Their check-ins are gone: the same shards can run again.
+  EXPECT_EQ(sql_int(pg, "SELECT count(*) FROM oltap_shard_checkin"), 0);
+
+  const fs::path merged = dir_ / "merged";
+  CmdResult m =
+      oltap({"merge", shards[0].string(), shards[1].string(), shards[2].string(), "--out", merged.string()});
+  ASSERT_EQ(m.exit_code, 0) << m.describe();
+  expect_merged(merged, shards);
+  // Each TPC-B transaction inserts one history row: the merge's commits are the database's.
+  const auto all = all_row(merged);
+  EXPECT_EQ(all.committed, sql_int(pg, "SELECT count(*) FROM pgbench_history") - before);
+  EXPECT_EQ(all.clients, 6);
+  std::ifstream in(merged / "meta.json");
+  const auto j = nlohmann::json::parse(in);
+  ASSERT_EQ(j["merged_from"].size(), 3u);
+  for (int i = 0; i < 3; ++i) EXPECT_EQ(j["merged_from"][i]["shard"]["index"], i);
+  expect_readers_take(merged, shards[0], dir_);
+
+  // Against one process with the same 6 clients: the same throughput, within
+  // the noise of a shared machine (loosely: 30%).
+  const fs::path one = dir_ / "one";
+  std::vector<std::string> single = args;
+  single.insert(single.end(), {"--out", one.string()});
+  CmdResult r = oltap(single);
+  ASSERT_EQ(r.exit_code, 0) << r.describe();
+  const double ratio = all.tps / all_row(one).tps;
+  EXPECT_GT(ratio, 0.7) << all.tps << " merged, " << all_row(one).tps << " one process";
+  EXPECT_LT(ratio, 1.3) << all.tps << " merged, " << all_row(one).tps << " one process";
+
+  // Two of the three, or one given twice, are refused.
+  CmdResult partial =
+      oltap({"merge", shards[0].string(), shards[1].string(), "--out", (dir_ / "p").string()});
+  EXPECT_EQ(partial.exit_code, 2) << partial.describe();
+  EXPECT_TRUE(contains(partial.err, "2/3 missing")) << partial.err;
+}
+
+TEST_F(Shards, ThreeShardsOnRedisInsertKeysThatNeverCollide) {
+  const std::string redis = stack_env("OLTAP_REDIS");
+  const ServerAddress s = server_of(redis);
+  const std::string db = redis.substr(redis.rfind('/') + 1);
+  auto cli = [&](const std::vector<std::string>& cmd) {
+    std::vector<std::string> argv = {"redis-cli", "-h", s.host, "-p", s.port, "-n", db};
+    argv.insert(argv.end(), cmd.begin(), cmd.end());
+    CmdResult r = run_cmd(argv);
+    EXPECT_EQ(r.exit_code, 0) << r.describe();
+    return r.out;
+  };
+  cli({"FLUSHDB"});
+  ASSERT_EQ(oltap({"load", workload("ycsb-d.yaml"), "--target", redis}).exit_code, 0);
+  const int64_t keys = std::stoll(cli({"DBSIZE"}));  // the records, the index, the load's record
+  const std::vector<fs::path> shards =
+      run_shards(3,
+                 {"run", workload("ycsb-d.yaml"), "--target", redis, "--clients", "6", "--warmup", "0s",
+                  "--duration", "2s", "--quiet"},
+                 dir_.path());
+  const fs::path merged = dir_ / "merged";
+  CmdResult m =
+      oltap({"merge", shards[0].string(), shards[1].string(), shards[2].string(), "--out", merged.string()});
+  ASSERT_EQ(m.exit_code, 0) << m.describe();
+  expect_merged(merged, shards);
+  int64_t inserts = 0;
+  for (const auto& r : oltap::results::read_summary(merged.string()))
+    if (r.txn == "insert") {
+      inserts = r.committed;
+      EXPECT_EQ(r.errors, 0);
+    }
+  ASSERT_GT(inserts, 0);
+  // Every insert made a key of its own: 1000 loaded and the inserted ones in
+  // the index; no key collided across shards. The check-ins are gone.
+  EXPECT_EQ(std::stoll(cli({"ZCARD", "usertable_index"})), 1000 + inserts);
+  EXPECT_EQ(std::stoll(cli({"DBSIZE"})), keys + inserts);
+}
+
+TEST_F(Shards, AShardAloneTimesOutWithExit5AndLeavesNoCheckIn) {
+  const std::string pg = make_scratch_db("oltap_it_shards");
+  ASSERT_EQ(oltap({"load", workload("pgbench-tpcb.yaml"), "--target", pg}).exit_code, 0);
+  CmdResult r = oltap({"run", workload("pgbench-tpcb.yaml"), "--target", pg, "--clients", "2", "--duration",
+                       "1s", "--shard", "1/2", "--shard-wait", "1s", "--out", (dir_ / "alone").string()});
+  EXPECT_EQ(r.exit_code, 5) << r.describe();
+  EXPECT_TRUE(contains(r.err, "1 of 2 shards checked in")) << r.err;
+  EXPECT_EQ(sql_int(pg, "SELECT count(*) FROM oltap_shard_checkin"), 0);
+  // The environment says the same as --shard (a Kubernetes Indexed Job's index).
+  CmdResult env = oltap({"run", workload("pgbench-tpcb.yaml"), "--target", pg, "--clients", "2", "--duration",
+                         "1s", "--shard-wait", "1s", "--out", (dir_ / "env").string()},
+                        RunOptions().setenv("OLTAP_SHARDS", "2").setenv("JOB_COMPLETION_INDEX", "0"));
+  EXPECT_EQ(env.exit_code, 5) << env.describe();
+  EXPECT_TRUE(contains(env.err, "shard 0/2")) << env.err;
+  CmdResult bad = oltap({"run", workload("pgbench-tpcb.yaml"), "--target", pg, "--shard", "3/3"});
+  EXPECT_EQ(bad.exit_code, 2) << bad.describe();
+
+  // --start-at: the measurement begins at that instant, with no check-in.
+  const int64_t at_s =
+      std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
+          .count() +
+      3;
+  const fs::path later = dir_ / "later";
+  CmdResult r2 = oltap({"run", workload("pgbench-tpcb.yaml"), "--target", pg, "--clients", "2", "--warmup",
+                        "0s", "--duration", "1s", "--shard", "0/2", "--start-at", std::to_string(at_s),
+                        "--out", later.string()});
+  ASSERT_EQ(r2.exit_code, 0) << r2.describe();
+  EXPECT_GE(start_of(later), at_s * 1000);
+  EXPECT_LT(start_of(later), at_s * 1000 + 1000);
+  CmdResult bad_at = oltap({"run", workload("pgbench-tpcb.yaml"), "--target", pg, "--start-at", "tomorrow"});
+  EXPECT_EQ(bad_at.exit_code, 2) << bad_at.describe();
 }
 
 }  // namespace
