@@ -6,9 +6,15 @@
 // and report --html take it like any run's folder; merge refuses what is not
 // the shards of one run with exit 2.
 //
+// deploy/kubernetes/'s manifests are read as YAML, checked for what an
+// Indexed Job needs, and their commands run here as the pods would run them
+// (each shard's index from JOB_COMPLETION_INDEX, the count from OLTAP_SHARDS).
+//
 // Isolation: database oltap_it_shards on the PostgreSQL server of
 // OLTAP_POSTGRES, and OLTAP_REDIS's database.
 #include <gtest/gtest.h>
+#include <yaml-cpp/yaml.h>
+
 #include <algorithm>
 #include <chrono>
 #include <ctime>
@@ -283,6 +289,95 @@ TEST_F(Shards, AShardAloneTimesOutWithExit5AndLeavesNoCheckIn) {
   EXPECT_LT(start_of(later), at_s * 1000 + 1000);
   CmdResult bad_at = oltap({"run", workload("pgbench-tpcb.yaml"), "--target", pg, "--start-at", "tomorrow"});
   EXPECT_EQ(bad_at.exit_code, 2) << bad_at.describe();
+}
+
+// A manifest of deploy/kubernetes/.
+YAML::Node manifest(const std::string& name) {
+  return YAML::LoadFile(std::string(OLTAP_SOURCE_DIR) + "/deploy/kubernetes/" + name);
+}
+
+// A container's args with $(VAR) replaced from env, as Kubernetes expands them.
+std::vector<std::string> expand(const YAML::Node& container, std::map<std::string, std::string> env) {
+  for (const auto& e : container["env"])
+    if (e["value"] && !env.count(e["name"].as<std::string>()))
+      env[e["name"].as<std::string>()] = e["value"].as<std::string>();
+  std::vector<std::string> out;
+  for (const auto& a : container["args"]) {
+    std::string arg = a.as<std::string>();
+    for (size_t at; (at = arg.find("$(")) != std::string::npos;) {
+      const size_t end = arg.find(')', at);
+      const std::string name = arg.substr(at + 2, end - at - 2);
+      EXPECT_TRUE(env.count(name)) << "$(" << name << ") is set by nothing";
+      arg.replace(at, end - at + 1, env[name]);
+    }
+    out.push_back(arg);
+  }
+  return out;
+}
+
+// The Job's container, with the fields every Job of these needs checked.
+YAML::Node job_container(const YAML::Node& job) {
+  EXPECT_EQ(job["apiVersion"].as<std::string>(), "batch/v1");
+  EXPECT_EQ(job["kind"].as<std::string>(), "Job");
+  EXPECT_TRUE(job["metadata"]["name"].IsScalar());
+  const YAML::Node pod = job["spec"]["template"]["spec"];
+  EXPECT_EQ(pod["restartPolicy"].as<std::string>(), "Never");
+  EXPECT_EQ(pod["containers"].size(), 1u);
+  const YAML::Node c = pod["containers"][0];
+  EXPECT_TRUE(c["image"].IsScalar());
+  return c;
+}
+
+TEST_F(Shards, TheKubernetesJobsAreIndexedJobsWhoseCommandsRunHere) {
+  const YAML::Node shards_job = manifest("shards-job.yaml");
+  const YAML::Node spec = shards_job["spec"];
+  EXPECT_EQ(spec["completionMode"].as<std::string>(), "Indexed");
+  const YAML::Node shard = job_container(shards_job);
+  std::string count;
+  for (const auto& e : shard["env"])
+    if (e["name"].as<std::string>() == "OLTAP_SHARDS") count = e["value"].as<std::string>();
+  ASSERT_FALSE(count.empty()) << "the shards' Job sets OLTAP_SHARDS";
+  EXPECT_EQ(spec["parallelism"].as<std::string>(), count) << "every shard runs at once";
+  EXPECT_EQ(spec["completions"].as<std::string>(), count);
+  const YAML::Node merge = job_container(manifest("merge-job.yaml"));
+  const YAML::Node load = job_container(manifest("load-job.yaml"));
+  EXPECT_EQ(manifest("shared-volume.yaml")["spec"]["accessModes"][0].as<std::string>(), "ReadWriteMany");
+
+  // The commands, as the pods run them: here with a scratch database, this
+  // repository's workloads, a short duration and a temporary /results.
+  const std::string pg = make_scratch_db("oltap_it_shards");
+  const std::map<std::string, std::string> here = {
+      {"OLTAP_TARGET", pg}, {"OLTAP_WORKLOAD", workload("pgbench-tpcb.yaml")}, {"OLTAP_DURATION", "2s"}};
+  auto at_results = [&](std::vector<std::string> args) {
+    for (auto& a : args)
+      if (a.rfind("/results/", 0) == 0) a = dir_.str() + a.substr(8);
+    return args;
+  };
+  CmdResult l = oltap(expand(load, here));
+  ASSERT_EQ(l.exit_code, 0) << l.describe();
+  const long long before = sql_int(pg, "SELECT count(*) FROM pgbench_history");
+  const int n = std::stoi(count);
+  std::vector<CmdResult> results(static_cast<size_t>(n));
+  std::vector<std::thread> pods;
+  for (int i = 0; i < n; ++i) {
+    std::map<std::string, std::string> env = here;
+    env["JOB_COMPLETION_INDEX"] = std::to_string(i);
+    const std::vector<std::string> args = at_results(expand(shard, env));
+    EXPECT_EQ(std::count(args.begin(), args.end(), "--shard"), 0) << "the shard comes from the environment";
+    pods.emplace_back([args, i, count, &results] {
+      results[static_cast<size_t>(i)] = oltap(
+          args, RunOptions().setenv("OLTAP_SHARDS", count).setenv("JOB_COMPLETION_INDEX", std::to_string(i)));
+    });
+  }
+  for (auto& p : pods) p.join();
+  for (const auto& r : results) ASSERT_EQ(r.exit_code, 0) << r.describe();
+  CmdResult m = oltap(at_results(expand(merge, here)));
+  ASSERT_EQ(m.exit_code, 0) << m.describe();
+  const fs::path merged = dir_ / "run-1" / "merged";
+  std::vector<fs::path> folders;
+  for (int i = 0; i < n; ++i) folders.push_back(dir_ / "run-1" / ("shard-" + std::to_string(i)));
+  expect_merged(merged, folders);
+  EXPECT_EQ(all_row(merged).committed, sql_int(pg, "SELECT count(*) FROM pgbench_history") - before);
 }
 
 }  // namespace
