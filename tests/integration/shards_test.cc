@@ -204,15 +204,18 @@ TEST_F(Shards, ThreeShardsOnPostgresStartTogetherAndMergeToWhatTheDatabaseHolds)
   expect_readers_take(merged, shards[0], dir_);
 
   // Against one process with the same 6 clients: the same throughput, within
-  // the noise of a shared machine (loosely: 30%).
+  // the noise of a shared machine. Loosely: on the 2-core development
+  // machine at a load average of 6-7 (builds beside it), merged/one measured
+  // 0.57, 1.04 and 0.73 in three tries, so the bound is a factor of 2 (a
+  // shard running a third of the clients would fall below it).
   const fs::path one = dir_ / "one";
   std::vector<std::string> single = args;
   single.insert(single.end(), {"--out", one.string()});
   CmdResult r = oltap(single);
   ASSERT_EQ(r.exit_code, 0) << r.describe();
   const double ratio = all.tps / all_row(one).tps;
-  EXPECT_GT(ratio, 0.7) << all.tps << " merged, " << all_row(one).tps << " one process";
-  EXPECT_LT(ratio, 1.3) << all.tps << " merged, " << all_row(one).tps << " one process";
+  EXPECT_GT(ratio, 0.5) << all.tps << " merged, " << all_row(one).tps << " one process";
+  EXPECT_LT(ratio, 2.0) << all.tps << " merged, " << all_row(one).tps << " one process";
 
   // Two of the three, or one given twice, are refused.
   CmdResult partial =
