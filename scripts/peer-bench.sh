@@ -5,7 +5,7 @@
 # moments apart are compared, never absolute figures.
 #
 #   scripts/peer-bench.sh pgbench [--scale N] [--duration S] [--pairs N]
-#   scripts/peer-bench.sh sysbench [--duration S] [--pairs N]
+#   scripts/peer-bench.sh sysbench [--duration S] [--pairs N] [--threads T]
 #   scripts/peer-bench.sh redis [--pairs N]
 #   scripts/peer-bench.sh tpcc-load [--pairs N]
 #   scripts/peer-bench.sh tpch-load [--sf SF] [--pairs N]
@@ -19,6 +19,9 @@
 #           sysbench-point-select.yaml on the native driver (Connector/C), 8
 #           clients; then oltp_read_only vs sysbench-read-only.yaml the same
 #           way. Targets: tps >= 1.0 x, client CPU per transaction <= 1.0 x.
+#           --threads T: oltap's point-select clients share T threads
+#           (run --threads), as pgbench -j does; read only keeps a thread each
+#           (a transaction of fourteen statements cannot share one).
 # redis:    redis-benchmark -t get -c 50 (-r 100000 -d 100)  vs  oltap kv-get.yaml,
 #           50 clients on one polling thread (--threads 1), as redis-benchmark
 #           runs its 50 on one event loop: tps >= 0.9 x; with -P 16 /
@@ -70,12 +73,14 @@ scale=10
 sf=1
 duration=
 pairs=3
+threads=
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --scale) scale="$2"; shift 2 ;;
     --duration) duration="$2"; shift 2 ;;
     --pairs) pairs="$2"; shift 2 ;;
     --sf) sf="$2"; shift 2 ;;
+    --threads) threads="$2"; shift 2 ;;
     *) echo "peer-bench: unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -433,10 +438,13 @@ sb_series() {
     TPS=$(sed -nE 's/.*transactions: +[0-9]+ +\(([0-9.]+) per sec.*/\1/p' "$work/sb-${SB[1]}$1")
     TXNS=$(sed -nE 's/.*transactions: +([0-9]+) +\(.*/\1/p' "$work/sb-${SB[1]}$1")
   }
+  SB_SHARED=()
+  [[ -n $threads && ${SB[1]} == oltp_point_select ]] && SB_SHARED=(--threads "$threads")
   sb_oltap() {
-    oltap_run "sbo-${SB[1]}$1" "workloads/$SB_WORKLOAD" --target "$OLTAP_MYSQL" --clients 8 --duration "${duration}s"
+    oltap_run "sbo-${SB[1]}$1" "workloads/$SB_WORKLOAD" --target "$OLTAP_MYSQL" --clients 8 --duration "${duration}s" \
+      "${SB_SHARED[@]}"
   }
-  series "sysbench ${SB[1]} --threads=8 vs oltap $SB_WORKLOAD --clients 8 (MariaDB)" sb_peer sb_oltap
+  series "sysbench ${SB[1]} --threads=8 vs oltap $SB_WORKLOAD --clients 8 ${SB_SHARED[*]} (MariaDB)" sb_peer sb_oltap
   verdict "throughput ratio oltap/sysbench$3" "$(ratio "$OLTAP_TPS" "$PEER_TPS")" ">=" 1.0
   verdict "CPU per transaction ratio oltap/sysbench$3" "$(ratio "$OLTAP_CPU" "$PEER_CPU")" "<=" 1.0
 }

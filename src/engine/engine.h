@@ -155,6 +155,12 @@ class Connection {
   // with poll(): socket() to wait on, flush() writes what send() queued,
   // read_arrived() takes in what the socket holds (call it when readable),
   // try_receive() returns a reply already read, or sets got = false.
+  // can_share_thread(): these work, with one command in flight at a time
+  // when the engine does not pipeline (MariaDB's non-blocking API).
+  // reply_ready(): a reply came in while sending (Connector/C reads as soon
+  // as it has written), so try_receive() has it with nothing to poll for.
+  virtual bool can_share_thread() const noexcept { return can_pipeline(); }
+  virtual bool reply_ready() const noexcept { return false; }
   virtual int socket() const noexcept { return -1; }
   virtual Status flush() noexcept { return Status::kFatal; }
   virtual Status read_arrived() noexcept { return Status::kFatal; }

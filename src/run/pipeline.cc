@@ -269,6 +269,8 @@ void run_clients(const std::vector<Worker*>& clients) noexcept {
       fds[i].events = POLLIN;
       fds[i].revents = 0;
       if (waiting) wait = std::min(wait, std::max<int64_t>(0, wake_at[i] - now));
+      // A reply already in: nothing will make its socket readable again.
+      if (fds[i].fd >= 0 && clients[i]->conn->reply_ready()) wait = 0;
     }
     const timespec ts{static_cast<time_t>(wait / 1'000'000'000), static_cast<long>(wait % 1'000'000'000)};
     if (ppoll(fds.data(), n, &ts, nullptr) < 0 && errno != EINTR) break;
@@ -287,7 +289,7 @@ void run_clients(const std::vector<Worker*>& clients) noexcept {
         }
         continue;
       }
-      if (fds[i].revents == 0) continue;
+      if (fds[i].revents == 0 && !w.conn->reply_ready()) continue;
       Status s = w.conn->read_arrived();
       while (s == Status::kOk && w.received < w.sent) {
         bool got = false;

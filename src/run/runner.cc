@@ -58,9 +58,13 @@ void check_options(const Plan& plan, const engine::Connection& first, const engi
                    const Options& o, bool shared_threads) {
   if (o.pipeline > 1 || shared_threads) {
     const std::string what = o.pipeline > 1 ? "--pipeline" : "--threads";
-    if (!first.can_pipeline())
+    if (o.pipeline > 1 && !first.can_pipeline())
       throw Error(ErrorClass::kBadInput,
                   what + ": " + target.engine + " targets do not pipeline (Redis does)");
+    if (shared_threads && !first.can_share_thread())
+      throw Error(ErrorClass::kBadInput,
+                  what + ": " + target.engine +
+                      " clients cannot share a thread (Redis and native MariaDB/MySQL can)");
     for (const auto& t : plan.txns)
       if (t.steps.size() != 1 || !t.steps[0].into_slots.empty() || t.wrapped || t.steps[0].when ||
           t.steps[0].rollback_if || t.steps[0].is_loop || t.steps[0].is_block)

@@ -361,5 +361,51 @@ TEST_F(MariaDbNative, LoadAndRunCommitWhatLands) {
             "1");
 }
 
+// Clients sharing threads (--threads) through the non-blocking API: every
+// transaction ends once, rows read and inserted as with a thread each, and
+// a statement the server refuses (a duplicate key) fails alone, its
+// connection going on with the next.
+TEST_F(MariaDbNative, ClientsSharingThreadsEndEveryTransactionOnce) {
+  mariadb_sql("CREATE TABLE st (id INT PRIMARY KEY, v INT NOT NULL)", kDb);
+  mariadb_sql("INSERT INTO st SELECT seq, seq * 2 FROM seq_1_to_100", kDb);
+  mariadb_sql("CREATE TABLE st_log (id INT PRIMARY KEY)", kDb);
+  TempDir d;
+  write_file(d / "shared.yaml", R"(name: shared-threads
+parameters:
+  id: {uniform: [1, 100]}
+transactions:
+  - name: read
+    weight: 3
+    steps:
+      - sql: SELECT v FROM st WHERE id = :id
+  - name: add
+    weight: 1
+    steps:
+      - sql: INSERT INTO st_log (id) VALUES (:id)
+)");
+  const fs::path out = d / "out";
+  CmdResult r = oltap({"run", (d / "shared.yaml").string(), "--target", native_target(), "--clients", "6",
+                       "--threads", "2", "--transactions", "200", "--no-data-check", "--max-error-rate",
+                       "100%", "--out", out.string(), "--quiet"});
+  ASSERT_EQ(r.exit_code, 0) << r.describe();
+  long long committed = 0, errors = 0, add_committed = -1, add_errors = -1;
+  for (const auto& row : read_csv(out / "summary.csv").records()) {
+    if (row.at("txn") == "ALL") continue;
+    committed += std::stoll(row.at("committed"));
+    errors += std::stoll(row.at("errors"));
+    if (row.at("txn") == "add") {
+      add_committed = std::stoll(row.at("committed"));
+      add_errors = std::stoll(row.at("errors"));
+    }
+  }
+  EXPECT_EQ(committed + errors, 6 * 200);
+  // Only the inserts can fail, each of its own duplicate key; every insert
+  // that committed is a row.
+  EXPECT_EQ(errors, add_errors);
+  EXPECT_GT(add_errors, 0);
+  EXPECT_EQ(std::stoll(mariadb_sql("SELECT COUNT(*) FROM st_log", kDb)), add_committed);
+  EXPECT_LE(add_committed, 100);
+}
+
 }  // namespace
 }  // namespace oltap_it

@@ -6,16 +6,19 @@
 // again only when a parameter's type changes or a text buffer has to grow,
 // so execute() allocates nothing of ours once the buffers have grown.
 // BEGIN/COMMIT/ROLLBACK are plain statements: the session stays in
-// autocommit, so statements outside a transaction need no switch.
+// autocommit, so statements outside a transaction need no switch. Clients
+// that share a thread send one statement at a time without blocking
+// (mariadb_nonblocking.h) through the same buffers (mariadb_statement.h).
 //
 // Threading: one thread uses a connection; cancel() may come from another
 // and touches only the target and the thread id, on a session of its own.
 #include "mariadb_driver.h"
 
 #include <mysql.h>
+#include <poll.h>
 
 #include <algorithm>
-#include <charconv>
+#include <cerrno>
 #include <cstring>
 
 #include "engine/messages.h"
@@ -23,42 +26,15 @@
 #include "mariadb_bulk.h"
 #include "mariadb_connect.h"
 #include "mariadb_errors.h"
+#include "mariadb_nonblocking.h"
+#include "mariadb_statement.h"
 
 namespace oltap::engine::mariadb {
 namespace {
 
-// First size of a text result column's buffer; it grows to the longest value.
-constexpr unsigned long kTextChunk = 256;
-// First size of a text parameter's buffer.
-constexpr size_t kMinParamText = 64;
-
-bool is_integer_type(enum_field_types t) {
-  return t == MYSQL_TYPE_TINY || t == MYSQL_TYPE_SHORT || t == MYSQL_TYPE_LONG || t == MYSQL_TYPE_INT24 ||
-         t == MYSQL_TYPE_LONGLONG || t == MYSQL_TYPE_YEAR;
-}
-bool is_floating_type(enum_field_types t) { return t == MYSQL_TYPE_FLOAT || t == MYSQL_TYPE_DOUBLE; }
-bool is_decimal_type(enum_field_types t) { return t == MYSQL_TYPE_DECIMAL || t == MYSQL_TYPE_NEWDECIMAL; }
-
-// Text read into v, as the ODBC path reads a MariaDB column: integers and
-// decimals as numbers, the rest as text.
-void set_from_text(Value& v, enum_field_types type, const char* s, size_t n) {
-  if (is_integer_type(type)) {
-    v.kind = Value::Kind::kInt;
-    v.i = 0;
-    std::from_chars(s, s + n, v.i);
-  } else if (is_floating_type(type) || is_decimal_type(type)) {
-    v.kind = Value::Kind::kDouble;
-    v.d = 0;
-    std::from_chars(s, s + n, v.d);
-  } else {
-    v.kind = Value::Kind::kText;
-    v.s.assign(s, n);
-  }
-}
-
 class MariaDbConnection final : public Connection {
  public:
-  explicit MariaDbConnection(const Target& t) : target_(t), m_(open_session(t)) {
+  explicit MariaDbConnection(const Target& t) : target_(t), m_(open_session(t)), in_flight_(m_) {
     thread_id_ = mysql_thread_id(m_);
   }
 
@@ -71,7 +47,7 @@ class MariaDbConnection final : public Connection {
   std::string server_dialect() const override { return "mysql"; }
 
   int prepare(const std::string& sql, std::vector<std::string>& param_names) override {
-    auto p = std::make_unique<Prepared>();
+    auto p = std::make_unique<Statement>();
     std::string native = translate_placeholders(sql, PlaceholderStyle::kQuestion, param_names);
     p->h = mysql_stmt_init(m_);
     if (!p->h) throw Error(ErrorClass::kFatal, target_.redacted() + ": " + session_message());
@@ -110,15 +86,8 @@ class MariaDbConnection final : public Connection {
   }
 
   Status execute(int id, const Value* const* params, ResultBuffer* out, int keep_rows) noexcept override {
-    Prepared& p = *stmts_[id];
-    bool rebind = !p.bound;
-    for (size_t i = 0; i < p.params.size(); ++i)
-      if (!set_param(p.params[i], p.param_binds[i], *params[i], rebind))
-        return fail(Status::kFatal, "out of memory");
-    if (rebind && !p.params.empty()) {
-      if (mysql_stmt_bind_param(p.h, p.param_binds.data()) != 0) return fail_stmt(p.h);
-    }
-    p.bound = true;
+    Statement& p = *stmts_[id];
+    if (Outcome b = bind_params(p, params); b != Outcome::kOk) return fail_outcome(b, p);
     if (mysql_stmt_execute(p.h) != 0) return fail_stmt(p.h);
     if (p.columns.empty()) {
       if (out) {
@@ -129,7 +98,44 @@ class MariaDbConnection final : public Connection {
       }
       return Status::kOk;
     }
-    return fetch(p, out, keep_rows);
+    Outcome f = fetch_rows(p, out, keep_rows);
+    return f == Outcome::kOk ? Status::kOk : fail_outcome(f, p);
+  }
+
+  // Clients sharing a thread: one statement at a time, sent without
+  // waiting for its reply (mariadb_nonblocking.h). Rows are read and
+  // counted, none kept: a shared thread's transactions are one statement
+  // without `into`.
+  bool can_share_thread() const noexcept override { return true; }
+  int socket() const noexcept override { return mysql_get_socket(m_); }
+  Status send(int id, const Value* const* params) noexcept override {
+    Statement& p = *stmts_[id];
+    if (!in_flight_.idle())
+      return fail(Status::kFatal, "a statement is already in flight on this connection");
+    if (Outcome b = bind_params(p, params); b != Outcome::kOk) return fail_outcome(b, p);
+    in_flight_.start(p);
+    return Status::kOk;
+  }
+  Status flush() noexcept override { return Status::kOk; }  // start() has written it
+  bool reply_ready() const noexcept override { return in_flight_.done(); }
+  Status read_arrived() noexcept override {
+    in_flight_.readable();
+    return Status::kOk;
+  }
+  Status try_receive(ResultBuffer* out, int keep_rows, bool& got) noexcept override {
+    (void)keep_rows;
+    got = in_flight_.done();
+    return got ? take_reply(out) : Status::kOk;
+  }
+  Status receive(ResultBuffer* out, int keep_rows) noexcept override {
+    (void)keep_rows;
+    if (in_flight_.idle()) return fail(Status::kFatal, "no statement was sent");
+    while (!in_flight_.done()) {
+      pollfd pfd{mysql_get_socket(m_), POLLIN, 0};
+      if (::poll(&pfd, 1, -1) < 0 && errno != EINTR) return fail(Status::kConnectionLost, "poll failed");
+      in_flight_.readable();
+    }
+    return take_reply(out);
   }
 
   // The text protocol, as the mysql client sends a query: no prepare round
@@ -211,193 +217,12 @@ class MariaDbConnection final : public Connection {
   }
 
  private:
-  // A parameter's buffers, which the bound MYSQL_BIND points into.
-  struct Param {
-    int64_t i = 0;
-    double d = 0;
-    std::vector<char> text;
-    unsigned long length = 0;
-    my_bool is_null = 0;
-    bool bound = false;  // b describes these buffers
-  };
-  // A result column's buffers, likewise.
-  struct Column {
-    enum_field_types type = MYSQL_TYPE_NULL;
-    int64_t i = 0;
-    double d = 0;
-    std::vector<char> text;
-    unsigned long length = 0;
-    my_bool is_null = 0;
-    my_bool error = 0;  // truncated: text is too small for this value
-  };
-  struct Prepared {
-    MYSQL_STMT* h = nullptr;
-    std::vector<Param> params;
-    std::vector<MYSQL_BIND> param_binds;
-    std::vector<Column> columns;
-    std::vector<MYSQL_BIND> result_binds;
-    bool bound = false;  // param_binds were handed to the statement
-  };
-
   Target target_;
   MYSQL* m_;
   unsigned long thread_id_ = 0;
-  std::vector<std::unique_ptr<Prepared>> stmts_;
+  std::vector<std::unique_ptr<Statement>> stmts_;
+  InFlight in_flight_;  // the statement sent without blocking, if any
   std::string last_error_;
-
-  // Writes v into param's buffers; sets rebind when the bind must change
-  // (its type, or a text buffer that moved). False: out of memory.
-  static bool set_param(Param& param, MYSQL_BIND& b, const Value& v, bool& rebind) noexcept {
-    enum_field_types want;
-    switch (v.kind) {
-      case Value::Kind::kInt:
-        param.i = v.i;
-        param.is_null = 0;
-        want = MYSQL_TYPE_LONGLONG;
-        break;
-      case Value::Kind::kDouble:
-        param.d = v.d;
-        param.is_null = 0;
-        want = MYSQL_TYPE_DOUBLE;
-        break;
-      case Value::Kind::kText:
-        want = MYSQL_TYPE_STRING;
-        if (param.text.size() < v.s.size() + 1) {
-          try {
-            param.text.resize(std::max(kMinParamText, v.s.size() * 2));
-          } catch (...) {
-            return false;
-          }
-          rebind = true;  // the buffer moved
-        }
-        std::memcpy(param.text.data(), v.s.data(), v.s.size());
-        param.length = static_cast<unsigned long>(v.s.size());
-        param.is_null = 0;
-        break;
-      case Value::Kind::kNull:
-      default:
-        param.is_null = 1;
-        if (param.bound) return true;  // NULL fits whatever is bound
-        want = MYSQL_TYPE_NULL;
-        break;
-    }
-    if (param.bound && b.buffer_type == want && !rebind) return true;
-    rebind = true;
-    param.bound = true;
-    std::memset(&b, 0, sizeof b);
-    b.buffer_type = want;
-    b.is_null = &param.is_null;
-    if (want == MYSQL_TYPE_LONGLONG) {
-      b.buffer = &param.i;
-    } else if (want == MYSQL_TYPE_DOUBLE) {
-      b.buffer = &param.d;
-    } else if (want == MYSQL_TYPE_STRING) {
-      b.buffer = param.text.data();
-      b.buffer_length = static_cast<unsigned long>(param.text.size());
-      b.length = &param.length;
-    }
-    return true;
-  }
-
-  // Binds each result column to its buffers: integers as 64-bit, floats as
-  // doubles, everything else (decimals included, read exactly) as text.
-  static void bind_results(Prepared& p) {
-    for (size_t c = 0; c < p.columns.size(); ++c) {
-      Column& col = p.columns[c];
-      MYSQL_BIND& b = p.result_binds[c];
-      std::memset(&b, 0, sizeof b);
-      b.is_null = &col.is_null;
-      b.length = &col.length;
-      b.error = &col.error;
-      if (is_integer_type(col.type)) {
-        b.buffer_type = MYSQL_TYPE_LONGLONG;
-        b.buffer = &col.i;
-      } else if (is_floating_type(col.type)) {
-        b.buffer_type = MYSQL_TYPE_DOUBLE;
-        b.buffer = &col.d;
-      } else {
-        if (col.text.empty()) col.text.resize(kTextChunk);
-        b.buffer_type = MYSQL_TYPE_STRING;
-        b.buffer = col.text.data();
-        b.buffer_length = static_cast<unsigned long>(col.text.size());
-      }
-    }
-  }
-
-  // Reads every row of p's result, keeping up to keep_rows in out.
-  Status fetch(Prepared& p, ResultBuffer* out, int keep_rows) noexcept {
-    const size_t ncols = p.columns.size();
-    int rows = 0;
-    for (;;) {
-      int rc = mysql_stmt_fetch(p.h);
-      if (rc == MYSQL_NO_DATA) break;
-      if (rc == 1) return fail_stmt(p.h);
-      if (rc == MYSQL_DATA_TRUNCATED && !refetch_truncated(p)) {
-        mysql_stmt_free_result(p.h);
-        return fail(Status::kFatal, "out of memory reading a row");
-      }
-      if (out && rows < keep_rows) {
-        size_t need = (static_cast<size_t>(rows) + 1) * ncols;
-        if (out->cells.size() < need) {
-          try {
-            out->cells.resize(need);
-          } catch (...) {
-            mysql_stmt_free_result(p.h);
-            return fail(Status::kFatal, "out of memory reading the rows of a statement");
-          }
-        }
-        for (size_t c = 0; c < ncols; ++c) {
-          Value& v = out->cells[static_cast<size_t>(rows) * ncols + c];
-          const Column& col = p.columns[c];
-          const MYSQL_BIND& b = p.result_binds[c];
-          if (col.is_null) {
-            v.set_null();
-          } else if (b.buffer_type == MYSQL_TYPE_LONGLONG) {
-            v.set_int(col.i);
-          } else if (b.buffer_type == MYSQL_TYPE_DOUBLE) {
-            v.set_double(col.d);
-          } else {
-            try {
-              set_from_text(v, col.type, col.text.data(), col.length);
-            } catch (...) {
-              mysql_stmt_free_result(p.h);
-              return fail(Status::kFatal, "out of memory reading the rows of a statement");
-            }
-          }
-        }
-      }
-      ++rows;
-    }
-    mysql_stmt_free_result(p.h);
-    if (out) {
-      out->rows = rows;
-      out->columns = static_cast<int>(ncols);
-      out->affected = rows;  // as PostgreSQL's command tag counts a SELECT's rows
-    }
-    return Status::kOk;
-  }
-
-  // A row had text longer than its column's buffer: grows the buffer, reads
-  // the column again into it, and binds the grown buffers for the next rows.
-  bool refetch_truncated(Prepared& p) noexcept {
-    bool grown = false;
-    for (size_t c = 0; c < p.columns.size(); ++c) {
-      Column& col = p.columns[c];
-      MYSQL_BIND& b = p.result_binds[c];
-      if (!col.error || b.buffer_type != MYSQL_TYPE_STRING) continue;
-      try {
-        col.text.resize(std::max<size_t>(col.length + 1, col.text.size() * 2));
-      } catch (...) {
-        return false;
-      }
-      b.buffer = col.text.data();
-      b.buffer_length = static_cast<unsigned long>(col.text.size());
-      if (mysql_stmt_fetch_column(p.h, &b, static_cast<unsigned>(c), 0) != 0) return false;
-      col.error = 0;
-      grown = true;
-    }
-    return !grown || mysql_stmt_bind_result(p.h, p.result_binds.data()) == 0;
-  }
 
   // Reads the rows of a text-protocol result; out (may be null) keeps up
   // to keep_rows of them.
@@ -492,6 +317,23 @@ class MariaDbConnection final : public Connection {
     }
     mysql_stmt_free_result(h);
     return s;
+  }
+  Status fail_outcome(Outcome o, Statement& p) noexcept {
+    return o == Outcome::kOutOfMemory ? fail(Status::kFatal, "out of memory for a statement's values or rows")
+                                      : fail_stmt(p.h);
+  }
+  // The reply of the statement in flight, which is done.
+  Status take_reply(ResultBuffer* out) noexcept {
+    Statement* p = nullptr;
+    int64_t rows = 0;
+    Outcome o = in_flight_.take(p, rows);
+    if (o != Outcome::kOk) return fail_outcome(o, *p);
+    if (out) {
+      out->rows = p->columns.empty() ? 0 : static_cast<int>(rows);
+      out->columns = static_cast<int>(p->columns.size());
+      out->affected = rows;
+    }
+    return Status::kOk;
   }
 };
 
