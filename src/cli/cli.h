@@ -26,6 +26,7 @@ void add_gate(CLI::App& root, Action& action);
 void add_list(CLI::App& root, Action& action);
 void add_report(CLI::App& root, Action& action);
 void add_export(CLI::App& root, Action& action);
+void add_merge(CLI::App& root, Action& action);
 
 // A default result folder: results/<UTC timestamp>-<workload>.
 std::string default_out_dir(const std::string& workload);
@@ -33,6 +34,20 @@ std::string default_out_dir(const std::string& workload);
 // The command line as given, with every password removed.
 std::string redacted_command_line();
 void set_command_line(int argc, char** argv);
+
+// Which shard of a run of several load hosts this process is: --shard i/N
+// when given, else from the environment: OLTAP_SHARDS (N) with
+// OLTAP_SHARD_INDEX or, as a Kubernetes Indexed Job sets it,
+// JOB_COMPLETION_INDEX (i); none when OLTAP_SHARDS is not set. Throws
+// Error(kBadInput) naming where a malformed one came from.
+inline constexpr const char* kShardsEnv = "OLTAP_SHARDS";
+inline constexpr const char* kShardIndexEnv = "OLTAP_SHARD_INDEX";
+inline constexpr const char* kJobIndexEnv = "JOB_COMPLETION_INDEX";
+std::optional<run::Options::Shard> shard_option(const std::string& text, bool given);
+
+// --start-at: ms since the epoch from a UTC time (2026-12-03T16:30:00Z,
+// with .mmm optional) or seconds since the epoch; Error(kBadInput) otherwise.
+int64_t parse_start_at(const std::string& text);
 
 // Parses each --target value (a URI); throws Error(kBadInput).
 std::vector<engine::Target> parse_targets(const std::vector<std::string>& uris);

@@ -19,6 +19,7 @@ int main(int argc, char** argv) {
   cli::add_gate(app, action);
   cli::add_report(app, action);
   cli::add_export(app, action);
+  cli::add_merge(app, action);
   cli::add_list(app, action);
   try {
     app.parse(argc, argv);

@@ -3,7 +3,11 @@
 
 #include <algorithm>
 #include <cctype>
+#include <charconv>
+#include <cstdio>
 #include <cstdlib>
+#include <cstring>
+#include <ctime>
 #include <iostream>
 
 #include "cli.h"
@@ -82,6 +86,75 @@ void note(const std::string& line) { std::cerr << line << "\n"; }
 void print_error(const Error& e) {
   // A workload file's problems come one per line; each gets the prefix.
   for (const auto& line : split(e.what(), '\n')) std::cerr << "oltap: error: " << line << "\n";
+}
+
+}  // namespace oltap::cli
+
+namespace oltap::cli {
+
+std::optional<run::Options::Shard> shard_option(const std::string& text, bool given) {
+  std::string from = "--shard";
+  std::string value = text;
+  if (!given) {
+    // A Kubernetes Indexed Job gives each pod its index; the count is ours.
+    const char* count = std::getenv(kShardsEnv);
+    if (!count || !*count) return std::nullopt;
+    const char* index = std::getenv(kShardIndexEnv);
+    const char* name = kShardIndexEnv;
+    if (!index || !*index) {
+      index = std::getenv(kJobIndexEnv);
+      name = kJobIndexEnv;
+    }
+    if (!index || !*index)
+      throw Error(ErrorClass::kBadInput, std::string(kShardsEnv) + "=" + count +
+                                             " asks for shards, but neither " + kShardIndexEnv + " nor " +
+                                             kJobIndexEnv + " says which this one is (or give --shard i/N)");
+    from = std::string(name) + " and " + kShardsEnv;
+    value = std::string(index) + "/" + count;
+  }
+  const size_t slash = value.find('/');
+  int index = -1, count = 0;
+  const bool ok = slash != std::string::npos &&
+                  std::from_chars(value.data(), value.data() + slash, index).ptr == value.data() + slash &&
+                  std::from_chars(value.data() + slash + 1, value.data() + value.size(), count).ptr ==
+                      value.data() + value.size() &&
+                  slash > 0 && slash + 1 < value.size();
+  if (!ok || count < 1 || index < 0 || index >= count)
+    throw Error(ErrorClass::kBadInput,
+                from + " '" + value + "': expected i/N, shard i (0-based) of N, with 0 <= i < N (e.g. 0/3)");
+  return run::Options::Shard{index, count};
+}
+
+}  // namespace oltap::cli
+
+namespace oltap::cli {
+
+int64_t parse_start_at(const std::string& text) {
+  // Seconds since the epoch, or ISO 8601 UTC: 2026-12-03T16:30:00[.250]Z.
+  int64_t secs = 0;
+  if (auto r = std::from_chars(text.data(), text.data() + text.size(), secs);
+      !text.empty() && r.ec == std::errc() && r.ptr == text.data() + text.size())
+    return secs * 1000;
+  std::tm tm{};
+  int ms = 0, used = 0;
+  char frac[8] = {};
+  if (std::sscanf(text.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d%n", &tm.tm_year, &tm.tm_mon, &tm.tm_mday,
+                  &tm.tm_hour, &tm.tm_min, &tm.tm_sec, &used) == 6) {
+    std::string rest = text.substr(static_cast<size_t>(used));
+    if (std::sscanf(rest.c_str(), ".%3[0-9]", frac) == 1) {
+      ms = std::atoi(frac);
+      for (size_t n = std::strlen(frac); n < 3; ++n) ms *= 10;
+      rest = rest.substr(1 + std::strlen(frac));
+    }
+    if (rest == "Z") {
+      tm.tm_year -= 1900;
+      tm.tm_mon -= 1;
+      return static_cast<int64_t>(timegm(&tm)) * 1000 + ms;
+    }
+  }
+  throw Error(
+      ErrorClass::kBadInput,
+      "--start-at '" + text + "': expected a UTC time, 2026-12-03T16:30:00Z, or seconds since the epoch");
 }
 
 }  // namespace oltap::cli

@@ -43,7 +43,10 @@ struct RunArgs {
   std::string query_timeout;
   bool verify = false;
   int repeat = 1;
-  ProgressArgs progress;  // --progress, --quiet
+  std::string shard;       // --shard i/N
+  std::string shard_wait;  // --shard-wait 5m
+  std::string start_at;    // --start-at 2026-12-03T16:30:00Z
+  ProgressArgs progress;   // --progress, --quiet
   // The subcommand, to tell an option given as 0 from one not given.
   CLI::App* cmd = nullptr;
 };

@@ -21,6 +21,7 @@ enum class ErrorClass {
   kFatal,           // anything else
   kRegression,      // compare/gate found a regression: exit 1
   kInterrupted,     // SIGINT/SIGTERM: exit 130
+  kShardsMissing,   // the other shards of a run did not check in within --shard-wait: exit 5
 };
 
 // An error with a class and a message a user can act on. Messages never
@@ -40,6 +41,7 @@ inline constexpr int kExitRegression = 1;
 inline constexpr int kExitBadInput = 2;
 inline constexpr int kExitUnreachable = 3;
 inline constexpr int kExitRunErrors = 4;
+inline constexpr int kExitShardsMissing = 5;
 inline constexpr int kExitInterrupted = 130;
 
 int exit_code_for(ErrorClass cls) noexcept;

@@ -13,6 +13,8 @@ int exit_code_for(ErrorClass cls) noexcept {
       return kExitRegression;
     case ErrorClass::kInterrupted:
       return kExitInterrupted;
+    case ErrorClass::kShardsMissing:
+      return kExitShardsMissing;
     case ErrorClass::kRetryable:
     case ErrorClass::kConnectionLost:
     case ErrorClass::kFatal:
@@ -37,6 +39,8 @@ const char* error_class_name(ErrorClass cls) noexcept {
       return "regression";
     case ErrorClass::kInterrupted:
       return "interrupted";
+    case ErrorClass::kShardsMissing:
+      return "shards missing";
   }
   return "error";
 }

@@ -112,6 +112,7 @@ void measure_targets(const RunRequest& request, Plan& plan, results::RunFolder& 
     PlannedTarget& p = plan.targets[i];
     results::Meta::TargetInfo& ti = meta.targets[i];
     begin_target(i, what_runs(request, plan.resolved, p.target), folder, outcome, listener);
+    const std::optional<ShardStart> checked_in = start_together(request, p.target, i, listener);
     const int64_t measured_from = unix_ms_now() + static_cast<int64_t>(o.warmup_s * 1000);
     // When each step of a sweep (or the one measurement) began, on the folder's clock.
     std::vector<int64_t> step_from;
@@ -128,9 +129,11 @@ void measure_targets(const RunRequest& request, Plan& plan, results::RunFolder& 
         series_failed = recorder.failure();
       }
     } catch (const Error& e) {
+      if (checked_in) leave(*checked_in, p.target, listener);
       target_threw(i, e, folder, outcome, listener);  // what it measured is lost with it
       continue;
     }
+    if (checked_in) leave(*checked_in, p.target, listener);
     p.prepared.reset();  // its connections are done with
     listener.target_finished();
 

@@ -29,6 +29,7 @@ results::Meta request_meta(const RunRequest& request, const Plan& plan, const st
     meta.warmup_s = o.warmup_s;
     meta.transactions_per_client = o.transactions;
     meta.think_times = o.think_times;
+    if (request.overrides.shard) meta.shard = results::Meta::Shard{o.shard.index, o.shard.count};
     bool open = o.rate > 0 || !o.group_rate.empty() || plan.resolved.sweep;
     for (const auto& st : o.stages) open = open || st.rate > 0;
     if (open || !o.stages.empty() || o.latency_limit_s > 0) {

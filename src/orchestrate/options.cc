@@ -26,7 +26,8 @@ std::vector<std::string> given_of_the_other_kind(const RunOverrides& o, bool ana
       {"--latency-limit", o.latency_limit_s.has_value()},
       {"--slo", !o.slo.empty()},
       {"--reconnect", o.reconnect.has_value()},
-      {"--statement-timeout", o.statement_timeout_s.has_value()}};
+      {"--statement-timeout", o.statement_timeout_s.has_value()},
+      {"--shard", o.shard.has_value()}};
   const std::vector<std::pair<const char*, bool>> queries = {
       {"--streams", o.streams.has_value()},
       {"--query-timeout", o.query_timeout_s.has_value()},
@@ -152,6 +153,7 @@ Resolved resolve_options(const workload::Spec& spec, const RunOverrides& o, List
   t.threads = o.threads.value_or(0);
   if (t.threads < 0) throw Error(ErrorClass::kBadInput, "--threads must be 0 (one per client) or more");
   t.think_times = o.think_times;
+  if (o.shard) t.shard = *o.shard;
   resolve_open_loop(spec, o, r);
   if (t.think_times) {
     bool any = false;

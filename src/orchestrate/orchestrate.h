@@ -36,6 +36,9 @@
 
 namespace oltap::orchestrate {
 
+// How long a shard waits for the others by default (--shard-wait).
+inline constexpr double kDefaultShardWaitS = 300;
+
 // What the command line says of how to run, each none (or false) when not
 // given: then the workload's `run:` section decides. Options of the other
 // kind of workload (--clients for queries, --streams for transactions) are
@@ -57,6 +60,8 @@ struct RunOverrides {
   std::string slo;                          // "p99<10ms": the knee of a sweep is the highest rate that met it
   std::optional<run::Reconnect> reconnect;  // --reconnect
   std::optional<double> statement_timeout_s;  // --statement-timeout
+  // One of several load hosts (run::Options::shard); none: the whole run.
+  std::optional<run::Options::Shard> shard;
   // Workloads of queries.
   std::optional<int> streams;
   std::optional<double> query_timeout_s;
@@ -82,6 +87,11 @@ struct RunRequest {
   double max_error_rate = 0;        // a fraction: 0.01 = 1%
   std::string max_error_rate_text;  // as given, for messages
   std::string command_line;         // with every password removed
+  // Several load hosts: when to begin (each target), a wall-clock instant
+  // (--start-at); else with a shard of N > 1, how long to wait for the other
+  // shards to check in through the target (--shard-wait).
+  std::optional<int64_t> start_at_unix_ms;
+  double shard_wait_s = kDefaultShardWaitS;
 };
 
 // What run() tells while it goes, for the command line to print.

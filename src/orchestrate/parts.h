@@ -130,6 +130,21 @@ void measure_targets(const RunRequest& request, Plan& plan, results::RunFolder& 
 void run_query_targets(const RunRequest& request, Plan& plan, results::RunFolder& folder, RunOutcome& outcome,
                        Listener& listener);
 
+// start.cc: the common start of a run's shards before target (its place
+// target_index among the run's): with --start-at, a sleep until then; with
+// --shard i/N (N > 1), a check-in through the target and a wait for the
+// others, then until the common instant. Throws Error(kShardsMissing) when
+// the others do not check in within --shard-wait, Error(kInterrupted) on
+// Ctrl-C. Returns the check-in to remove once the target is measured (leave).
+struct ShardStart {
+  std::string key;
+  run::Options::Shard shard;
+};
+std::optional<ShardStart> start_together(const RunRequest& request, const engine::Target& target,
+                                         size_t target_index, Listener& listener);
+// Removes the check-in (a failure is a note: the figures stand).
+void leave(const ShardStart& s, const engine::Target& target, Listener& listener);
+
 // judge.cc: step 3, the exit code and the lines that explain it.
 void judge(const RunRequest& request, RunOutcome& outcome);
 

@@ -18,6 +18,7 @@
 
 #include "append_file.h"
 #include "csv.h"
+#include "hlog_line.h"
 #include "results.h"
 
 namespace oltap::results {
@@ -47,16 +48,11 @@ bool parse_double(std::string_view text, double& v) {
   return !text.empty() && r.ec == std::errc() && r.ptr == text.data() + text.size() && std::isfinite(v);
 }
 
-// One histogram line, split but not decoded.
-struct Line {
-  std::string tag;
-  double start_s = 0, length_s = 0, max = 0;
-  std::string histogram;  // base64
-  std::string where;      // "file:line"
-};
+using Line = HlogLine;
 
-// Calls fn for each histogram line of the log at path.
-void scan(const std::string& path_in, const std::function<void(const Line&)>& fn) {
+}  // namespace
+
+void scan_hlog_lines(const std::string& path_in, const std::function<void(const Line&)>& fn) {
   const std::string path = log_path(path_in);
   std::ifstream in(path, std::ios::binary);
   if (!in) throw Error(ErrorClass::kBadInput, path + ": cannot open the histogram log");
@@ -92,13 +88,27 @@ void scan(const std::string& path_in, const std::function<void(const Line&)>& fn
   if (in.bad()) throw Error(ErrorClass::kBadInput, path + ": cannot read the histogram log");
 }
 
-metrics::Histogram decode(const Line& line) {
+metrics::Histogram decode_hlog_line(const Line& line) {
   metrics::Histogram h = decode_hlog_histogram(line.histogram, line.where);
   if (line.max >= 0) h.tighten_max(std::llround(line.max * kNsPerMs));
   return h;
 }
 
-}  // namespace
+int64_t hlog_base_unix_ms(const std::string& path_in) {
+  const std::string path = log_path(path_in);
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw Error(ErrorClass::kBadInput, path + ": cannot open the histogram log");
+  const std::string key = "#[BaseTime: ";
+  for (std::string text; std::getline(in, text);) {
+    if (!text.empty() && text[0] != '#') break;  // the headers come first
+    if (!text.starts_with(key)) continue;
+    // "<seconds>.<ms> (seconds since epoch)]", as HlogWriter writes it.
+    const std::string seconds = text.substr(key.size(), text.find(' ', key.size()) - key.size());
+    double v = 0;
+    if (parse_double(seconds, v)) return std::llround(v * 1000);
+  }
+  throw Error(ErrorClass::kBadInput, path + ": no #[BaseTime: ...] header");
+}
 
 HlogWriter::HlogWriter(const std::string& dir, int64_t start_unix_ms) {
   std::error_code ec;
@@ -149,7 +159,9 @@ void HlogWriter::sync() {
 }
 
 void for_each_hlog_entry(const std::string& path, const std::function<void(const HlogEntry&)>& fn) {
-  scan(path, [&](const Line& line) { fn(HlogEntry{line.tag, line.start_s, line.length_s, decode(line)}); });
+  scan_hlog_lines(path, [&](const Line& line) {
+    fn(HlogEntry{line.tag, line.start_s, line.length_s, decode_hlog_line(line)});
+  });
 }
 
 std::vector<HlogEntry> read_hlog(const std::string& path) {
@@ -160,11 +172,11 @@ std::vector<HlogEntry> read_hlog(const std::string& path) {
 
 std::map<HlogTag, metrics::Histogram> read_whole_run_histograms(const std::string& path) {
   std::map<HlogTag, metrics::Histogram> out;
-  scan(path, [&](const Line& line) {
+  scan_hlog_lines(path, [&](const Line& line) {
     if (!line.tag.starts_with(kHlogWholeRunPrefix)) return;
     auto tag = parse_hlog_tag(line.tag);
     if (!tag || tag->service) return;
-    out[*tag].merge_from(decode(line));
+    out[*tag].merge_from(decode_hlog_line(line));
   });
   return out;
 }

@@ -54,11 +54,15 @@ nlohmann::ordered_json headlines_json(const Meta& m, const std::vector<SummaryRo
   nlohmann::ordered_json out = nlohmann::ordered_json::array();
   for (const auto& h : headlines(summary, m.headline, m.scale)) {
     if (h.target != target) continue;
-    nlohmann::ordered_json e = {{"group", h.group}, {"name", h.name},           {"transaction", h.txn},
-                                {"value", h.value}, {"tpm_total", h.tpm_total}, {"scale", h.scale}};
+    nlohmann::ordered_json e = {{"group", h.group},
+                                {"name", h.name},
+                                {"transaction", h.txn},
+                                {"value", h.value},
+                                {"tpm_total", h.tpm_total},
+                                {"scale", h.scale},
+                                {"include_aborted", h.include_aborted}};
     if (h.efficiency_pct) {
       e["per_scale_max"] = h.per_scale_max;
-      e["include_aborted"] = h.include_aborted;
       e["efficiency_pct"] = *h.efficiency_pct;
     }
     out.push_back(std::move(e));
@@ -201,6 +205,19 @@ std::string meta_json(const Meta& m, const std::vector<SummaryRow>& summary) {
   }
   j["targets"] = targets;
   if (m.queries && m.queries->verify) j["answers"] = answers_json(summary);
+  if (m.shard) j["shard"] = {{"index", m.shard->index}, {"count", m.shard->count}};
+  if (!m.merged_from.empty()) {
+    nlohmann::ordered_json shards = nlohmann::ordered_json::array();
+    for (const auto& s : m.merged_from) {
+      nlohmann::ordered_json e = {{"folder", s.folder}, {"run_id", s.run_id}};
+      if (s.shard) e["shard"] = {{"index", s.shard->index}, {"count", s.shard->count}};
+      e["hostname"] = s.hostname;
+      e["start_utc"] = s.start_utc;
+      e["status"] = s.status;
+      shards.push_back(std::move(e));
+    }
+    j["merged_from"] = shards;
+  }
   utsname u{};
   uname(&u);
   char host[256] = {};

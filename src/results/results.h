@@ -266,7 +266,50 @@ struct Meta {
     int warmup_passes = 0;  // passes run before them and not counted
   };
   std::optional<Queries> queries;
+  // A run of several load hosts: this one is shard `index` of `count`
+  // (0-based; oltap run --shard i/N). Unset: a run of one host.
+  struct Shard {
+    int index = 0, count = 1;
+  };
+  std::optional<Shard> shard;
+  // A merged folder (oltap merge): the shards it was made from, in the order
+  // of their index. Empty for a run.
+  struct MergedShard {
+    std::string folder, run_id, hostname, start_utc, status;
+    std::optional<Shard> shard;  // unset: a run made without --shard
+  };
+  std::vector<MergedShard> merged_from;
 };
+
+// Reads a result folder's meta.json (a folder or the file) back into a Meta:
+// what meta_json wrote, headline figures and host aside (its hostname is
+// returned through hostname when given). Throws Error(kBadInput) naming the
+// file when it is missing or malformed.
+Meta read_meta(const std::string& path, std::string* hostname = nullptr);
+
+// ---------------------------------------------------------------- oltap merge
+// One result folder from the folders of a run's shards (merge.cc, merge_check.cc):
+// counts summed, percentiles from the union of the shards' histograms in
+// their latency.hlog, intervals aligned on wall-clock time, meta.json
+// listing the shards.
+struct MergeRequest {
+  std::vector<std::string> dirs;
+  std::string out;
+  bool force = false;
+  std::string command_line;  // with every password removed
+};
+struct MergeOutcome {
+  std::string out;
+  std::vector<SummaryRow> summary;  // as summary.csv holds them
+  Meta meta;
+  int64_t intervals = 0;  // timeseries.csv rows written
+};
+// Throws Error(kBadInput) with the reason when the folders are not the
+// shards of one run: a folder that is not a complete run of transactions,
+// different workloads (file checksum), settings or targets, a folder that is
+// not a shard, shards not 0..N-1 of one N each once, or the same folder
+// twice; and before anything is written.
+MergeOutcome merge_runs(const MergeRequest& request);
 
 // Refuses (Error(kBadInput), naming --out) a dir that is a file, or a folder
 // that holds anything unless force: call it before measuring. A missing or

@@ -22,7 +22,9 @@ std::string where(const workload::Mark& m) {
 Plan compile_plan(const workload::Spec& spec, const std::string& dialect, engine::Kind kind,
                   const Options& o) {
   Plan plan;
-  const std::map<std::string, Value> names = {{"scale", workload::scale_value(o.scale)}};
+  const std::map<std::string, Value> names = {{"scale", workload::scale_value(o.scale)},
+                                              {"shard", Value::of_int(o.shard.index)},
+                                              {"shards", Value::of_int(o.shard.count)}};
   std::map<std::string, int>& slot = plan.slot_of;
   for (const auto& p : spec.parameters) {
     int index = static_cast<int>(slot.size());

@@ -51,6 +51,9 @@ struct TxnPlan {
 struct GroupPlan {
   std::string name;
   int clients = 1;  // its clients; with stages, the most any stage runs (each is connected before the run)
+  // Of these, the ones this shard runs (Options::shard): in-group numbers
+  // [shard_first, shard_first + shard_clients); all of them without shards.
+  int shard_first = 0, shard_clients = 0;
   std::vector<int> txns;           // indexes into Plan::txns
   std::vector<double> cumulative;  // running sums of the mix weights
 };
@@ -63,7 +66,11 @@ struct StagePlan {
   double duration_s = 0;  // 0 for a run limited by transactions, which has one stage
   std::vector<int> clients;
   std::vector<double> rate;
-  std::vector<double> offered;  // per row; ALL rows hold 0 (the recorder sums them)
+  std::vector<double> offered;  // per row, this shard's share; ALL rows hold 0 (the recorder sums them)
+  // Per group, this shard's active clients and their share of rate (the
+  // schedule runs on clients and rate, the whole run's).
+  std::vector<int> shard_clients;
+  std::vector<double> shard_rate;
 };
 
 struct Plan {
@@ -90,5 +97,9 @@ Plan compile_plan(const workload::Spec& spec, const std::string& dialect, engine
 // the groups without one. Throws Error(kBadInput) for a group_rate naming
 // no group, or a rate that is not above 0.
 void plan_stages(Plan& plan, const Options& options);
+// Sets what shard runs of plan's groups and stages (plan_stages calls it):
+// each group's range of clients, each stage's active clients of the shard
+// and their share of the rates. Throws Error(kBadInput) for a shard out of range.
+void plan_shard(Plan& plan, Options::Shard shard);
 
 }  // namespace oltap::run

@@ -243,12 +243,12 @@ std::vector<TxnTotals> Recorder::totals() const {
     TxnTotals all;
     all.group = g.name;
     all.txn = "ALL";
-    all.clients = g.clients;
+    all.clients = g.shard_clients;
     for (size_t k = 0; k < g.txns.size(); ++k) {
       TxnTotals t;
       t.group = g.name;
       t.txn = plan_.txns[g.txns[k]].name;
-      t.clients = g.clients;
+      t.clients = g.shard_clients;
       for (const auto& w : workers_) {
         if (w->group != &g) continue;
         for (const auto& block : w->blocks) {

@@ -89,10 +89,31 @@ struct Options {
   // Every statement of a transaction running longer fails as a time-out
   // (engine::Connection::set_statement_timeout); 0: none.
   double statement_timeout_s = 0;
+  // One of several load hosts (oltap run --shard i/N): this run is shard
+  // `index` of `count` and runs its share of each group's clients (see
+  // shard_range), each as the same client of the whole run would: its
+  // random stream seeded by its global index and its part of every sequence
+  // (inserted keys) taken with the whole run's stride, so N shards of c
+  // clients draw exactly what one run of N * c clients draws. The rate
+  // (and a group's own) is the whole run's; each client keeps the schedule
+  // it has in the whole run, so a shard offers its clients' share of it.
+  struct Shard {
+    int index = 0, count = 1;
+  };
+  Shard shard;
   // Opens each client's connection (and every reconnect); empty: engine::connect.
   // The seam for tests, which hand in a scripted engine::Connection.
   std::function<std::unique_ptr<engine::Connection>(const engine::Target&)> connect;
 };
+
+// The clients of a group of `clients` that shard s runs: the contiguous
+// in-group numbers [first, first + count), first = clients * index / count
+// (rounded down), so shares differ by at most one client and the shards
+// together run each client once.
+struct ShardRange {
+  int first = 0, count = 0;
+};
+ShardRange shard_range(int clients, Options::Shard s) noexcept;
 
 // Once per interval, for the progress line.
 struct Progress {

@@ -125,16 +125,29 @@ std::unique_ptr<PreparedRun> prepare_run(const workload::Spec& spec, const engin
   st->plan = compile_plan(spec, res.dialect, first->kind(), o);
   plan_stages(st->plan, o);
   const Plan& plan = st->plan;
-  int total_clients = 0;
-  for (const auto& g : plan.groups) total_clients += g.clients;
+  int total_clients = 0, run_clients = 0;  // this shard's; the whole run's
+  for (const auto& g : plan.groups) {
+    total_clients += g.shard_clients;
+    run_clients += g.clients;
+  }
+  if (total_clients == 0)
+    throw Error(ErrorClass::kBadInput, "--shard " + std::to_string(o.shard.index) + "/" +
+                                           std::to_string(o.shard.count) + ": the run has " +
+                                           std::to_string(run_clients) +
+                                           " client(s) in all, none of them for this shard; give at least " +
+                                           std::to_string(o.shard.count) + " (--clients)");
   st->shared_threads = o.threads > 0 && o.threads < total_clients;
   check_options(plan, *first, target, o, st->shared_threads);
 
   // Workers are created, connected and prepared before any starts, so
   // connection set-up is not part of the measurement.
-  int index = 0;
+  // A client is numbered as in the whole run (its group's base plus its
+  // in-group number), whatever shard runs it: its seed and its part of the
+  // sequences are those it has in a run of one host.
+  int base = 0;
   for (const auto& g : plan.groups) {
-    for (int c = 0; c < g.clients; ++c) {
+    for (int c = g.shard_first; c < g.shard_first + g.shard_clients; ++c) {
+      const int index = base + c;
       auto w = std::make_unique<Worker>();
       w->index = index;
       w->in_group = c;
@@ -168,12 +181,12 @@ std::unique_ptr<PreparedRun> prepare_run(const workload::Spec& spec, const engin
       w->batch.resize(w->pipeline);
       w->batch_due.resize(w->pipeline);
       st->workers.push_back(std::move(w));
-      ++index;
     }
+    base += g.clients;
   }
-  // Sequences are split across every client of the run.
+  // Sequences are split across every client of the run (of every shard).
   for (auto& w : st->workers)
-    for (auto& cur : w->cursors) cur.stride = index;
+    for (auto& cur : w->cursors) cur.stride = run_clients;
 
   st->workers.front()->conn = std::move(first);
   for (auto& w : st->workers) {
@@ -305,7 +318,7 @@ RunResult measure(PreparedRun& prepared, Observer& observer) {
     if (staged)
       res.stages.push_back(recorder.end_stage(stage, (stage_start - measure_from) / 1e9,
                                               std::max(0.0, (at - stage_start) / 1e9),
-                                              plan.stages[stage].clients));
+                                              plan.stages[stage].shard_clients));
     recorder.mark_stage_start();
     stage_start = at;
     ++stage;
@@ -368,7 +381,7 @@ RunResult measure(PreparedRun& prepared, Observer& observer) {
       p.elapsed_s = (now - start) / 1e9;
       p.warming_up = true;
       p.tps = length > 0 ? (warm - last_warm) / length : 0;
-      for (double r : plan.stages.front().rate) p.offered_tps += r;
+      for (double r : plan.stages.front().shard_rate) p.offered_tps += r;
       last_warm = warm;
       last_tick = now;
       next_tick = std::min(next_tick + kIntervalNs, measure_from);

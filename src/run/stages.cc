@@ -1,6 +1,7 @@
 // A run's stages resolved for its groups (see plan.h): who runs in each
 // stage and at what rate, and the rate each transaction is asked for (its
 // group's rate split by the mix's weights).
+#include <algorithm>
 #include <cmath>
 
 #include "plan.h"
@@ -58,6 +59,39 @@ void plan_stages(Plan& plan, const Options& o) {
     plan.stages.push_back(std::move(sp));
   }
   for (size_t gi = 0; gi < n; ++gi) plan.groups[gi].clients = most[gi];
+  plan_shard(plan, o.shard);
+}
+
+ShardRange shard_range(int clients, Options::Shard s) noexcept {
+  auto at = [&](int i) { return static_cast<int>(static_cast<int64_t>(clients) * i / s.count); };
+  return {at(s.index), at(s.index + 1) - at(s.index)};
+}
+
+void plan_shard(Plan& plan, Options::Shard shard) {
+  if (shard.count < 1 || shard.index < 0 || shard.index >= shard.count)
+    throw Error(ErrorClass::kBadInput, "--shard " + std::to_string(shard.index) + "/" +
+                                           std::to_string(shard.count) + ": i must be within [0, N)");
+  for (GroupPlan& g : plan.groups) {
+    const ShardRange r = shard_range(g.clients, shard);
+    g.shard_first = r.first;
+    g.shard_clients = r.count;
+  }
+  for (StagePlan& sp : plan.stages) {
+    sp.shard_clients.clear();
+    sp.shard_rate.clear();
+    size_t row = 0;  // the group's first row in offered
+    for (size_t gi = 0; gi < plan.groups.size(); ++gi) {
+      const GroupPlan& g = plan.groups[gi];
+      const int active = sp.clients[gi];
+      // Of the stage's active clients (in-group numbers [0, active)), the shard's.
+      const int mine = std::max(0, std::min(g.shard_first + g.shard_clients, active) - g.shard_first);
+      const double share = active > 0 ? static_cast<double>(mine) / active : 0;
+      sp.shard_clients.push_back(mine);
+      sp.shard_rate.push_back(sp.rate[gi] * share);
+      for (size_t k = 0; k < g.txns.size(); ++k) sp.offered[row + k] *= share;
+      row += g.txns.size() + 1;  // its ALL row
+    }
+  }
 }
 
 }  // namespace oltap::run

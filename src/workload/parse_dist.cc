@@ -216,9 +216,14 @@ void read_parameters(const YamlReader& r, const YAML::Node& map, Spec& spec, Pro
           r.fail(it->second["latest"],
                  "latest follows a seq parameter defined before it; '" + p.dist.source + "' is not one");
       }
-      for (auto& a : p.dist.args) a.resolve([](const std::string& n) { return n == "scale" ? 0 : -1; });
+      // A parameter's bounds may use the run's scale and which shard of how
+      // many the run is (oltap run --shard; 0 and 1 on one host).
+      auto run_name = [](const std::string& n) {
+        return n == "scale" ? 0 : n == "shard" ? 1 : n == "shards" ? 2 : -1;
+      };
+      for (auto& a : p.dist.args) a.resolve(run_name);
       for (auto& in : p.dist.inner)
-        for (auto& a : in.args) a.resolve([](const std::string& n) { return n == "scale" ? 0 : -1; });
+        for (auto& a : in.args) a.resolve(run_name);
       spec.parameters.push_back(std::move(p));
     });
     // Later checks take it as defined, so one mistake is reported once.

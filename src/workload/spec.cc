@@ -199,7 +199,8 @@ Value scale_value(double scale) {
 }
 
 void check_parameters(const Spec& spec, double scale) {
-  const std::map<std::string, Value> names = {{"scale", scale_value(scale)}};
+  const std::map<std::string, Value> names = {
+      {"scale", scale_value(scale)}, {"shard", Value::of_int(0)}, {"shards", Value::of_int(1)}};
   for (const auto& p : spec.parameters)
     if (p.dist.kind != Distribution::Kind::kLatest) make_distribution(p.dist, names);
 }
