@@ -19,9 +19,10 @@
 #           sysbench-point-select.yaml on the native driver (Connector/C), 8
 #           clients; then oltp_read_only vs sysbench-read-only.yaml the same
 #           way. Targets: tps >= 1.0 x, client CPU per transaction <= 1.0 x.
-#           --threads T: oltap's point-select clients share T threads
-#           (run --threads), as pgbench -j does; read only keeps a thread each
-#           (a transaction of fourteen statements cannot share one).
+#           oltap's point-select clients share 2 threads (run --threads 2),
+#           as pgbench -j 2 runs its 8; --threads T sets T, --threads 0 gives
+#           each client a thread of its own. Read only keeps a thread each (a
+#           transaction of fourteen statements cannot share one).
 # redis:    redis-benchmark -t get -c 50 (-r 100000 -d 100)  vs  oltap kv-get.yaml,
 #           50 clients on one polling thread (--threads 1), as redis-benchmark
 #           runs its 50 on one event loop: tps >= 0.9 x; with -P 16 /
@@ -73,7 +74,7 @@ scale=10
 sf=1
 duration=
 pairs=3
-threads=
+threads=2
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --scale) scale="$2"; shift 2 ;;
@@ -439,7 +440,7 @@ sb_series() {
     TXNS=$(sed -nE 's/.*transactions: +([0-9]+) +\(.*/\1/p' "$work/sb-${SB[1]}$1")
   }
   SB_SHARED=()
-  [[ -n $threads && ${SB[1]} == oltp_point_select ]] && SB_SHARED=(--threads "$threads")
+  [[ $threads != 0 && ${SB[1]} == oltp_point_select ]] && SB_SHARED=(--threads "$threads")
   sb_oltap() {
     oltap_run "sbo-${SB[1]}$1" "workloads/$SB_WORKLOAD" --target "$OLTAP_MYSQL" --clients 8 --duration "${duration}s" \
       "${SB_SHARED[@]}"
