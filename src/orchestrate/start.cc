@@ -30,6 +30,8 @@ namespace {
 constexpr int64_t kPollMs = 100;
 constexpr int64_t kStartMarginMs = 2000;
 constexpr const char* kTable = "oltap_shard_checkin";
+// Tries at creating the check-in table (see check_in).
+constexpr int kCreateAttempts = 5;
 
 std::string run_key(const RunRequest& request, size_t target_index) {
   const RunOverrides& o = request.overrides;
@@ -57,10 +59,23 @@ void check_in(engine::Connection& c, const std::string& key, run::Options::Shard
     c.run(fmt::format("EXPIRE oltap:shards:{} 86400", key));  // a run that never cleans up
     return;
   }
-  c.run(fmt::format(
+  const std::string create = fmt::format(
       "CREATE TABLE IF NOT EXISTS {} (run_key varchar(64) NOT NULL, shard int NOT NULL, shards int "
       "NOT NULL, at_ms bigint NOT NULL, PRIMARY KEY (run_key, shard))",
-      kTable));
+      kTable);
+  // Shards started together race to create the table, and PostgreSQL's IF
+  // NOT EXISTS is no guard against that: the loser fails on pg_type's unique
+  // index (23505) while the winner's table is not yet committed. Once that
+  // commits, the same statement finds the table; the last failure stands.
+  for (int attempt = 1;; ++attempt) {
+    try {
+      c.run(create);
+      break;
+    } catch (const Error&) {
+      if (attempt == kCreateAttempts) throw;
+      std::this_thread::sleep_for(std::chrono::milliseconds(kPollMs));
+    }
+  }
   c.run(fmt::format("DELETE FROM {} WHERE run_key = '{}' AND shard = {}", kTable, key, s.index));
   c.run(fmt::format("INSERT INTO {} (run_key, shard, shards, at_ms) VALUES ('{}', {}, {}, {})", kTable, key,
                     s.index, s.count, at_ms));

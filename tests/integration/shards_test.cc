@@ -172,11 +172,12 @@ TEST_F(Shards, TwoRealRunsMergeIntoAFolderEveryReaderTakes) {
 TEST_F(Shards, ThreeShardsOnPostgresStartTogetherAndMergeToWhatTheDatabaseHolds) {
   const std::string pg = make_scratch_db("oltap_it_shards");
   ASSERT_EQ(oltap({"load", workload("pgbench-tpcb.yaml"), "--target", pg}).exit_code, 0);
-  const std::vector<std::string> args = {"run",        workload("pgbench-tpcb.yaml"),
-                                         "--target",   pg,
-                                         "--clients",  "6",
-                                         "--warmup",   "0s",
-                                         "--duration", "3s",
+  const std::vector<std::string> args = {"run",          workload("pgbench-tpcb.yaml"),
+                                         "--target",     pg,
+                                         "--clients",    "6",
+                                         "--warmup",     "0s",
+                                         "--duration",   "3s",
+                                         "--shard-wait", "60s",
                                          "--quiet"};
   const long long before = sql_int(pg, "SELECT count(*) FROM pgbench_history");
   const std::vector<fs::path> shards = run_shards(3, args, dir_.path());
