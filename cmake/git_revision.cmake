@@ -3,11 +3,19 @@
 # differ from it. Run by the build on every build (not at configure time), so
 # meta.json names the source actually compiled; OUT is rewritten only when
 # the revision changed, which keeps incremental builds incremental.
+# A source tree without its git checkout (the container image's build stage
+# gets a copy without .git) takes the revision from $OLTAP_GIT_REVISION,
+# which scripts/image.sh passes as a build argument.
 execute_process(COMMAND git rev-parse --short=12 HEAD
   WORKING_DIRECTORY "${SRC}" OUTPUT_VARIABLE rev OUTPUT_STRIP_TRAILING_WHITESPACE
   RESULT_VARIABLE rc ERROR_QUIET)
 if(NOT rc EQUAL 0 OR rev STREQUAL "")
-  set(rev "unknown")
+  # Only a revision's form gets in: it is pasted into a C++ string literal.
+  if("$ENV{OLTAP_GIT_REVISION}" MATCHES "^[0-9a-f]+(-dirty)?$")
+    set(rev "$ENV{OLTAP_GIT_REVISION}")
+  else()
+    set(rev "unknown")
+  endif()
 else()
   execute_process(COMMAND git diff --quiet HEAD --
     WORKING_DIRECTORY "${SRC}" RESULT_VARIABLE dirty ERROR_QUIET)
