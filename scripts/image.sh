@@ -58,19 +58,23 @@ install_tools() {
 
 # mmdebstrap_base TARBALL: a minimal bookworm (variant minbase, as Docker's
 # debian:12) from the mirror, with the updates and security suites when the
-# security mirror answers, without them when it does not.
+# security mirror answers, without them when it does not. The merged-usr hook
+# makes /usr merged with symlinks and installs usr-is-merged, as Docker's
+# image is; without it bookworm's minbase takes the usrmerge package, which
+# brings the whole of perl (55 MB).
 mmdebstrap_base() {
-  local out=$1 part=${1%.tar}.partial.tar suites=("deb $MIRROR/debian bookworm main" "deb $MIRROR/debian bookworm-updates main")
+  local out=$1 part=${1%.tar}.partial.tar
+  local suites=("deb $MIRROR/debian bookworm main" "deb $MIRROR/debian bookworm-updates main")
   local security="deb $MIRROR/debian-security bookworm-security main"
+  local args=(--variant=minbase --mode=root --format=tar --quiet
+              --hook-dir=/usr/share/mmdebstrap/hooks/merged-usr bookworm "$part")
   log "mmdebstrap bookworm (minbase) from $MIRROR into $out"
-  if nice -n 10 mmdebstrap --variant=minbase --mode=root --format=tar --quiet \
-      bookworm "$part" "${suites[@]}" "$security"; then
+  if nice -n 10 mmdebstrap "${args[@]}" "${suites[@]}" "$security"; then
     mv "$part" "$out"
     return 0
   fi
   log "mmdebstrap with $MIRROR/debian-security failed; again without the security suite"
-  nice -n 10 mmdebstrap --variant=minbase --mode=root --format=tar --quiet \
-    bookworm "$part" "${suites[@]}" || die "mmdebstrap failed (is $MIRROR/debian reachable?)"
+  nice -n 10 mmdebstrap "${args[@]}" "${suites[@]}" || die "mmdebstrap failed (is $MIRROR/debian reachable?)"
   mv "$part" "$out"
 }
 
