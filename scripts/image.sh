@@ -1,15 +1,15 @@
 #!/usr/bin/env bash
 # image.sh - build oltap's container image (deploy/kubernetes/Dockerfile)
 # with podman, no daemon and no registry needed: installs podman, runc and
-# mmdebstrap from Debian, makes the debian:12 base image with mmdebstrap when
-# none is in local storage and none can be pulled, builds the image from the
+# mmdebstrap from Debian, makes the debian:12-slim base image with mmdebstrap
+# when none is in local storage and none can be pulled, builds the image from the
 # repository's root, checks that its oltap runs, and says how to take it out.
 #
 #   scripts/image.sh                     build oltap:dev
 #   scripts/image.sh --tag NAME          build NAME instead
 #   scripts/image.sh --save FILE         then write it as an OCI archive to FILE
 #                                        (for kind load image-archive, skopeo, a registry)
-#   scripts/image.sh --base-only         only make (or find) the debian:12 base
+#   scripts/image.sh --base-only         only make (or find) the debian:12-slim base
 #
 # Images live in podman's storage (podman info --format '{{.Store.GraphRoot}}';
 # its default driver; CONTAINERS_STORAGE_CONF chooses another, e.g. vfs). The
@@ -40,7 +40,7 @@ done
 
 MIRROR=${OLTAP_IMAGE_MIRROR:-http://deb.debian.org}
 WORK=$REPO_ROOT/build/image
-BASE=localhost/debian:12
+BASE=localhost/debian:12-slim
 mkdir -p "$WORK"
 
 # podman builds (its buildah inside) and runs; runc runs the container where
@@ -57,41 +57,49 @@ install_tools() {
 }
 
 # mmdebstrap_base TARBALL: a minimal bookworm (variant minbase, as Docker's
-# debian:12) from the mirror, with the updates and security suites when the
-# security mirror answers, without them when it does not. The merged-usr hook
-# makes /usr merged with symlinks and installs usr-is-merged, as Docker's
+# debian:12-slim) from the mirror, with the updates and security suites when
+# the security mirror answers, without them when it does not. The merged-usr
+# hook makes /usr merged with symlinks and installs usr-is-merged, as Docker's
 # image is; without it bookworm's minbase takes the usrmerge package, which
-# brings the whole of perl (55 MB).
+# brings the whole of perl (55 MB). As in -slim, dpkg leaves out documentation,
+# man pages and translations (48 MB), in the base and in every package
+# installed on it later (mmdebstrap keeps --dpkgopt in /etc/dpkg/dpkg.cfg.d/).
 mmdebstrap_base() {
   local out=$1 part=${1%.tar}.partial.tar
   local suites=("deb $MIRROR/debian bookworm main" "deb $MIRROR/debian bookworm-updates main")
   local security="deb $MIRROR/debian-security bookworm-security main"
-  local args=(--variant=minbase --mode=root --format=tar --quiet
-              --hook-dir=/usr/share/mmdebstrap/hooks/merged-usr bookworm "$part")
-  log "mmdebstrap bookworm (minbase) from $MIRROR into $out"
-  if nice -n 10 mmdebstrap "${args[@]}" "${suites[@]}" "$security"; then
+  local args=(--variant=minbase --mode=root --format=tar
+              --hook-dir=/usr/share/mmdebstrap/hooks/merged-usr
+              --dpkgopt='path-exclude=/usr/share/doc/*' --dpkgopt='path-include=/usr/share/doc/*/copyright'
+              --dpkgopt='path-exclude=/usr/share/man/*' --dpkgopt='path-exclude=/usr/share/info/*'
+              --dpkgopt='path-exclude=/usr/share/groff/*' --dpkgopt='path-exclude=/usr/share/lintian/*'
+              --dpkgopt='path-exclude=/usr/share/locale/*' bookworm "$part")
+  local mmlog=$WORK/mmdebstrap.log
+  log "mmdebstrap bookworm (minbase, slim) from $MIRROR into $out (log: $mmlog)"
+  if nice -n 10 mmdebstrap "${args[@]}" "${suites[@]}" "$security" >"$mmlog" 2>&1; then
     mv "$part" "$out"
     return 0
   fi
   log "mmdebstrap with $MIRROR/debian-security failed; again without the security suite"
-  nice -n 10 mmdebstrap "${args[@]}" "${suites[@]}" || die "mmdebstrap failed (is $MIRROR/debian reachable?)"
+  nice -n 10 mmdebstrap "${args[@]}" "${suites[@]}" >"$mmlog" 2>&1 ||
+    { tail -20 "$mmlog" >&2; die "mmdebstrap failed (is $MIRROR/debian reachable? all of it in $mmlog)"; }
   mv "$part" "$out"
 }
 
 ensure_base() {
-  if podman image exists "$BASE" || podman image exists docker.io/library/debian:12; then
-    log "base image debian:12: in local storage"
+  if podman image exists "$BASE" || podman image exists docker.io/library/debian:12-slim; then
+    log "base image debian:12-slim: in local storage"
     return 0
   fi
-  log "base image debian:12: trying to pull docker.io/library/debian:12"
-  if timeout 60 podman pull -q docker.io/library/debian:12 >/dev/null 2>&1; then
-    log "pulled docker.io/library/debian:12"
+  log "base image debian:12-slim: trying to pull docker.io/library/debian:12-slim"
+  if timeout 60 podman pull -q docker.io/library/debian:12-slim >/dev/null 2>&1; then
+    log "pulled docker.io/library/debian:12-slim"
     return 0
   fi
-  local tarball=$WORK/debian12-minbase.tar
+  local tarball=$WORK/debian12-slim.tar
   [[ -s "$tarball" ]] || mmdebstrap_base "$tarball"
   log "podman import $tarball $BASE"
-  podman import -q --change 'CMD ["bash"]' --message "mmdebstrap bookworm minbase" "$tarball" "$BASE" >/dev/null
+  podman import -q --change 'CMD ["bash"]' --message "mmdebstrap bookworm minbase, slim" "$tarball" "$BASE" >/dev/null
 }
 
 git_revision() {
