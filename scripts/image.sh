@@ -160,11 +160,27 @@ else
   podman image unmount "$TAG" >/dev/null
 fi
 
+# The name a Kubernetes node gives TAG: podman's storage says localhost/NAME,
+# and containerd keeps the name an archive carries, while a manifest's
+# `image: oltap:dev` means docker.io/library/oltap:dev. The archive carries
+# that name (checked with containerd 1.6's ctr images import, as kind load does).
+k8s_name() {
+  local name=$1 first=${1%%/*}
+  if [[ "$name" == */* && ( "$first" == *.* || "$first" == *:* || "$first" == localhost ) ]]; then
+    echo "$name"
+  elif [[ "$name" == */* ]]; then
+    echo "docker.io/$name"
+  else
+    echo "docker.io/library/$name"
+  fi
+}
+name=$(k8s_name "$TAG")
 if [[ -n "$SAVE" ]]; then
-  log "podman save --format oci-archive -o $SAVE $TAG"
-  podman save -q --format oci-archive -o "$SAVE" "$TAG"
-  log "wrote $SAVE ($(($(stat -c %s "$SAVE") / 1000000)) MB)"
+  [[ "$name" == "$TAG" ]] || podman tag "$TAG" "$name"
+  log "podman save --format oci-archive -o $SAVE $name"
+  podman save -q --format oci-archive -o "$SAVE" "$name"
+  log "wrote $SAVE ($(($(stat -c %s "$SAVE") / 1000000)) MB), its image named $name"
 fi
-log "to take it out:  podman save --format oci-archive -o oltap.tar $TAG"
+log "to take it out:  podman tag $TAG $name && podman save --format oci-archive -o oltap.tar $name"
 log "  into kind:     kind load image-archive oltap.tar"
 log "  to a registry: podman push $TAG docker://registry.example.com/oltap:dev"
