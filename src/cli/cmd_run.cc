@@ -38,6 +38,7 @@ void print_outcome(const orchestrate::RunOutcome& r, size_t targets) {
   } else {
     std::cout << results::summary_table(r.summary);
     if (targets > 1) std::cout << "\n" << results::side_by_side(r.summary);
+    if (const std::string e = results::error_table(r.summary); !e.empty()) std::cout << "\n" << e;
     if (!r.curve.empty()) std::cout << "\n" << results::curve_table(r.curve);
     std::cout << results::headline_lines(r.headlines);
     std::cout << "results: " << r.out << "/ (summary.csv, timeseries.csv, latency.hlog, meta.json"
