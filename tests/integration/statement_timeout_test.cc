@@ -59,8 +59,8 @@ class StatementTimeout : public ::testing::Test {
   CmdResult run(const std::string& target, const std::string& name, const std::string& timeout,
                 const std::string& workload = "sleepy.yaml", const std::string& duration = "2s") {
     return oltap({"run", (dir_ / workload).string(), "--target", target, "--no-data-check", "--clients", "2",
-                  "--warmup", "0s", "--duration", duration, "--statement-timeout", timeout, "--max-error-rate",
-                  "100%", "--out", (dir_ / name).string()});
+                  "--warmup", "0s", "--duration", duration, "--statement-timeout", timeout,
+                  "--max-error-rate", "100%", "--out", (dir_ / name).string()});
   }
 
   // why: what the server's message calls the time-out.
