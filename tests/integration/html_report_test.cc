@@ -219,6 +219,18 @@ TEST_F(HtmlReport, AComparisonOfRepetitionsShowsChangesIntervalsAndVerdicts) {
     EXPECT_TRUE(contains(cmp.out, row[4].get<std::string>())) << line << ": " << cmp.out;
     EXPECT_TRUE(contains(cmp.out, row[5].get<std::string>())) << line << ": " << cmp.out;
   }
+
+  // gate --html: the same page, its verdict the gate's exit code. A
+  // regression of 0% allowed and the strictest alpha fail or pass by noise
+  // alone; either way the page must say what the exit code says.
+  const fs::path gate_html = dir_ / "gate.html";
+  CmdResult gate = oltap_in({"gate", folders[2], folders[3], "--baseline", folders[0], "--baseline",
+                             folders[1], "--max-regression", "0%", "--html", gate_html.string()});
+  ASSERT_TRUE(gate.exit_code == 0 || gate.exit_code == 1) << gate.describe();
+  expect_clean_page(open_in_browser(gate_html, "comparison"), gate_html, 2);
+  EXPECT_TRUE(contains(read_file(gate_html), gate.exit_code == 0 ? "<div class=\"ok\" id=\"verdict\">"
+                                                                 : "<div class=\"alert\" id=\"verdict\">"))
+      << gate.describe();
 }
 
 // A run whose transactions break a constraint and divide by zero: `run`,
