@@ -70,13 +70,9 @@ void add_load(CLI::App& root, Action& action) {
       "same name goes with them)");
   cmd->add_flag("--dry-run", a->dry_run,
                 "Connect and check, change nothing: print the statements the load would run, on stdout");
-  cmd->add_option("--shard", a->shard,
-                  "One of several load hosts: shard i (0-based) of N, i/N, loading its share of each "
-                  "table's rows while the others load theirs; shard 0 makes the tables and runs after_load "
-                  "(default: $OLTAP_SHARD_INDEX or $JOB_COMPLETION_INDEX of $OLTAP_SHARDS)");
-  cmd->add_option("--shard-wait", a->shard_wait,
-                  "With --shard i/N: how long to wait for the other shards to check in through the target "
-                  "(default 5m; exit 5 when they do not)");
+  add_shard_options(cmd, a->shard, a->shard_wait,
+                    "loading its share of each table's rows while the others load theirs; shard 0 makes the "
+                    "tables and runs after_load");
   cmd->callback([&action, a, cmd] {
     action = [a, cmd] {
       // 0 means "the workload's" only when --scale is not given at all.
@@ -86,11 +82,7 @@ void add_load(CLI::App& root, Action& action) {
       request.spec = workload::load_spec(a->file);
       const workload::Spec& spec = request.spec;
       request.shard = shard_option(a->shard, cmd->count("--shard") > 0);
-      if (!a->shard_wait.empty()) {
-        request.shard_wait_s = parse_duration_s(a->shard_wait);
-        if (request.shard_wait_s <= 0)
-          throw Error(ErrorClass::kBadInput, "--shard-wait must be above 0, e.g. 5m");
-      }
+      request.shard_wait_s = shard_wait_option(a->shard_wait);
       datagen::LoadOptions& o = request.options;
       o.scale = a->scale > 0 ? a->scale : spec.scale;
       o.jobs = a->jobs > 0 ? a->jobs : std::max(1u, std::thread::hardware_concurrency());
