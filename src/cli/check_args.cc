@@ -45,6 +45,9 @@ void add_check_options(CLI::App* cmd, CheckArgs& a) {
       "Write a Markdown table; '-' appends it to $GITHUB_STEP_SUMMARY when set (kept under 1 MiB), "
       "else prints it");
   cmd->add_option("--json", a.json, "Write the verdict, rows, reasons, p-values and samples as JSON");
+  cmd->add_option(
+      "--html", a.html,
+      "Also write the comparison, its verdict and reasons as one self-contained HTML report to FILE");
 }
 
 results::GateOptions check_options(const CheckArgs& a) {
@@ -78,7 +81,13 @@ std::string check_header(const CheckArgs& a, const results::GateOptions& o) {
          (o.only.empty() ? "" : " · only " + o.only) + (a.rules.empty() ? "" : " · rules " + a.rules) + "\n";
 }
 
-void write_check_outputs(const CheckArgs& a, const results::Evaluation& e, const std::string& title) {
+void write_check_outputs(const CheckArgs& a, const results::Side& baseline, const results::Side& current,
+                         const results::Evaluation& e, const std::string& title) {
+  if (!a.html.empty()) {
+    const std::string page = results::html_compare_report(baseline, current, e);
+    results::write_file_atomic(a.html, page);
+    note("report: " + a.html + " (" + std::to_string((page.size() + 1023) / 1024) + " KB)");
+  }
   if (!a.junit.empty()) results::write_file_atomic(a.junit, results::junit_xml(e, title));
   if (!a.json.empty())
     results::write_file_atomic(a.json, results::evaluation_json(e, redacted_command_line()));

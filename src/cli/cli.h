@@ -44,6 +44,10 @@ inline constexpr const char* kShardsEnv = "OLTAP_SHARDS";
 inline constexpr const char* kShardIndexEnv = "OLTAP_SHARD_INDEX";
 inline constexpr const char* kJobIndexEnv = "JOB_COMPLETION_INDEX";
 std::optional<run::Options::Shard> shard_option(const std::string& text, bool given);
+// --shard-wait as given (a duration above 0), or the default when empty.
+double shard_wait_option(const std::string& text);
+// Adds --shard and --shard-wait to cmd; what names what a shard does ("running its share of ...").
+void add_shard_options(CLI::App* cmd, std::string& shard, std::string& shard_wait, const std::string& what);
 
 // --start-at: ms since the epoch from a UTC time (2026-12-03T16:30:00Z,
 // with .mmm optional) or seconds since the epoch; Error(kBadInput) otherwise.

@@ -11,7 +11,6 @@ namespace oltap::cli {
 
 void add_compare(CLI::App& root, Action& action) {
   auto a = std::make_shared<CheckArgs>();
-  auto html = std::make_shared<std::string>();
   CLI::App* cmd = root.add_subcommand(
       "compare", "Show a baseline and a current side by side: medians, % change, its interval and p-value");
   cmd->add_option(
@@ -23,9 +22,8 @@ void add_compare(CLI::App& root, Action& action) {
                   "Baseline result folder, summary.csv or suite folder; repeat for several repetitions")
       ->allow_extra_args(false);
   add_check_options(cmd, *a);
-  cmd->add_option("--html", *html, "Also write the comparison as one self-contained HTML report to FILE");
-  cmd->callback([&action, a, html] {
-    action = [a, html] {
+  cmd->callback([&action, a] {
+    action = [a] {
       CheckArgs args = *a;
       if (args.baseline.empty()) {
         if (args.current.size() != 2)
@@ -57,12 +55,7 @@ void add_compare(CLI::App& root, Action& action) {
       } else {
         std::cout << results::compare_report(e);
       }
-      write_check_outputs(args, e, "oltap compare");
-      if (!html->empty()) {
-        const std::string page = results::html_compare_report(base, cur, e);
-        results::write_file_atomic(*html, page);
-        note("report: " + *html + " (" + std::to_string((page.size() + 1023) / 1024) + " KB)");
-      }
+      write_check_outputs(args, base, cur, e, "oltap compare");
       return kExitOk;
     };
   });

@@ -25,11 +25,11 @@ void add_gate(CLI::App& root, Action& action) {
   cmd->callback([&action, a] {
     action = [a] {
       results::GateOptions o = check_options(*a);
-      results::Evaluation e =
-          results::evaluate(results::read_side(a->baseline), results::read_side(a->current), o);
+      const results::Side base = results::read_side(a->baseline), cur = results::read_side(a->current);
+      results::Evaluation e = results::evaluate(base, cur, o);
       // What the threshold was read as, so 0.05 is seen to be 5%, not 0.05%.
       std::cout << check_header(*a, o) << results::gate_report(e);
-      write_check_outputs(*a, e, "oltap gate");
+      write_check_outputs(*a, base, cur, e, "oltap gate");
       return e.pass ? kExitOk : kExitRegression;
     };
   });

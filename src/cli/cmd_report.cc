@@ -1,5 +1,6 @@
 // `oltap report DIR`: a result folder read back and shown as `run` showed
-// it, with the targets side by side when there are several; latency
+// it, with the targets side by side when there are several and the errors
+// by class when there were some; latency
 // percentiles from latency.hlog's whole-run histograms when it has one, and
 // a sweep's curve from curve.csv. With --html FILE, one self-contained HTML
 // page instead (results/html_report.cc), of one folder, several side by
@@ -57,6 +58,7 @@ void add_report(CLI::App& root, Action& action) {
         return kExitOk;
       }
       std::cout << results::summary_table(rows) << "\n" << results::side_by_side(rows);
+      if (const std::string e = results::error_table(rows); !e.empty()) std::cout << "\n" << e;
       if (auto h = results::read_headlines(*dir); !h.empty()) std::cout << "\n" << results::headline_lines(h);
       // A sweep's folder has its curve too.
       const std::filesystem::path curve = std::filesystem::is_directory(*dir)

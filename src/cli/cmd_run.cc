@@ -38,6 +38,7 @@ void print_outcome(const orchestrate::RunOutcome& r, size_t targets) {
   } else {
     std::cout << results::summary_table(r.summary);
     if (targets > 1) std::cout << "\n" << results::side_by_side(r.summary);
+    if (const std::string e = results::error_table(r.summary); !e.empty()) std::cout << "\n" << e;
     if (!r.curve.empty()) std::cout << "\n" << results::curve_table(r.curve);
     std::cout << results::headline_lines(r.headlines);
     std::cout << "results: " << r.out << "/ (summary.csv, timeseries.csv, latency.hlog, meta.json"
@@ -156,12 +157,7 @@ void add_run(CLI::App& root, Action& action) {
   cmd->add_flag("--no-data-check", a->no_data_check,
                 "Run without first checking that each target holds the workload's data at the run's scale "
                 "(by oltap load's record, else by the tables' rows)");
-  cmd->add_option("--shard", a->shard,
-                  "One of several load hosts: shard i (0-based) of N, i/N, running its share of the clients "
-                  "and the rate (default: $OLTAP_SHARD_INDEX or $JOB_COMPLETION_INDEX of $OLTAP_SHARDS)");
-  cmd->add_option("--shard-wait", a->shard_wait,
-                  "With --shard i/N: how long to wait for the other shards to check in through the target "
-                  "(default 5m; exit 5 when they do not)");
+  add_shard_options(cmd, a->shard, a->shard_wait, "running its share of the clients and the rate");
   cmd->add_option(
       "--start-at", a->start_at,
       "Begin each target at this wall-clock time (UTC, 2026-12-03T16:30:00Z, or seconds since the "
@@ -197,11 +193,7 @@ void add_run(CLI::App& root, Action& action) {
       req.max_error_rate_text = a->max_error_rate;
       req.command_line = redacted_command_line();
       req.overrides = overrides(*a);
-      if (!a->shard_wait.empty()) {
-        req.shard_wait_s = parse_duration_s(a->shard_wait);
-        if (req.shard_wait_s <= 0)
-          throw Error(ErrorClass::kBadInput, "--shard-wait must be above 0, e.g. 5m");
-      }
+      req.shard_wait_s = shard_wait_option(a->shard_wait);
       if (!a->start_at.empty()) req.start_at_unix_ms = parse_start_at(a->start_at);
       req.spec = std::move(spec);
       run::install_stop_handlers();

@@ -92,6 +92,22 @@ void print_error(const Error& e) {
 
 namespace oltap::cli {
 
+double shard_wait_option(const std::string& text) {
+  if (text.empty()) return orchestrate::kDefaultShardWaitS;
+  const double s = parse_duration_s(text);
+  if (s <= 0) throw Error(ErrorClass::kBadInput, "--shard-wait must be above 0, e.g. 5m");
+  return s;
+}
+
+void add_shard_options(CLI::App* cmd, std::string& shard, std::string& shard_wait, const std::string& what) {
+  cmd->add_option("--shard", shard,
+                  "One of several load hosts: shard i (0-based) of N, i/N, " + what +
+                      " (default: $OLTAP_SHARD_INDEX or $JOB_COMPLETION_INDEX of $OLTAP_SHARDS)");
+  cmd->add_option("--shard-wait", shard_wait,
+                  "With --shard i/N: how long to wait for the other shards to check in through the target "
+                  "(default 5m; exit 5 when they do not)");
+}
+
 std::optional<run::Options::Shard> shard_option(const std::string& text, bool given) {
   std::string from = "--shard";
   std::string value = text;

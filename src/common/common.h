@@ -86,6 +86,8 @@ struct Value {
   void set_null() noexcept { kind = Kind::kNull; }
   // Numeric view used by expressions; text parses as a number when it can.
   double as_double() const noexcept;
+  // Doubles truncated toward zero and clamped to int64's bounds (NaN: 0);
+  // text read as strtoll reads it (clamped too); null 0.
   int64_t as_int() const noexcept;
   // Writes the value as text into buf (no allocation); returns its length,
   // or -1 for null. buf must hold at least kMaxNumberText bytes for numbers.

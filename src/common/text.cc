@@ -29,9 +29,15 @@ int64_t Value::as_int() const noexcept {
     case Kind::kInt:
       return i;
     case Kind::kDouble:
+      // A cast of a double out of int64's range (or NaN) is undefined
+      // behaviour: the bounds instead, as strtoll gives for text; NaN is 0.
+      // 2^63 is exact as a double; INT64_MAX is not.
+      if (std::isnan(d)) return 0;
+      if (d >= 9223372036854775808.0) return INT64_MAX;
+      if (d < -9223372036854775808.0) return INT64_MIN;
       return static_cast<int64_t>(d);
     case Kind::kText:
-      return std::strtoll(s.c_str(), nullptr, 10);
+      return std::strtoll(s.c_str(), nullptr, 10);  // clamped to the bounds on overflow
     case Kind::kNull:
       return 0;
   }

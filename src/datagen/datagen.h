@@ -85,6 +85,25 @@ struct LoadOptions {
   bool after_load = true;  // false: the rows only, without the after_load statements
   bool force = false;      // drop the schema's tables even when they hold rows no oltap load made
   bool dry_run = false;    // connect and check, change nothing: LoadReport::statements says what a load runs
+  // One of several load hosts (oltap load --shard i/N), so N hosts load in
+  // parallel: shard index loads its share of each table's chunks (a
+  // contiguous range, chunk-aligned, so the rows are those of one load),
+  // and shard 0 alone drops and creates the tables, writes the load record
+  // and, once every shard's rows are in, runs the after_load statements.
+  struct Shard {
+    int index = 0;
+    int count = 1;
+  };
+  Shard shard;
+  // What `load_time` holds (UTC "YYYY-MM-DD HH:MM:SS"); empty: now. Shards pass the one they agreed on.
+  std::string load_time;
+  // With shards (count > 1), called where every shard must be before any
+  // goes on, and returning then: at "schema" (shard 0 has made the tables,
+  // or cleared the keys), "rows" (note: this shard's rows per data entry,
+  // comma-separated; returns every shard's note, by shard) and "done"
+  // (shard 0 has run after_load and completed the record). Throws to stop
+  // the load (a shard gone, Ctrl-C).
+  std::function<std::vector<std::string>(const std::string& step, const std::string& note)> wait_for_shards;
 };
 
 struct TableReport {
@@ -102,6 +121,8 @@ struct LoadReport {
   // refusal: why the load would refuse (empty: it would go ahead).
   std::vector<std::string> statements;
   std::string refusal;
+  // With shards: the rows every shard loaded (tables holds this shard's own).
+  int64_t all_shards_rows = 0;
 };
 
 // Builds every data entry's generator at scale without touching a database,

@@ -82,7 +82,14 @@ LoadReport load(const workload::Spec& spec, const engine::Target& target, const 
   // file fails the load with the tables as they were.
   std::vector<TableGenerator> gens;
   // One load_time for every table, so that, say, an order's date and its lines' agree.
-  const std::string load_time = utc_now();
+  const std::string load_time = o.load_time.empty() ? utc_now() : o.load_time;
+  const bool sharded = o.shard.count > 1;
+  const bool leader = o.shard.index == 0;  // of the shards, the one that makes and finishes the tables
+  if (sharded && !o.wait_for_shards)
+    throw Error(ErrorClass::kFatal, "a sharded load needs a way to wait for the other shards");
+  if (o.shard.index < 0 || o.shard.index >= o.shard.count)
+    throw Error(ErrorClass::kBadInput,
+                fmt::format("shard {}/{} is out of range", o.shard.index, o.shard.count));
   for (size_t i = 0; i < spec.data.size(); ++i)
     gens.emplace_back(spec.data[i], o.scale, o.seed, static_cast<int>(i), load_time);
   auto conn = engine::connect(target);
@@ -96,7 +103,7 @@ LoadReport load(const workload::Spec& spec, const engine::Target& target, const 
   // The record says "loading" before any table is touched and "complete"
   // only at the very end: an interrupted or failed load leaves it unfinished.
   check_record_is_apart(spec, key_value, dialect);
-  if (!key_value) {
+  if (!key_value && leader) {
     const DropCheck drops = check_drops(spec, *conn, dialect);
     if (!drops.foreign.empty() && !o.force)
       report.refusal = fmt::format(
@@ -127,8 +134,8 @@ LoadReport load(const workload::Spec& spec, const engine::Target& target, const 
     r.seed = o.seed;
     r.started = utc_iso_now();
   }
-  write_records(*conn, records);
-  if (!key_value) {
+  if (leader) write_records(*conn, records);
+  if (!key_value && leader) {
     // Tables the schema drops and this load leaves empty keep no record of an earlier load.
     std::vector<std::string> emptied;
     for (const auto& t : spec.tables(dialect))
@@ -136,7 +143,9 @@ LoadReport load(const workload::Spec& spec, const engine::Target& target, const 
     forget_records(*conn, emptied);
   }
 
-  if (key_value) {
+  if (!leader) {
+    // Shard 0 makes the tables.
+  } else if (key_value) {
     // No schema: each data entry with a key template is a family of keys.
     for (const auto& data : spec.data)
       if (!data.redis_key.empty()) conn->clear(spec_of(data, {}));
@@ -149,6 +158,10 @@ LoadReport load(const workload::Spec& spec, const engine::Target& target, const 
       conn->run("DROP TABLE IF EXISTS " + *it + " CASCADE");
     for (const auto& stmt : split_statements(*ddl)) conn->run(stmt);
     progress("created " + std::to_string(tables.size()) + " table(s)");
+  }
+  if (sharded) {
+    o.wait_for_shards("schema", "");
+    progress(leader ? "the other shards found the tables" : "shard 0 made the tables");
   }
 
   const int jobs = std::max(1, o.jobs);
@@ -165,8 +178,10 @@ LoadReport load(const workload::Spec& spec, const engine::Target& target, const 
     todo.push_back(i);
   }
   std::mutex progress_mu;  // jobs report as they finish
+  std::vector<int64_t> made_rows(spec.data.size(), 0);
   auto report_table = [&](size_t i, int64_t made, double seconds) {
     std::lock_guard<std::mutex> lock(progress_mu);
+    made_rows[i] = made;
     report.tables.push_back({spec.data[i].table, made, seconds});
     progress(fmt::format("loaded {}: {} rows in {:.2f} s", spec.data[i].table, made, seconds));
   };
@@ -181,7 +196,8 @@ LoadReport load(const workload::Spec& spec, const engine::Target& target, const 
     progress(fmt::format("ran after_load of {} in {:.2f} s", spec.data[i].table, seconds_since(ta)));
   };
 
-  if (conns[0]->prefers_whole_tables()) {
+  // Shards share every table, so none loads a table whole in its own transaction.
+  if (conns[0]->prefers_whole_tables() && !sharded) {
     // Each job loads whole tables, the biggest first, so each table is
     // emptied and filled in one transaction (frozen, and WAL-free where the
     // server allows). Sizes are estimated from a sample of each table.
@@ -231,13 +247,20 @@ LoadReport load(const workload::Spec& spec, const engine::Target& target, const 
     for (const auto& f : failures)
       if (!f.empty()) throw Error(ErrorClass::kFatal, f);
   } else {
-    // Every job works on the same table, a chunk at a time.
+    // Every job works on the same table, a chunk at a time; a shard on its
+    // own range of the chunks.
     for (size_t i : todo) {
       auto tt = std::chrono::steady_clock::now();
       const TableGenerator& gen = gens[i];
       const int64_t rows = gen.rows();
-      const int64_t chunks = (rows + kChunkRows - 1) / kChunkRows;
-      std::atomic<int64_t> next_chunk{0};
+      const int64_t all_chunks = (rows + kChunkRows - 1) / kChunkRows;
+      const int64_t first_chunk = all_chunks * o.shard.index / o.shard.count;
+      const int64_t chunks = all_chunks * (o.shard.index + 1) / o.shard.count;
+      if (chunks == first_chunk && sharded) {
+        report_table(i, 0, 0);  // another shard's: a table of fewer chunks than shards
+        continue;
+      }
+      std::atomic<int64_t> next_chunk{first_chunk};
       std::atomic<int64_t> made{0};  // rows written: more than the source rows with repeat
       std::vector<std::string> failures(jobs);
       auto job = [&](int j) {
@@ -262,7 +285,7 @@ LoadReport load(const workload::Spec& spec, const engine::Target& target, const 
           next_chunk.store(chunks);  // the others stop at their next chunk
         }
       };
-      int used = static_cast<int>(std::min<int64_t>(jobs, std::max<int64_t>(chunks, 1)));
+      int used = static_cast<int>(std::min<int64_t>(jobs, std::max<int64_t>(chunks - first_chunk, 1)));
       std::vector<std::thread> threads;
       for (int j = 1; j < used; ++j) threads.emplace_back(job, j);
       job(0);
@@ -270,8 +293,31 @@ LoadReport load(const workload::Spec& spec, const engine::Target& target, const 
       for (const auto& f : failures)
         if (!f.empty()) throw Error(ErrorClass::kFatal, f);
       report_table(i, made.load(), seconds_since(tt));
-      after_table(i, *conns[0]);
+      if (!sharded) after_table(i, *conns[0]);
     }
+  }
+  std::vector<int64_t> all_rows = made_rows;  // of every shard
+  if (sharded) {
+    std::string note;
+    for (size_t i = 0; i < made_rows.size(); ++i) note += (i ? "," : "") + std::to_string(made_rows[i]);
+    const std::vector<std::string> notes = o.wait_for_shards("rows", note);
+    std::fill(all_rows.begin(), all_rows.end(), 0);
+    for (const auto& n : notes) {
+      const std::vector<std::string> counts = split(n, ',');
+      if (counts.size() != all_rows.size())
+        throw Error(ErrorClass::kFatal, "a shard reported rows of " + std::to_string(counts.size()) +
+                                            " tables, not " + std::to_string(all_rows.size()) +
+                                            ": are the shards loading the same workload file?");
+      for (size_t i = 0; i < counts.size(); ++i) all_rows[i] += std::stoll(counts[i]);
+    }
+    for (size_t i : todo) report.all_shards_rows += all_rows[i];
+    if (!leader) {
+      progress("shard 0 runs the after_load statements and completes the load record");
+      o.wait_for_shards("done", "");
+      report.seconds = seconds_since(t0);
+      return report;
+    }
+    for (size_t i : todo) after_table(i, *conns[0]);
   }
   const std::string* after =
       key_value || !o.after_load ? nullptr : spec.after_load.for_dialect(server_dialect);
@@ -284,12 +330,13 @@ LoadReport load(const workload::Spec& spec, const engine::Target& target, const 
   const std::string finished = utc_iso_now();
   for (auto& [table, r] : records) {
     r.rows = 0;
-    for (const auto& t : report.tables)
-      if (t.table == table) r.rows = t.rows;
+    for (size_t i : todo)
+      if (spec.data[i].table == table) r.rows = all_rows[i];
     r.finished = finished;
     r.complete = true;
   }
   write_records(*conns[0], records);
+  if (sharded) o.wait_for_shards("done", "");
   report.seconds = seconds_since(t0);
   return report;
 }

@@ -29,6 +29,7 @@
 #include <string>
 #include <vector>
 
+#include "datagen/datagen.h"
 #include "engine/engine.h"
 #include "results/results.h"
 #include "run/run.h"
@@ -128,6 +129,26 @@ struct RunOutcome {
 // unreachable, data that does not match); after that, failures are in the
 // outcome and the files.
 RunOutcome run(const RunRequest& request, Listener& listener);
+
+// ---------------------------------------------------------------- loads
+// What `oltap load` asks for on each target.
+struct LoadRequest {
+  workload::Spec spec;
+  datagen::LoadOptions options;  // its shard, load_time and wait_for_shards are load_target()'s
+  // One of several load hosts (--shard i/N); none: the whole load.
+  std::optional<run::Options::Shard> shard;
+  double shard_wait_s = kDefaultShardWaitS;  // for the others to check in (--shard-wait)
+};
+
+// Loads request's data into target (datagen::load), telling its progress
+// as notes. As one of N > 1 shards (not with dry_run), it loads its share
+// of the rows with the others at once: they meet through the target (load.cc
+// says how), shard 0 makes the tables before and runs after_load once every
+// shard's rows are in, and each returns when the data is complete, its
+// report with its own rows and LoadReport::all_shards_rows. Throws
+// Error(kShardsMissing) when the others do not check in within
+// shard_wait_s, or one of them failed or fell silent; what datagen::load throws.
+datagen::LoadReport load_target(const LoadRequest& request, const engine::Target& target, Listener& listener);
 
 // ---------------------------------------------------------------- suites
 // A suite (workload::Suite) run into one folder: a normal result folder per

@@ -145,6 +145,27 @@ std::optional<ShardStart> start_together(const RunRequest& request, const engine
 // Removes the check-in (a failure is a note: the figures stand).
 void leave(const ShardStart& s, const engine::Target& target, Listener& listener);
 
+// rendezvous.cc: the shards' check-ins on a target, under a key.
+// check_in replaces shard s's mark under key (at_ms, and a note of digits
+// and commas); checked_in counts the marks made since since_ms, with the
+// latest of them once all shards are there; checked_in_at is a shard's
+// mark's time (-1: none), check_in_note its note; check_out removes a
+// shard's mark; forget_old_check_ins the marks older than before_ms (SQL
+// targets; Redis lets them expire). Each throws Error as Connection does.
+struct CheckIns {
+  int64_t count = 0;
+  int64_t latest_ms = 0;
+};
+void check_in(engine::Connection& c, const std::string& key, run::Options::Shard s, int64_t at_ms,
+              const std::string& note);
+CheckIns checked_in(engine::Connection& c, const std::string& key, int shards, int64_t since_ms);
+int64_t checked_in_at(engine::Connection& c, const std::string& key, int shard);
+std::string check_in_note(engine::Connection& c, const std::string& key, int shard);
+void check_out(engine::Connection& c, const std::string& key, int shard);
+void forget_old_check_ins(engine::Connection& c, int64_t before_ms);
+// Sleeps until at_ms (Unix ms); Error(kInterrupted) "interrupted while <what>" on Ctrl-C.
+void sleep_until_ms(int64_t at_ms, const char* what);
+
 // judge.cc: step 3, the exit code and the lines that explain it.
 void judge(const RunRequest& request, RunOutcome& outcome);
 

@@ -48,7 +48,10 @@ SuiteOutcome run_suite(const SuiteRequest& request, Listener& listener) {
   if (outcome.resumed > 0)
     listener.note(
         fmt::format("--resume: {} of {} run(s) already complete, kept", outcome.resumed, runs.size()));
-  if (suite.load) load_once(plan, runs, listener);
+  if (suite.load)
+    load_once(plan, runs, listener);
+  else
+    check_data_once(plan, runs, suite.file);
 
   // Seconds a (case, target) took when it last ran: the estimate of its next runs.
   std::map<std::pair<size_t, size_t>, double> took;

@@ -54,8 +54,8 @@ std::vector<results::SuiteRow> suite_rows(const std::string& out, const SuitePla
 std::string suite_copy(const workload::Suite& suite);
 void open_suite_folder(const std::string& out, bool resume, const std::string& copy);
 
-// suite_load.cc: each (workload, target, scale) of the runs still to do
-// loaded once, unless its data is already there.
+// suite_load.cc: with `load: true`, each (workload, target, scale) of the
+// runs still to do loaded once, unless its data is already there.
 struct PendingRun {
   int round = 0;        // 1, 2, ...
   size_t position = 0;  // in the round's order, from 0
@@ -64,5 +64,10 @@ struct PendingRun {
   bool done = false;  // complete already (resume)
 };
 void load_once(const SuitePlan& plan, const std::vector<PendingRun>& runs, Listener& listener);
+// Without `load: true`: the data each (workload, target, scale) of the runs
+// still to do needs is checked once, before the first run; Error(kBadInput)
+// naming the case and target, what was found and how to load it.
+void check_data_once(const SuitePlan& plan, const std::vector<PendingRun>& runs,
+                     const std::string& suite_file);
 
 }  // namespace oltap::orchestrate

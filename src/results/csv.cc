@@ -4,6 +4,9 @@
 #include <fmt/format.h>
 
 #include <charconv>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
 
 namespace oltap::results {
 
@@ -81,6 +84,53 @@ double rounded(double v, int decimals) {
   double out = 0;
   std::from_chars(text.data(), text.data() + text.size(), out);
   return out;
+}
+
+CsvFile::CsvFile(const std::string& text, std::string path, const std::string& kind,
+                 const std::vector<std::string>& required)
+    : path_(std::move(path)), records_(csv_parse(text)) {
+  if (records_.empty())
+    throw Error(ErrorClass::kBadInput, path_ + ": empty file, expected a " + kind + " header");
+  for (size_t i = 0; i < records_[0].size(); ++i) col_[records_[0][i]] = i;
+  for (const auto& c : required)
+    if (!has(c))
+      throw Error(ErrorClass::kBadInput,
+                  path_ + ":1: missing column '" + c + "': is this an oltap " + kind + "?");
+}
+
+CsvFile::Row CsvFile::row(size_t i) const {
+  const std::vector<std::string>& rec = records_.at(i + 1);
+  std::string where = path_ + ":" + std::to_string(i + 2);
+  if (rec.size() < records_[0].size())
+    throw Error(ErrorClass::kBadInput, where + ": " + std::to_string(rec.size()) + " fields, expected " +
+                                           std::to_string(records_[0].size()));
+  return Row(*this, rec, std::move(where));
+}
+
+const std::string& CsvFile::Row::get(const std::string& column) const {
+  static const std::string kNone;
+  const auto it = file_.col_.find(column);
+  return it == file_.col_.end() ? kNone : record_[it->second];
+}
+
+double CsvFile::Row::num(const std::string& column) const {
+  return file_.has(column) ? parse_number<double>(get(column), where_, column) : 0.0;
+}
+
+int64_t CsvFile::Row::integer(const std::string& column) const {
+  return file_.has(column) ? parse_number<int64_t>(get(column), where_, column) : 0;
+}
+
+std::string read_result_file(const std::string& path, const std::string& file, const std::string& what,
+                             std::string* resolved) {
+  const std::string p =
+      std::filesystem::is_directory(path) ? (std::filesystem::path(path) / file).string() : path;
+  if (resolved) *resolved = p;
+  std::ifstream in(p, std::ios::binary);
+  if (!in) throw Error(ErrorClass::kBadInput, p + ": cannot open the " + what);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
 }
 
 }  // namespace oltap::results

@@ -136,29 +136,16 @@ void write_curve(const std::string& dir, const std::vector<CurvePoint>& points) 
 }
 
 std::vector<CurvePoint> read_curve(const std::string& path_in) {
-  const std::string path = fs::is_directory(path_in) ? (fs::path(path_in) / "curve.csv").string() : path_in;
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw Error(ErrorClass::kBadInput, path + ": cannot open the curve file");
-  std::stringstream ss;
-  ss << in.rdbuf();
-  const auto records = csv_parse(ss.str());
-  if (records.empty()) throw Error(ErrorClass::kBadInput, path + ": empty file, expected a curve.csv header");
-  std::map<std::string, size_t> col;
-  for (size_t i = 0; i < records[0].size(); ++i) col[records[0][i]] = i;
-  for (const auto& c : kCurveColumns)
-    if (!col.count(c))
-      throw Error(ErrorClass::kBadInput,
-                  path + ":1: missing column '" + c + "': is this an oltap curve.csv?");
+  std::string path;
+  const std::string text = read_result_file(path_in, "curve.csv", "curve file", &path);
+  const CsvFile file(text, path, "curve.csv", kCurveColumns);
   std::vector<CurvePoint> out;
-  for (size_t r = 1; r < records.size(); ++r) {
-    const auto& rec = records[r];
-    const std::string where = path + ":" + std::to_string(r + 1);
-    if (rec.size() < records[0].size())
-      throw Error(ErrorClass::kBadInput, where + ": " + std::to_string(rec.size()) + " fields, expected " +
-                                             std::to_string(records[0].size()));
-    auto get = [&](const std::string& c) -> const std::string& { return rec[col.at(c)]; };
-    auto num = [&](const std::string& c) { return parse_number<double>(get(c), where, c); };
-    auto integer = [&](const std::string& c) { return parse_number<int64_t>(get(c), where, c); };
+  for (size_t r = 0; r < file.rows(); ++r) {
+    const CsvFile::Row row = file.row(r);
+    auto get = [&](const std::string& c) -> const std::string& { return row.get(c); };
+    auto num = [&](const std::string& c) { return row.num(c); };
+    auto integer = [&](const std::string& c) { return row.integer(c); };
+    const std::string& where = row.where();
     CurvePoint p;
     p.target = get("target");
     p.group = get("group");

@@ -22,14 +22,6 @@ std::string row_name(const std::string& case_name, const std::string& target, co
          (stage.empty() ? "" : " stage " + stage);
 }
 
-std::string read_text(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  if (!in) throw Error(ErrorClass::kBadInput, p.string() + ": cannot open it");
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
 // Whether the suite's case ran a workload of queries: its first repetition's
 // summary (OUT/<case>/<target>/rep-1/summary.csv) says.
 bool suite_case_analytical(const fs::path& suite_dir, const std::string& case_name,
@@ -39,36 +31,27 @@ bool suite_case_analytical(const fs::path& suite_dir, const std::string& case_na
 }
 
 std::vector<ExportRow> suite_rows(const fs::path& suite_dir) {
-  const fs::path file = suite_dir / "suite.csv";
-  const auto records = csv_parse(read_text(file));
-  if (records.empty()) throw Error(ErrorClass::kBadInput, file.string() + ": empty file, expected a header");
-  std::map<std::string, size_t> col;
-  for (size_t i = 0; i < records[0].size(); ++i) col[records[0][i]] = i;
-  for (const char* c : {"case", "target", "group", "txn", "stage", "reps", "tps_median", "tps_min", "tps_max",
-                        "lat_p50_ms_median", "lat_p50_ms_min", "lat_p50_ms_max", "lat_p99_ms_median",
-                        "lat_p99_ms_min", "lat_p99_ms_max"})
-    if (!col.count(c))
-      throw Error(ErrorClass::kBadInput,
-                  file.string() + ":1: missing column '" + c + "': is this an oltap suite.csv?");
+  std::string path;
+  const std::string text = read_result_file(suite_dir.string(), "suite.csv", "suite's table", &path);
+  const CsvFile file(text, path, "suite.csv",
+                     {"case", "target", "group", "txn", "stage", "reps", "tps_median", "tps_min", "tps_max",
+                      "lat_p50_ms_median", "lat_p50_ms_min", "lat_p50_ms_max", "lat_p99_ms_median",
+                      "lat_p99_ms_min", "lat_p99_ms_max"});
   std::map<std::pair<std::string, std::string>, bool> analytical;  // by (case, target)
   std::vector<ExportRow> out;
-  for (size_t r = 1; r < records.size(); ++r) {
-    const auto& rec = records[r];
-    const std::string where = file.string() + ":" + std::to_string(r + 1);
-    if (rec.size() < records[0].size())
-      throw Error(ErrorClass::kBadInput, where + ": " + std::to_string(rec.size()) + " fields, expected " +
-                                             std::to_string(records[0].size()));
-    auto get = [&](const std::string& c) -> const std::string& { return rec[col.at(c)]; };
+  for (size_t r = 0; r < file.rows(); ++r) {
+    const CsvFile::Row row = file.row(r);
+    auto get = [&](const std::string& c) -> const std::string& { return row.get(c); };
     auto value = [&](const std::string& m) {
       ExportValue v;
-      v.value = parse_number<double>(get(m + "_median"), where, m + "_median");
-      v.lower = parse_number<double>(get(m + "_min"), where, m + "_min");
-      v.upper = parse_number<double>(get(m + "_max"), where, m + "_max");
+      v.value = row.num(m + "_median");
+      v.lower = row.num(m + "_min");
+      v.upper = row.num(m + "_max");
       return v;
     };
     ExportRow e;
     e.name = row_name(get("case"), get("target"), get("group"), get("txn"), get("stage"));
-    e.reps = parse_number<int64_t>(get("reps"), where, "reps");
+    e.reps = row.integer("reps");
     if (e.reps == 0) continue;  // no complete repetition: no figure to give
     const auto key = std::make_pair(get("case"), get("target"));
     if (!analytical.count(key)) analytical[key] = suite_case_analytical(suite_dir, key.first, key.second);

@@ -100,6 +100,10 @@ Source chart_view(const Source& s);
 // Throughput over time per target (a series per transaction) and the ALL
 // rows of every target together; latency p50/p99 over time per target.
 void time_charts(Page& page, const std::vector<Source>& sources);
+// Errors per interval by class (and unknown outcomes) per target that had
+// some, from the ALL rows of timeseries.csv (its groups summed); only the
+// classes it counts. Nothing for a clean run.
+void error_charts(Page& page, const std::vector<Source>& sources);
 // The percentile spectrum per transaction, a line per target, from the
 // whole-run histograms of latency.hlog.
 void spectrum_charts(Page& page, const std::vector<Source>& sources);

@@ -3,6 +3,7 @@
 // percentile spectra (latency.hlog), bars per transaction, a sweep's curve,
 // query times, and a comparison's changes.
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <map>
 #include <set>
@@ -255,6 +256,64 @@ void time_charts(Page& page, const std::vector<Source>& sources) {
     page.chart(every);
   }
   for (const auto& c : per_target) page.chart(c);
+  page.html("</div>\n");
+}
+
+void error_charts(Page& page, const std::vector<Source>& sources) {
+  std::vector<ChartSpec> charts;
+  for (const auto& src : sources) {
+    // Per target, per interval end: the classes and unknown of its groups' ALL rows.
+    std::vector<std::string> targets;
+    std::map<std::string, std::map<double, std::array<int64_t, kErrorClasses + 1>>> at;
+    for (const auto& r : src.series) {
+      if (r.txn != "ALL") continue;
+      if (std::find(targets.begin(), targets.end(), r.target) == targets.end()) targets.push_back(r.target);
+      auto& counts = at[r.target][r.t_s];
+      for (size_t k = 0; k < kErrorClasses; ++k) counts[k] += r.err[k];
+      counts[kErrorClasses] += r.unknown;
+    }
+    for (const auto& target : targets) {
+      const auto& intervals = at[target];
+      const size_t per_bucket = (intervals.size() + kMaxPointsPerSeries - 1) / kMaxPointsPerSeries;
+      const size_t buckets = (intervals.size() + per_bucket - 1) / per_bucket;
+      std::vector<double> x(buckets, 0);
+      std::vector<std::array<int64_t, kErrorClasses + 1>> sum(buckets,
+                                                              std::array<int64_t, kErrorClasses + 1>{});
+      std::array<int64_t, kErrorClasses + 1> total{};
+      size_t i = 0;
+      for (const auto& [t, counts] : intervals) {
+        const size_t b = i++ / per_bucket;
+        x[b] = t;
+        for (size_t k = 0; k <= kErrorClasses; ++k) {
+          sum[b][k] += counts[k];
+          total[k] += counts[k];
+        }
+      }
+      ChartSpec c;
+      c.kind = "time";
+      c.title = "Errors over time by class: " + target;
+      c.x_label = "s";
+      c.y_label = per_bucket == 1 ? "per interval" : "per " + std::to_string(per_bucket) + " intervals";
+      c.x = to_json(x, 3);
+      c.note =
+          "Each point counts what ended in its interval; a class's points add up to its summary.csv figure.";
+      for (size_t k = 0; k <= kErrorClasses; ++k) {
+        if (total[k] == 0) continue;
+        Json y = Json::array();
+        for (const auto& b : sum) y.push_back(b[k]);
+        const bool unknown = k == kErrorClasses;
+        c.series.push_back({{"label", unknown ? std::string("unknown outcome") : error_class_name(k)},
+                            {"y", y},
+                            {"color", k},
+                            {"dash", unknown}});
+      }
+      if (!c.series.empty()) charts.push_back(std::move(c));
+    }
+  }
+  if (charts.empty()) return;
+  page.heading("Errors over time");
+  page.html("<div class=\"charts\">\n");
+  for (const auto& c : charts) page.chart(c);
   page.html("</div>\n");
 }
 

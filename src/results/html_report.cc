@@ -1,6 +1,7 @@
 // `oltap report --html` and `oltap compare --html`: the sections of the
 // report put together from result folders, a suite folder or a comparison,
 // with each folder's header (what ran where, and what went wrong first).
+#include <array>
 #include <cctype>
 #include <cstdio>
 #include <ctime>
@@ -172,13 +173,38 @@ std::string header_html(const Source& s) {
           alerts.push_back("Target " + name + ", " + f.value("stream", "") + " " + f.value("query", "") +
                            ": " + f.value("status", "") + " " + f.value("message", ""));
     }
-  std::map<std::string, int64_t> errors;
+  // Per target (its groups' whole-run ALL rows summed): errors, by class, and unknown outcomes.
+  struct Failures {
+    int64_t errors = 0, unknown = 0;
+    std::array<int64_t, kErrorClasses> err{};
+  };
+  std::map<std::string, Failures> failures;
+  std::vector<SummaryRow> whole_run;
   for (const auto& r : s.rows) {
     if (r.incomplete && alerts.empty()) alerts.push_back("summary.csv marks rows incomplete.");
-    if (r.txn == "ALL" && r.stage.empty() && r.errors > 0) errors[r.target] += r.errors;
+    if (r.txn != "ALL" || !r.stage.empty() || (r.errors == 0 && r.unknown == 0)) continue;
+    Failures& f = failures[r.target];
+    f.errors += r.errors;
+    f.unknown += r.unknown;
+    for (size_t k = 0; k < kErrorClasses; ++k) f.err[k] += r.err[k];
+    whole_run.push_back(r);
   }
-  for (const auto& [target, n] : errors)
-    alerts.push_back("Target " + target + ": " + std::to_string(n) + " error" + (n == 1 ? "" : "s"));
+  const ShownErrorClasses shown = shown_error_classes(whole_run);
+  for (const auto& [target, f] : failures) {
+    if (f.errors > 0) {
+      std::string by_class;
+      for (size_t k : shown.classes)
+        if (f.err[k] > 0)
+          by_class += (by_class.empty() ? "" : ", ") + std::to_string(f.err[k]) + " " + error_class_name(k);
+      alerts.push_back("Target " + target + ": " + std::to_string(f.errors) + " error" +
+                       (f.errors == 1 ? "" : "s") + (by_class.empty() ? "" : " (" + by_class + ")"));
+    }
+    if (shown.unknown && f.unknown > 0)
+      alerts.push_back(
+          "Target " + target + ": " + std::to_string(f.unknown) + " transaction" +
+          (f.unknown == 1 ? "" : "s") +
+          " of unknown outcome (the connection was lost with the COMMIT's reply; not in the errors)");
+  }
   if (!alerts.empty()) {
     out += "<div class=\"alert\" id=\"alerts\"><strong>Look first:</strong><ul>\n";
     for (const auto& a : alerts) out += "<li>" + escape(a) + "</li>\n";
@@ -395,6 +421,7 @@ std::string html_report(const std::vector<std::string>& dirs) {
     page.html(html::answers_table(rows));
   } else {
     html::time_charts(page, views);
+    html::error_charts(page, views);
     html::bar_charts(page, chart_rows);
     html::spectrum_charts(page, sources);
     std::vector<CurvePoint> curve, chart_curve;

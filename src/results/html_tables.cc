@@ -3,6 +3,7 @@
 // Every cell is escaped; numbers have the digits their file has.
 #include <algorithm>
 #include <cmath>
+#include <functional>
 
 #include "csv.h"
 #include "gate_eval.h"
@@ -13,7 +14,7 @@ namespace {
 
 struct Column {
   std::string name;
-  std::string (*cell)(const SummaryRow&);
+  std::function<std::string(const SummaryRow&)> cell;
   bool text = false;  // left-aligned
 };
 
@@ -82,6 +83,15 @@ std::string summary_table(const std::vector<SummaryRow>& rows, bool with_folder,
                              {"lat_p999_ms", [](const SummaryRow& r) { return fixed(r.lat_p999_ms, 3); }},
                              {"lat_max_ms", [](const SummaryRow& r) { return fixed(r.lat_max_ms, 3); }},
                              {"retries", [](const SummaryRow& r) { return std::to_string(r.retries); }}});
+    // The error classes only where the run had errors: a clean run's table stays as it was.
+    const ShownErrorClasses shown = shown_error_classes(rows);
+    auto at = std::find_if(cols.begin(), cols.end(), [](const Column& c) { return c.name == "errors"; }) + 1;
+    for (size_t k : shown.classes)
+      at = cols.insert(at, Column{kErrorClassColumns[k],
+                                  [k](const SummaryRow& r) { return std::to_string(r.err[k]); }}) +
+           1;
+    if (shown.unknown)
+      cols.insert(at, Column{"unknown", [](const SummaryRow& r) { return std::to_string(r.unknown); }});
     if (open)
       cols.insert(cols.end(), {{"offered_tps", [](const SummaryRow& r) { return fixed(r.offered_tps, 2); }},
                                {"svc_p50_ms", [](const SummaryRow& r) { return fixed(r.svc_p50_ms, 3); }},
@@ -101,7 +111,8 @@ std::string summary_table(const std::vector<SummaryRow>& rows, bool with_folder,
     out += "<tr>";
     for (const auto& c : cols) {
       std::string cls = c.text ? "t" : "";
-      if ((c.name == "errors" && r.errors > 0) || (c.name == "incomplete" && r.incomplete) ||
+      const bool failure_column = c.name == "errors" || c.name == "unknown" || c.name.rfind("err_", 0) == 0;
+      if ((failure_column && c.cell(r) != "0") || (c.name == "incomplete" && r.incomplete) ||
           (c.name == "status" && !r.status.empty() && r.status != "ok"))
         cls += cls.empty() ? "worse" : " worse";
       out += td(c.name, c.cell(r), cls);

@@ -562,6 +562,24 @@ std::string summary_table(const std::vector<SummaryRow>& rows);
 // One column per target, one block of lines (tps, p50, p95, p99, errors) per
 // group and transaction: how the engines compare on the same workload.
 std::string side_by_side(const std::vector<SummaryRow>& rows);
+// The error classes rows show (error_table.cc): the indexes into
+// kErrorClassColumns of the classes some row counts, and whether some row
+// has transactions of unknown outcome. Nothing for a clean run, or for a
+// file written before the classes (its rows are not classified).
+struct ShownErrorClasses {
+  std::vector<size_t> classes;
+  bool unknown = false;
+  bool empty() const { return classes.empty() && !unknown; }
+};
+ShownErrorClasses shown_error_classes(const std::vector<SummaryRow>& rows);
+// Whether a row has errors or unknown outcomes, by class (classified).
+bool has_classified_failures(const SummaryRow& r);
+// A class as people read it: "constraint" for err_constraint.
+std::string error_class_name(size_t k);
+// The errors of the rows that had some, by class: one line per such row,
+// a column per class some row counts, unknown outcomes apart (they are not
+// errors); "" when no row had an error or an unknown outcome.
+std::string error_table(const std::vector<SummaryRow>& rows);
 struct CurvePoint;  // below, with curve.csv
 // A rate sweep's curve for people: per group and offered rate, each
 // target's achieved rate, p50 and p99 from the intended start, service p99,

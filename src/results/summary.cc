@@ -42,31 +42,16 @@ void fill_service(SummaryRow& row, const metrics::Histogram& service) {
 }
 
 std::vector<SummaryRow> read_summary(const std::string& path_in) {
-  std::string path = path_in;
-  if (std::filesystem::is_directory(path)) path = (std::filesystem::path(path) / "summary.csv").string();
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw Error(ErrorClass::kBadInput, path + ": cannot open the summary file");
-  std::stringstream ss;
-  ss << in.rdbuf();
-  auto records = csv_parse(ss.str());
-  if (records.empty())
-    throw Error(ErrorClass::kBadInput, path + ": empty file, expected a summary.csv header");
-  std::map<std::string, size_t> col;
-  for (size_t i = 0; i < records[0].size(); ++i) col[records[0][i]] = i;
-  for (const auto& c : kSummaryColumns)
-    if (!col.count(c))
-      throw Error(ErrorClass::kBadInput,
-                  path + ":1: missing column '" + c + "': is this an oltap summary.csv?");
+  std::string path;
+  const std::string text = read_result_file(path_in, "summary.csv", "summary file", &path);
+  const CsvFile file(text, path, "summary.csv", kSummaryColumns);
   std::vector<SummaryRow> rows;
-  for (size_t r = 1; r < records.size(); ++r) {
-    const auto& rec = records[r];
-    std::string where = path + ":" + std::to_string(r + 1);
-    if (rec.size() < records[0].size())
-      throw Error(ErrorClass::kBadInput, where + ": " + std::to_string(rec.size()) + " fields, expected " +
-                                             std::to_string(records[0].size()));
-    auto get = [&](const std::string& c) -> const std::string& { return rec[col[c]]; };
-    auto num = [&](const std::string& c) { return parse_number<double>(get(c), where, c); };
-    auto integer = [&](const std::string& c) { return parse_number<int64_t>(get(c), where, c); };
+  for (size_t r = 0; r < file.rows(); ++r) {
+    const CsvFile::Row row = file.row(r);
+    auto get = [&](const std::string& c) -> const std::string& { return row.get(c); };
+    auto num = [&](const std::string& c) { return row.num(c); };
+    auto integer = [&](const std::string& c) { return row.integer(c); };
+    auto has = [&](const std::string& c) { return file.has(c); };
     SummaryRow s;
     s.run_id = get("run_id");
     s.workload = get("workload");
@@ -87,29 +72,27 @@ std::vector<SummaryRow> read_summary(const std::string& path_in) {
     s.lat_p99_ms = num("lat_p99_ms");
     s.lat_p999_ms = num("lat_p999_ms");
     s.lat_max_ms = num("lat_max_ms");
-    if (col.count("retries")) s.retries = integer("retries");
-    if (col.count("incomplete")) s.incomplete = get("incomplete") == "true";
+    if (has("retries")) s.retries = integer("retries");
+    if (has("incomplete")) s.incomplete = get("incomplete") == "true";
     // Files written before the tpm column get it from what it is made of.
-    s.tpm = col.count("tpm")   ? num("tpm")
-            : s.duration_s > 0 ? s.committed * kSecondsPerMinute / s.duration_s
-                               : 0;
+    s.tpm = has("tpm") ? num("tpm") : s.duration_s > 0 ? s.committed * kSecondsPerMinute / s.duration_s : 0;
     // The open-loop columns; files written before them read as a closed loop's
     // would have been: no lag, nothing late or skipped, no stage.
     for (auto [c, v] : {std::pair{"svc_p50_ms", &s.svc_p50_ms}, std::pair{"svc_p99_ms", &s.svc_p99_ms},
                         std::pair{"svc_max_ms", &s.svc_max_ms}, std::pair{"lag_mean_ms", &s.lag_mean_ms},
                         std::pair{"lag_max_ms", &s.lag_max_ms}, std::pair{"offered_tps", &s.offered_tps}})
-      if (col.count(c)) *v = num(c);
-    if (col.count("late")) s.late = integer("late");
-    if (col.count("skipped")) s.skipped = integer("skipped");
-    if (col.count("stage")) s.stage = get("stage");
-    if (col.count("rows") && !get("rows").empty()) s.rows = integer("rows");
-    if (col.count("checksum")) s.checksum = get("checksum");
-    if (col.count("status")) s.status = get("status");
+      if (has(c)) *v = num(c);
+    if (has("late")) s.late = integer("late");
+    if (has("skipped")) s.skipped = integer("skipped");
+    if (has("stage")) s.stage = get("stage");
+    if (has("rows") && !get("rows").empty()) s.rows = integer("rows");
+    if (has("checksum")) s.checksum = get("checksum");
+    if (has("status")) s.status = get("status");
     // The error classes, in files written since they were added.
-    s.classified = col.count(kErrorClassColumns[0]) > 0;
+    s.classified = has(kErrorClassColumns[0]);
     for (size_t k = 0; k < kErrorClasses; ++k)
-      if (col.count(kErrorClassColumns[k])) s.err[k] = integer(kErrorClassColumns[k]);
-    if (col.count("unknown")) s.unknown = integer("unknown");
+      if (has(kErrorClassColumns[k])) s.err[k] = integer(kErrorClassColumns[k]);
+    if (has("unknown")) s.unknown = integer("unknown");
     rows.push_back(std::move(s));
   }
   return rows;

@@ -136,9 +136,7 @@ const std::string* step_of(const Worker& w, size_t k) noexcept {
 // Counts transaction i of the batch, ended with s at end.
 void account_reply(Worker& w, int i, Status s, int64_t end) noexcept {
   w.commit_lost = false;  // one command without a COMMIT
-  if (s != Status::kOk)
-    w.failure =
-        s == Status::kConnectionLost || !w.conn ? engine::Failure::kConnection : w.conn->last_failure();
+  if (s != Status::kOk) note_failure(w, s);
   account(w, w.batch[i], s, w.batch_due[i], w.batch_start, end, 0);
 }
 

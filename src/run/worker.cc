@@ -40,10 +40,13 @@ void keep_error(Worker& w, const std::string& txn) {
   w.errors.push_back(std::move(e));
 }
 
-// Notes the class of the failure s that the connection just reported.
+}  // namespace
+
 void note_failure(Worker& w, Status s) noexcept {
   w.failure = s == Status::kConnectionLost || !w.conn ? engine::Failure::kConnection : w.conn->last_failure();
 }
+
+namespace {
 
 // Runs a list of steps (a transaction's, or a loop's body); returns kOk, or
 // the first failure. A rollback_if that holds sets w.aborted and stops.
@@ -277,9 +280,7 @@ void account(Worker& w, size_t k, Status s, int64_t due, int64_t send, int64_t e
     keep_error(w, w.plan->txns[w.group->txns[k]].name);
   } else {
     bump(st.errors, 1);
-    bump(st.failed[static_cast<size_t>(s == Status::kConnectionLost ? engine::Failure::kConnection
-                                                                    : w.failure)],
-         1);
+    bump(st.failed[static_cast<size_t>(w.failure)], 1);
     keep_error(w, w.plan->txns[w.group->txns[k]].name);
   }
 }
@@ -315,6 +316,7 @@ void run_txn(Worker& w, size_t k, int64_t due, int64_t send) noexcept {
       s = Status::kConnectionLost;
       w.failed_at = &kNoConnection;
       w.commit_lost = false;
+      note_failure(w, s);
       break;
     }
     s = attempt(w, t);

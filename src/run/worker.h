@@ -131,8 +131,13 @@ void run_worker(Worker& w) noexcept;
 void run_clients(const std::vector<Worker*>& clients) noexcept;
 
 // What both loops (worker.cc, pipeline.cc) share.
+// Notes in w.failure the class of the failure s the connection just
+// reported (kConnection when it was lost, or there is none): the class
+// account() counts the failed transaction in.
+void note_failure(Worker& w, engine::Status s) noexcept;
 // Counts one finished transaction: due is when it was meant to start (its
-// send in a closed loop), send when it was sent, end when it ended.
+// send in a closed loop), send when it was sent, end when it ended; a
+// failed one in the class note_failure noted.
 void account(Worker& w, size_t k, engine::Status s, int64_t due, int64_t send, int64_t end,
              int retries) noexcept;
 // Moves the client's stats on to the block of the stage that `at` is in.

@@ -2,9 +2,10 @@
 // the Debian browser) and prints, as one JSON object on stdout, what a test
 // needs to judge it: the console's errors and warnings, uncaught page
 // errors, every request the page made (the file itself included), each
-// chart's drawn points and coloured pixels, the text of every table with an
-// id, and where the screenshot went. It judges nothing itself: the ctest
-// case (tests/integration/html_report_test.cc) does.
+// chart's drawn points, coloured pixels and each series' sum of y, the
+// text of every table with an id, and where the screenshot went. It judges
+// nothing itself: the ctest case (tests/integration/html_report_test.cc)
+// does.
 //
 //   node check_report.js REPORT.html SCREENSHOT.png [--top | --charts]
 //
@@ -63,8 +64,13 @@ async function main() {
         if (d[i + 3] > 0 && Math.max(d[i], d[i + 1], d[i + 2]) - Math.min(d[i], d[i + 1], d[i + 2]) > 40) ++coloured;
       const points = chart.data.datasets.reduce(
           (n, ds) => n + ds.data.filter(v => v !== null && v !== undefined && !(typeof v === 'object' && !Array.isArray(v) && (v.y === null || v.y === undefined))).length, 0);
+      // Each series' label and the sum of its y values: what a test adds up against the files.
+      const series = chart.data.datasets.map(ds => ({
+        label: ds.label,
+        sum: ds.data.reduce((n, v) => n + (typeof v === 'number' ? v : v && typeof v.y === 'number' ? v.y : 0), 0)
+      }));
       return {id: id, title: chart.options.plugins.title.text, points: points, coloured: coloured,
-              width: c.width, height: c.height};
+              width: c.width, height: c.height, series: series};
     }));
     // Open one chart's table: the script fills it from the chart's data.
     out.first_chart_table_rows = await page.evaluate(() => {

@@ -5,6 +5,7 @@
 // and a comparison of repetitions. Each page loads with no console error,
 // no uncaught error and no request but the file itself; every chart has
 // points and coloured pixels; the summary table's cells are summary.csv's;
+// a run with errors shows them by class (the text report too);
 // a screenshot of each goes to build/html-report/ for a person to look at.
 //
 // Isolation: database oltap_it_html_report on the PostgreSQL server and on
@@ -13,7 +14,11 @@
 #include <gtest/gtest.h>
 #include <hiredis/hiredis.h>
 
+#include <algorithm>
+#include <iterator>
+#include <map>
 #include <nlohmann/json.hpp>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -128,6 +133,14 @@ TEST_F(HtmlReport, ATransactionalRunOnFourTargetsOpensWithEveryChartDrawn) {
   const std::string page = read_file(html);
   EXPECT_TRUE(contains(page, "kv-cache"));
   EXPECT_TRUE(seen["alerts"].empty()) << "a clean run has nothing to flag: " << seen["alerts"].dump(2);
+  // No error columns, chart or lines where there were no errors.
+  for (const auto& col : seen["tables"]["summary"]["header"])
+    EXPECT_FALSE(contains(col, "err_") || col == "unknown") << col;
+  for (const auto& c : seen["charts"]) EXPECT_FALSE(contains(c["title"], "Errors")) << c["title"];
+  EXPECT_FALSE(contains(run.out, "errors by class")) << run.out;
+  CmdResult text = oltap_in({"report", (dir_ / "run").string()});
+  ASSERT_EQ(text.exit_code, 0) << text.describe();
+  EXPECT_FALSE(contains(text.out, "errors by class")) << text.out;
 }
 
 TEST_F(HtmlReport, ATpchRunOnThreeTargetsShowsQueriesAndAnswers) {
@@ -206,6 +219,108 @@ TEST_F(HtmlReport, AComparisonOfRepetitionsShowsChangesIntervalsAndVerdicts) {
     EXPECT_TRUE(contains(cmp.out, row[4].get<std::string>())) << line << ": " << cmp.out;
     EXPECT_TRUE(contains(cmp.out, row[5].get<std::string>())) << line << ": " << cmp.out;
   }
+
+  // gate --html: the same page, its verdict the gate's exit code. A
+  // regression of 0% allowed and the strictest alpha fail or pass by noise
+  // alone; either way the page must say what the exit code says.
+  const fs::path gate_html = dir_ / "gate.html";
+  CmdResult gate = oltap_in({"gate", folders[2], folders[3], "--baseline", folders[0], "--baseline",
+                             folders[1], "--max-regression", "0%", "--html", gate_html.string()});
+  ASSERT_TRUE(gate.exit_code == 0 || gate.exit_code == 1) << gate.describe();
+  expect_clean_page(open_in_browser(gate_html, "comparison"), gate_html, 2);
+  EXPECT_TRUE(contains(read_file(gate_html), gate.exit_code == 0 ? "<div class=\"ok\" id=\"verdict\">"
+                                                                 : "<div class=\"alert\" id=\"verdict\">"))
+      << gate.describe();
+}
+
+// A run whose transactions break a constraint and divide by zero: `run`,
+// `oltap report` and the page show its errors by class, only the classes it
+// had, with summary.csv's figures (the chart's points add up to them).
+TEST_F(HtmlReport, ARunWithErrorsShowsThemByClass) {
+  const std::string pg = make_scratch_db(kDb);
+  sql_exec(pg, "CREATE TABLE once (k int PRIMARY KEY)");
+  write_file(dir_ / "failing.yaml", R"(name: failing
+transactions:
+  - name: dup
+    steps:
+      - sql: INSERT INTO once (k) VALUES (1)
+  - name: divide
+    steps:
+      - sql: SELECT 1 / (count(*) - count(*)) FROM once
+  - name: fine
+    weight: 2
+    steps:
+      - sql: SELECT 1
+)");
+  CmdResult run = oltap_in({"run", (dir_ / "failing.yaml").string(), "--target", pg, "--no-data-check",
+                            "--clients", "2", "--duration", "2s", "--warmup", "0s", "--max-error-rate",
+                            "100%", "--out", (dir_ / "run").string()});
+  ASSERT_EQ(run.exit_code, 0) << run.describe();
+  const Csv csv = read_csv(dir_ / "run" / "summary.csv");
+  const auto all = summary_all_row(csv);
+  const long long constraint = std::stoll(all.at("err_constraint")), other = std::stoll(all.at("err_other"));
+  ASSERT_GT(constraint, 0) << "every INSERT but the first breaks the key";
+  ASSERT_GT(other, 0) << "division by zero";
+  ASSERT_EQ(std::stoll(all.at("errors")), constraint + other);
+  for (const char* none : {"err_connection", "err_serialization", "err_deadlock", "err_timeout", "unknown"})
+    ASSERT_EQ(all.at(none), "0") << none;
+
+  // The text: a line per row with errors, its errors then constraint and other, as summary.csv has them.
+  CmdResult report = oltap_in({"report", (dir_ / "run").string()});
+  ASSERT_EQ(report.exit_code, 0) << report.describe();
+  for (const std::string* out : {&run.out, &report.out}) {
+    const size_t at = out->find("errors by class");
+    ASSERT_NE(at, std::string::npos) << *out;
+    std::istringstream block(out->substr(at));
+    std::string line;
+    std::getline(block, line);  // the title
+    std::getline(block, line);  // the header
+    std::istringstream header(line);
+    const std::vector<std::string> columns{std::istream_iterator<std::string>(header), {}};
+    EXPECT_EQ(columns, (std::vector<std::string>{"target", "group", "txn", "errors", "constraint", "other"}))
+        << line;
+    size_t shown = 0;
+    // The table ends where a line is not one of its rows (run's "results: ..." line, or the end).
+    for (; std::getline(block, line); ++shown) {
+      std::istringstream cells(line);
+      const std::vector<std::string> c{std::istream_iterator<std::string>(cells), {}};
+      if (c.size() != 6 || c[0] != pg) break;
+      bool found = false;
+      for (const auto& r : csv.records()) {
+        if (r.at("group") != c[1] || r.at("txn") != c[2]) continue;
+        found = true;
+        EXPECT_EQ(c[3], r.at("errors")) << line;
+        EXPECT_EQ(c[4], r.at("err_constraint")) << line;
+        EXPECT_EQ(c[5], r.at("err_other")) << line;
+      }
+      EXPECT_TRUE(found) << line;
+    }
+    EXPECT_EQ(shown, 3u) << "ALL, dup and divide; fine had none: " << *out;
+  }
+
+  // The page: the alert names the classes, the summary table has their columns, the chart adds up.
+  const fs::path html = dir_ / "errors.html";
+  ASSERT_EQ(oltap_in({"report", (dir_ / "run").string(), "--html", html.string()}).exit_code, 0);
+  const json seen = open_in_browser(html, "errors-by-class");
+  expect_clean_page(seen, html, 4);
+  expect_summary_table(seen, dir_ / "run");
+  const json& header = seen["tables"]["summary"]["header"];
+  auto has = [&](const std::string& col) {
+    return std::find(header.begin(), header.end(), col) != header.end();
+  };
+  EXPECT_TRUE(has("err_constraint") && has("err_other")) << header.dump();
+  EXPECT_FALSE(has("err_deadlock") || has("err_connection") || has("unknown")) << header.dump();
+  const std::string alert = "Target " + pg + ": " + all.at("errors") + " errors (" +
+                            all.at("err_constraint") + " constraint, " + all.at("err_other") + " other)";
+  EXPECT_NE(std::find(seen["alerts"].begin(), seen["alerts"].end(), alert), seen["alerts"].end())
+      << alert << " in " << seen["alerts"].dump(2);
+  const json* chart = nullptr;
+  for (const auto& c : seen["charts"])
+    if (c["title"] == "Errors over time by class: postgresql") chart = &c;
+  ASSERT_NE(chart, nullptr) << seen["charts"].dump(2);
+  std::map<std::string, long long> sums;
+  for (const auto& s : (*chart)["series"]) sums[s["label"]] = s["sum"].get<long long>();
+  EXPECT_EQ(sums, (std::map<std::string, long long>{{"constraint", constraint}, {"other", other}}));
 }
 
 // The password of a target never reaches a page: the files are redacted and

@@ -1,9 +1,10 @@
 // The native MariaDB driver (mysql://...?driver=native, MariaDB Connector/C)
 // against the real MariaDB of the local stack (OLTAP_MYSQL): prepared
 // statements with every kind of parameter, rows into a ResultBuffer, the
-// classes of failures, cancel() on the server, the connect time-out, the
-// password kept out of every message, and bulk load; then oltap load and run
-// through it as a user would. Checks from the outside use the mariadb client.
+// non-blocking send() and receive(), the classes of failures, cancel() on
+// the server, the connect time-out, the password kept out of every message,
+// and bulk load; then oltap load and run through it as a user would.
+// Checks from the outside use the mariadb client.
 // Database: oltap_it_mariadb_native.
 #include <arpa/inet.h>
 #include <gtest/gtest.h>
@@ -133,6 +134,67 @@ TEST_F(MariaDbNative, ExecuteAllocatesNothingOnceWarm) {
   EXPECT_EQ(oltap::run::testing::allocations.load(), 0);
   EXPECT_EQ(out.at(0, 0).i, 5 * 203);
   EXPECT_EQ(out.at(0, 1).s, "a note");
+}
+
+// send() then receive(), the non-blocking path clients sharing a thread
+// take: each reply's counts are the blocking execute()'s (no rows kept), a
+// statement without rows after one with rows has no columns, a failure is
+// classed and leaves the connection usable, and a receive() with nothing
+// sent is refused.
+TEST_F(MariaDbNative, ReceiveGivesTheCountsExecuteGives) {
+  auto c = open();
+  c->run("CREATE TABLE nb (id INT PRIMARY KEY, v INT)");
+  c->run("INSERT INTO nb VALUES (1, 10), (2, 20), (3, 30)");
+  std::vector<std::string> names;
+  const int sel = c->prepare("SELECT id, v FROM nb WHERE id >= :lo", names);
+  const int upd = c->prepare("UPDATE nb SET v = v + 1 WHERE id <= :lo", names);
+  const int ins = c->prepare("INSERT INTO nb (id, v) VALUES (:lo, 0)", names);
+  ASSERT_TRUE(c->can_share_thread());
+  engine::ResultBuffer none;
+  EXPECT_EQ(c->receive(&none, 0), Status::kFatal);
+  EXPECT_TRUE(contains(c->last_error(), "no statement was sent")) << c->last_error();
+  struct Case {
+    int statement;
+    int64_t lo;
+    int rows, columns;
+    int64_t affected;
+  };
+  // UPDATE after SELECT: its reply must not keep the SELECT's columns.
+  for (const Case& k : {Case{sel, 1, 3, 2, 3}, Case{upd, 2, 0, 0, 2}, Case{sel, 3, 1, 2, 1},
+                        Case{ins, 4, 0, 0, 1}, Case{upd, 0, 0, 0, 0}}) {
+    Value lo = Value::of_int(k.lo);
+    const Value* p[] = {&lo};
+    ASSERT_EQ(c->send(k.statement, p), Status::kOk) << c->last_error();
+    engine::ResultBuffer got;
+    got.rows = got.columns = -1;
+    got.affected = -1;
+    ASSERT_EQ(c->receive(&got, 0), Status::kOk) << c->last_error();
+    EXPECT_EQ(got.rows, k.rows) << "statement " << k.statement << " lo " << k.lo;
+    EXPECT_EQ(got.columns, k.columns) << "statement " << k.statement << " lo " << k.lo;
+    EXPECT_EQ(got.affected, k.affected) << "statement " << k.statement << " lo " << k.lo;
+    // The same statement blocking, where it reads the same again (the SELECTs; the rest change nothing now).
+    if (k.statement == sel) {
+      engine::ResultBuffer blocking;
+      ASSERT_EQ(c->execute(k.statement, p, &blocking, 0), Status::kOk) << c->last_error();
+      EXPECT_EQ(blocking.rows, got.rows);
+      EXPECT_EQ(blocking.columns, got.columns);
+      EXPECT_EQ(blocking.affected, got.affected);
+    }
+  }
+  // A duplicate key: a constraint failure, and the connection goes on.
+  Value dup = Value::of_int(1);
+  const Value* d[] = {&dup};
+  ASSERT_EQ(c->send(ins, d), Status::kOk) << c->last_error();
+  engine::ResultBuffer failed;
+  EXPECT_EQ(c->receive(&failed, 0), Status::kFatal);
+  EXPECT_EQ(c->last_failure(), engine::Failure::kConstraint) << c->last_error();
+  Value lo = Value::of_int(1);
+  const Value* p[] = {&lo};
+  ASSERT_EQ(c->send(sel, p), Status::kOk) << c->last_error();
+  engine::ResultBuffer after;
+  ASSERT_EQ(c->receive(&after, 0), Status::kOk) << c->last_error();
+  EXPECT_EQ(after.rows, 4);
+  EXPECT_EQ(mariadb_sql("SELECT GROUP_CONCAT(v ORDER BY id) FROM nb", kDb), "11,21,30,0");
 }
 
 TEST_F(MariaDbNative, ADeadlockIsRetryable) {

@@ -187,7 +187,7 @@ TEST_F(Shards, ThreeShardsOnPostgresStartTogetherAndMergeToWhatTheDatabaseHolds)
   EXPECT_LE(*std::max_element(starts.begin(), starts.end()) - *std::min_element(starts.begin(), starts.end()),
             500);
   // Their check-ins are gone: the same shards can run again.
-  EXPECT_EQ(sql_int(pg, "SELECT count(*) FROM oltap_shard_checkin"), 0);
+  EXPECT_EQ(sql_int(pg, "SELECT count(*) FROM oltap_shards"), 0);
 
   const fs::path merged = dir_ / "merged";
   CmdResult m =
@@ -269,7 +269,7 @@ TEST_F(Shards, AShardAloneTimesOutWithExit5AndLeavesNoCheckIn) {
                        "1s", "--shard", "1/2", "--shard-wait", "1s", "--out", (dir_ / "alone").string()});
   EXPECT_EQ(r.exit_code, 5) << r.describe();
   EXPECT_TRUE(contains(r.err, "1 of 2 shards checked in")) << r.err;
-  EXPECT_EQ(sql_int(pg, "SELECT count(*) FROM oltap_shard_checkin"), 0);
+  EXPECT_EQ(sql_int(pg, "SELECT count(*) FROM oltap_shards"), 0);
   // The environment says the same as --shard (a Kubernetes Indexed Job's index).
   CmdResult env = oltap({"run", workload("pgbench-tpcb.yaml"), "--target", pg, "--clients", "2", "--duration",
                          "1s", "--shard-wait", "1s", "--out", (dir_ / "env").string()},
@@ -344,7 +344,15 @@ TEST_F(Shards, TheKubernetesJobsAreIndexedJobsWhoseCommandsRunHere) {
   EXPECT_EQ(spec["parallelism"].as<std::string>(), count) << "every shard runs at once";
   EXPECT_EQ(spec["completions"].as<std::string>(), count);
   const YAML::Node merge = job_container(manifest("merge-job.yaml"));
-  const YAML::Node load = job_container(manifest("load-job.yaml"));
+  const YAML::Node load_job = manifest("load-job.yaml");
+  const YAML::Node load = job_container(load_job);
+  EXPECT_EQ(load_job["spec"]["completionMode"].as<std::string>(), "Indexed");
+  std::string load_count;
+  for (const auto& e : load["env"])
+    if (e["name"].as<std::string>() == "OLTAP_SHARDS") load_count = e["value"].as<std::string>();
+  EXPECT_EQ(load_job["spec"]["parallelism"].as<std::string>(), load_count)
+      << "every loading shard runs at once";
+  EXPECT_EQ(load_job["spec"]["completions"].as<std::string>(), load_count);
   EXPECT_EQ(manifest("shared-volume.yaml")["spec"]["accessModes"][0].as<std::string>(), "ReadWriteMany");
 
   // The commands, as the pods run them: here with a scratch database, this
@@ -357,8 +365,21 @@ TEST_F(Shards, TheKubernetesJobsAreIndexedJobsWhoseCommandsRunHere) {
       if (a.rfind("/results/", 0) == 0) a = dir_.str() + a.substr(8);
     return args;
   };
-  CmdResult l = oltap(expand(load, here));
-  ASSERT_EQ(l.exit_code, 0) << l.describe();
+  // The load's pods, each its index's shard of the load.
+  std::vector<CmdResult> loads(static_cast<size_t>(std::stoi(load_count)));
+  std::vector<std::thread> loaders;
+  for (size_t i = 0; i < loads.size(); ++i) {
+    std::map<std::string, std::string> env = here;
+    env["JOB_COMPLETION_INDEX"] = std::to_string(i);
+    const std::vector<std::string> args = expand(load, env);
+    loaders.emplace_back([args, i, load_count, &loads] {
+      loads[i] = oltap(
+          args,
+          RunOptions().setenv("OLTAP_SHARDS", load_count).setenv("JOB_COMPLETION_INDEX", std::to_string(i)));
+    });
+  }
+  for (auto& l : loaders) l.join();
+  for (const auto& l : loads) ASSERT_EQ(l.exit_code, 0) << l.describe();
   const long long before = sql_int(pg, "SELECT count(*) FROM pgbench_history");
   const int n = std::stoi(count);
   std::vector<CmdResult> results(static_cast<size_t>(n));
@@ -375,7 +396,19 @@ TEST_F(Shards, TheKubernetesJobsAreIndexedJobsWhoseCommandsRunHere) {
   }
   for (auto& p : pods) p.join();
   for (const auto& r : results) ASSERT_EQ(r.exit_code, 0) << r.describe();
-  CmdResult m = oltap(at_results(expand(merge, here)));
+  // The merge runs in a shell, which finds however many shard folders there are.
+  ASSERT_EQ(merge["command"][0].as<std::string>(), "sh");
+  std::vector<std::string> merge_argv;
+  for (const auto& c : merge["command"]) merge_argv.push_back(c.as<std::string>());
+  std::string script = at_results(expand(merge, here)).at(0);
+  for (size_t at; (at = script.find("/results/")) != std::string::npos;) script.replace(at, 8, dir_.str());
+  ASSERT_EQ(script.rfind("exec oltap ", 0), 0u) << script;
+  script.replace(5, 5, OLTAP_BIN);
+  merge_argv.push_back(script);
+  RunOptions merge_env;
+  for (const auto& e : merge["env"])
+    merge_env.setenv(e["name"].as<std::string>(), e["value"].as<std::string>());
+  CmdResult m = run_cmd(merge_argv, merge_env);
   ASSERT_EQ(m.exit_code, 0) << m.describe();
   const fs::path merged = dir_ / "run-1" / "merged";
   std::vector<fs::path> folders;

@@ -2,7 +2,9 @@
 // MariaDB (max_statement_time) a statement that runs longer fails as a
 // time-out, counted in err_timeout, its transaction rolled back, and the
 // same connections go on committing the other transactions (no reconnect);
-// Redis, which has no such thing, is refused before anything runs (exit 2).
+// over ODBC (SQL_ATTR_QUERY_TIMEOUT, whole seconds) the same, with a
+// statement slower than a second; Redis, which has no such thing, is
+// refused before anything runs (exit 2).
 //
 // Isolation: database oltap_it_statement_timeout on each server.
 #include <gtest/gtest.h>
@@ -34,20 +36,38 @@ transactions:
       - sql: SELECT 1
 )";
 
+// ODBC's query time-out is in whole seconds: the slow statement takes 1.5 s.
+constexpr const char* kSleepier = R"(name: sleepier
+transactions:
+  - name: slow
+    weight: 1
+    steps:
+      - sql: SELECT pg_sleep(1.5)
+  - name: fast
+    weight: 3
+    steps:
+      - sql: SELECT 1
+)";
+
 class StatementTimeout : public ::testing::Test {
  protected:
-  void SetUp() override { write_file(dir_ / "sleepy.yaml", kSleepy); }
+  void SetUp() override {
+    write_file(dir_ / "sleepy.yaml", kSleepy);
+    write_file(dir_ / "sleepier.yaml", kSleepier);
+  }
 
-  CmdResult run(const std::string& target, const std::string& name, const std::string& timeout) {
-    return oltap({"run", (dir_ / "sleepy.yaml").string(), "--target", target, "--no-data-check", "--clients",
-                  "2", "--warmup", "0s", "--duration", "2s", "--statement-timeout", timeout,
+  CmdResult run(const std::string& target, const std::string& name, const std::string& timeout,
+                const std::string& workload = "sleepy.yaml", const std::string& duration = "2s") {
+    return oltap({"run", (dir_ / workload).string(), "--target", target, "--no-data-check", "--clients", "2",
+                  "--warmup", "0s", "--duration", duration, "--statement-timeout", timeout,
                   "--max-error-rate", "100%", "--out", (dir_ / name).string()});
   }
 
   // why: what the server's message calls the time-out.
-  void expect_timeouts_counted(const std::string& target, const std::string& name, const std::string& why) {
+  void expect_timeouts_counted(const std::string& target, const std::string& name, const std::string& why,
+                               bool whole_seconds = false) {
     SCOPED_TRACE(target);
-    CmdResult r = run(target, name, "100ms");
+    CmdResult r = whole_seconds ? run(target, name, "1s", "sleepier.yaml", "4s") : run(target, name, "100ms");
     ASSERT_EQ(r.exit_code, 0) << r.describe();
     const Csv summary = read_csv(dir_ / name / "summary.csv");
     for (const auto& row : summary.records()) {
@@ -79,6 +99,11 @@ TEST_F(StatementTimeout, PostgresCountsTimeoutsAndKeepsTheConnections) {
 
 TEST_F(StatementTimeout, MariaDbCountsTimeoutsAndKeepsTheConnections) {
   expect_timeouts_counted(make_scratch_mariadb("oltap_it_statement_timeout"), "my", "max_statement_time");
+}
+
+TEST_F(StatementTimeout, OdbcCountsTimeoutsAndKeepsTheConnections) {
+  expect_timeouts_counted(make_scratch_warehouse("oltap_it_statement_timeout"), "odbc", "statement timeout",
+                          true);
 }
 
 TEST_F(StatementTimeout, RedisIsRefused) {

@@ -291,6 +291,27 @@ TEST_F(Suite, InterruptKeepsWhatRanAndResumeFinishes) {
   for (const auto& row : read_csv(out / "suite.csv").records()) EXPECT_EQ(row.at("reps"), "2");
 }
 
+// Without `load: true`, data that does not match stops the suite before
+// its first run, with a suite's advice (not a run's --scale).
+TEST_F(Suite, DataThatDoesNotMatchStopsTheSuiteBeforeItsFirstRun) {
+  ASSERT_EQ(oltap({"load", workload("pgbench-tpcb.yaml"), "--target", pg_, "--scale", "2"}).exit_code, 0);
+  const fs::path file = dir_ / "noload.yaml";
+  write_file(file, "name: noload\ntargets:\n  pg: " + pg_ +
+                       "\ndefaults: {duration: 1s, warmup: 0s, clients: 1}\ncases:\n"
+                       "  - name: first\n    workload: " +
+                       workload("pgbench-tpcb.yaml") + "\n  - name: tpcb\n    workload: " +
+                       workload("pgbench-tpcb.yaml") + "\n    settings: {scale: 1}\n");
+  CmdResult r = oltap({"suite", file.string(), "--out", (dir_ / "o").string()});
+  EXPECT_EQ(r.exit_code, 2) << r.describe();
+  EXPECT_TRUE(contains(r.err, "case tpcb on pg: ")) << r.err;
+  EXPECT_TRUE(contains(r.err, "the data was loaded at scale 2")) << r.err;
+  EXPECT_TRUE(contains(r.err, "oltap load " + workload("pgbench-tpcb.yaml") + " --target " + pg_)) << r.err;
+  EXPECT_TRUE(contains(r.err, "set `load: true` in " + file.string())) << r.err;
+  EXPECT_TRUE(contains(r.err, "--scale 1")) << r.err;
+  EXPECT_FALSE(contains(r.err, "run with --scale")) << r.err;
+  EXPECT_FALSE(fs::exists(dir_ / "o" / "first")) << "no case ran";
+}
+
 TEST_F(Suite, BrokenSuiteFileSaysWhere) {
   const fs::path bad = dir_ / "bad.yaml";
   write_file(bad,

@@ -91,12 +91,7 @@ class MariaDbConnection final : public Connection {
     if (Outcome b = bind_params(p, params); b != Outcome::kOk) return fail_outcome(b, p);
     if (mysql_stmt_execute(p.h) != 0) return fail_stmt(p.h);
     if (p.columns.empty()) {
-      if (out) {
-        out->rows = 0;
-        out->columns = 0;
-        my_ulonglong n = mysql_stmt_affected_rows(p.h);
-        out->affected = n == static_cast<my_ulonglong>(-1) ? 0 : static_cast<int64_t>(n);
-      }
+      if (out) count_changed_rows(p, *out);
       return Status::kOk;
     }
     Outcome f = fetch_rows(p, out, keep_rows);
@@ -352,15 +347,8 @@ class MariaDbConnection final : public Connection {
   // The reply of the statement in flight, which is done.
   Status take_reply(ResultBuffer* out) noexcept {
     Statement* p = nullptr;
-    int64_t rows = 0;
-    Outcome o = in_flight_.take(p, rows);
-    if (o != Outcome::kOk) return fail_outcome(o, *p);
-    if (out) {
-      out->rows = p->columns.empty() ? 0 : static_cast<int>(rows);
-      out->columns = static_cast<int>(p->columns.size());
-      out->affected = rows;
-    }
-    return Status::kOk;
+    const Outcome o = in_flight_.take(p, out);
+    return o == Outcome::kOk ? Status::kOk : fail_outcome(o, *p);
   }
 };
 

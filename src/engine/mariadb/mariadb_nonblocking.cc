@@ -65,9 +65,7 @@ void InFlight::advance(int ret) noexcept {
     if (phase_ == Phase::kStore || p_->columns.empty()) {
       // Rows, if any, are stored: reading them needs the server no more.
       if (p_->columns.empty()) {
-        const my_ulonglong n = mysql_stmt_affected_rows(p_->h);
-        counted_.rows = 0;
-        counted_.affected = n == static_cast<my_ulonglong>(-1) ? 0 : static_cast<int64_t>(n);
+        count_changed_rows(*p_, counted_);
         return finish(Outcome::kOk);
       }
       return finish(fetch_rows(*p_, &counted_, 0));
@@ -83,9 +81,13 @@ void InFlight::finish(Outcome o) noexcept {
   wait_ = 0;
 }
 
-Outcome InFlight::take(Statement*& statement, int64_t& rows) noexcept {
+Outcome InFlight::take(Statement*& statement, ResultBuffer* out) noexcept {
   statement = p_;
-  rows = p_ && !p_->columns.empty() ? counted_.rows : counted_.affected;
+  if (out && outcome_ == Outcome::kOk) {
+    out->rows = counted_.rows;
+    out->columns = counted_.columns;
+    out->affected = counted_.affected;
+  }
   phase_ = Phase::kIdle;
   p_ = nullptr;
   return outcome_;

@@ -29,9 +29,11 @@ class InFlight {
   // The reply is in (or the statement failed): take() has it.
   bool done() const noexcept { return phase_ == Phase::kDone; }
   bool idle() const noexcept { return phase_ == Phase::kIdle; }
-  // The finished statement and how it ended; the call is idle again after.
+  // The finished statement and how it ended, its counts in out (may be
+  // null; rows, columns and affected as a blocking execute gives them; no
+  // rows kept) when it ended well; the call is idle again after.
   // kStatementFailed: mysql_stmt_error of the statement says why.
-  Outcome take(Statement*& statement, int64_t& rows) noexcept;
+  Outcome take(Statement*& statement, ResultBuffer* out) noexcept;
 
  private:
   enum class Phase { kIdle, kExecute, kStore, kDone };
@@ -45,7 +47,7 @@ class InFlight {
   Phase phase_ = Phase::kIdle;
   int wait_ = 0;  // MYSQL_WAIT_* the current call waits for; 0: it returned
   Outcome outcome_ = Outcome::kOk;
-  ResultBuffer counted_;  // the rows' count; no rows are kept
+  ResultBuffer counted_;  // the reply's counts; no rows are kept
 };
 
 }  // namespace oltap::engine::mariadb

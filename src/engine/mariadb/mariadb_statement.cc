@@ -196,4 +196,11 @@ Outcome fetch_rows(Statement& p, ResultBuffer* out, int keep_rows) noexcept {
   return Outcome::kOk;
 }
 
+void count_changed_rows(Statement& p, ResultBuffer& out) noexcept {
+  const my_ulonglong n = mysql_stmt_affected_rows(p.h);
+  out.rows = 0;
+  out.columns = 0;
+  out.affected = n == static_cast<my_ulonglong>(-1) ? 0 : static_cast<int64_t>(n);
+}
+
 }  // namespace oltap::engine::mariadb

@@ -62,6 +62,10 @@ void bind_results(Statement& p);
 // in out (may be null), and frees the result.
 Outcome fetch_rows(Statement& p, ResultBuffer* out, int keep_rows) noexcept;
 
+// The counts of the executed statement p, which returns no rows, in out:
+// no rows or columns, and the rows it changed (0 when the server says none).
+void count_changed_rows(Statement& p, ResultBuffer& out) noexcept;
+
 // Text read into v, as the ODBC path reads a MariaDB column: integers and
 // decimals as numbers, the rest as text. May throw std::bad_alloc.
 void set_from_text(Value& v, enum_field_types type, const char* s, size_t n);

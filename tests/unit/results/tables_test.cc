@@ -2,9 +2,11 @@
 // row of summary.csv, and side_by_side, one column per target labelled by
 // its scheme (numbered when two targets share one: mysql#1, mysql#2), a "-"
 // where a target has no row for a (group, txn), and a legend mapping each
-// label back to its target. Also: `oltap report` shows a folder with the
-// same tables `oltap run` printed, so a table drawn from the rows read back
-// from summary.csv must equal the one drawn from the rows before writing.
+// label back to its target; error_table, only the rows with errors or
+// unknown outcomes and only the classes they count. Also: `oltap report`
+// shows a folder with the same tables `oltap run` printed, so a table drawn
+// from the rows read back from summary.csv must equal the one drawn from the
+// rows before writing.
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -272,6 +274,57 @@ TEST(SideBySide, ASingleTargetHasOneColumn) {
   EXPECT_EQ(legend(t), (std::vector<std::string>{"postgresql = " + kPg}));
 }
 
+// ---------------------------------------------------------------- errors by class
+
+// A row with errors of two classes (constraint 3, timeout 1), classified as summary.csv's rows are.
+SummaryRow failing(const std::string& target, const std::string& txn) {
+  SummaryRow r = row(target, "default", txn);
+  r.classified = true;
+  r.err[3] = 3;
+  r.err[4] = 1;
+  r.errors = 4;
+  return r;
+}
+
+TEST(ErrorTable, ACleanRunShowsNothing) {
+  SummaryRow clean = row(kPg, "default", "ALL");
+  clean.classified = true;
+  EXPECT_EQ(error_table({clean, row(kPg, "default", "get")}), "");
+  EXPECT_TRUE(shown_error_classes({clean}).empty());
+}
+
+TEST(ErrorTable, OnlyTheRowsWithErrorsAndTheClassesTheyCount) {
+  SummaryRow clean = row(kPg, "default", "get");
+  clean.classified = true;
+  const auto lines = lines_of(error_table({failing(kPg, "ALL"), clean, failing(kPg, "set")}));
+  ASSERT_EQ(lines.size(), 4u);
+  EXPECT_EQ(lines[0], "errors by class (they add up to errors):");
+  EXPECT_EQ(cells(lines[1]),
+            (std::vector<std::string>{"target", "group", "txn", "errors", "constraint", "timeout"}));
+  EXPECT_EQ(cells(lines[2]), (std::vector<std::string>{kPg, "default", "ALL", "4", "3", "1"}));
+  EXPECT_EQ(cells(lines[3]), (std::vector<std::string>{kPg, "default", "set", "4", "3", "1"}));
+}
+
+TEST(ErrorTable, UnknownOutcomesAreAColumnApartFromTheErrors) {
+  SummaryRow r = failing(kPg, "ALL");
+  r.unknown = 2;
+  SummaryRow only_unknown = row(kRedis, "default", "ALL");
+  only_unknown.classified = true;
+  only_unknown.unknown = 1;
+  const auto lines = lines_of(error_table({r, only_unknown}));
+  ASSERT_EQ(lines.size(), 4u);
+  EXPECT_TRUE(lines[0].find("unknown: transactions whose COMMIT was sent") != std::string::npos) << lines[0];
+  EXPECT_EQ(cells(lines[1]).back(), "unknown");
+  EXPECT_EQ(cells(lines[2]), (std::vector<std::string>{kPg, "default", "ALL", "4", "3", "1", "2"}));
+  EXPECT_EQ(cells(lines[3]), (std::vector<std::string>{kRedis, "default", "ALL", "0", "0", "0", "1"}));
+}
+
+TEST(ErrorTable, AFileWrittenBeforeTheClassesShowsNone) {
+  SummaryRow r = failing(kPg, "ALL");
+  r.classified = false;
+  EXPECT_EQ(error_table({r}), "");
+}
+
 // ---------------------------------------------------------------- what `report` shows
 
 // A fresh folder per test, removed afterwards.
@@ -306,6 +359,15 @@ TEST_F(TablesFromFiles, ReportShowsTheTablesRunPrinted) {
   auto back = round_trip(rows);
   EXPECT_EQ(side_by_side(back), side_by_side(rows));
   EXPECT_EQ(summary_table(back), summary_table(rows));
+}
+
+TEST_F(TablesFromFiles, ReportShowsTheErrorsByClassRunPrinted) {
+  std::vector<SummaryRow> rows = {failing(kPg, "set"), row(kPg, "default", "get"), failing(kPg, "ALL")};
+  for (auto& r : rows) r.classified = true;
+  rows.back().unknown = 1;
+  auto back = round_trip(rows);
+  ASSERT_NE(error_table(rows), "");
+  EXPECT_EQ(error_table(back), error_table(rows));
 }
 
 // summary.csv keeps tps with 2 decimals and the tables show 1, so the
