@@ -114,7 +114,16 @@ std::optional<run::Options::Shard> shard_option(const std::string& text, bool gi
   if (!given) {
     // A Kubernetes Indexed Job gives each pod its index; the count is ours.
     const char* count = std::getenv(kShardsEnv);
-    if (!count || !*count) return std::nullopt;
+    if (!count || !*count) {
+      // Our own index without the count is a mistake (every host would run
+      // the whole load); JOB_COMPLETION_INDEX alone is any Indexed Job's.
+      if (const char* own = std::getenv(kShardIndexEnv); own && *own)
+        throw Error(ErrorClass::kBadInput, std::string(kShardIndexEnv) + "=" + own + " is set but " +
+                                               kShardsEnv +
+                                               " is not: set it to the number of shards (or give "
+                                               "--shard i/N)");
+      return std::nullopt;
+    }
     const char* index = std::getenv(kShardIndexEnv);
     const char* name = kShardIndexEnv;
     if (!index || !*index) {

@@ -161,7 +161,10 @@ LoadReport load(const workload::Spec& spec, const engine::Target& target, const 
   }
   if (sharded) {
     o.wait_for_shards("schema", "");
-    progress(leader ? "the other shards found the tables" : "shard 0 made the tables");
+    if (leader)
+      progress(fmt::format("all {} shards ready: loading this shard's rows", o.shard.count));
+    else
+      progress(key_value ? "shard 0 cleared the workload's keys" : "shard 0 made the tables");
   }
 
   const int jobs = std::max(1, o.jobs);
@@ -312,7 +315,9 @@ LoadReport load(const workload::Spec& spec, const engine::Target& target, const 
     }
     for (size_t i : todo) report.all_shards_rows += all_rows[i];
     if (!leader) {
-      progress("shard 0 runs the after_load statements and completes the load record");
+      progress(key_value
+                   ? "waiting for shard 0 to complete the load record"
+                   : "waiting for shard 0 to run the after_load statements and complete the load record");
       o.wait_for_shards("done", "");
       report.seconds = seconds_since(t0);
       return report;

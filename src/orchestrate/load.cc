@@ -139,7 +139,9 @@ class ShardedLoad {
         check_out(*conn_, base_ + "-start", shard_.index);
         throw Error(ErrorClass::kShardsMissing,
                     fmt::format("{}: {} of {} shards checked in on {} within --shard-wait {:g} s; start the "
-                                "others (the same command with --shard i/{}) or wait longer",
+                                "others (the same command with --shard i/{}: shards whose workload, scale, "
+                                "seed or targets differ "
+                                "never meet) or wait longer",
                                 shown(), in.count, shard_.count, target_.shown(), request_.shard_wait_s,
                                 shard_.count));
       }

@@ -71,7 +71,9 @@ std::optional<ShardStart> start_together(const RunRequest& request, const engine
       leave(s, target, listener);
       throw Error(ErrorClass::kShardsMissing,
                   fmt::format("shard {}/{}: {} of {} shards checked in on {} within --shard-wait {:g} s; "
-                              "start the others (the same command with --shard i/{}) or wait longer",
+                              "start the others (the same command with --shard i/{}: shards whose workload, "
+                              "settings or targets "
+                              "differ in anything but --shard never meet) or wait longer",
                               s.shard.index, s.shard.count, n, s.shard.count, target.shown(),
                               request.shard_wait_s, s.shard.count));
     }

@@ -27,21 +27,6 @@ std::string read_text(const fs::path& p) {
   return ss.str();
 }
 
-// Milliseconds since the epoch of utc_iso's text; none when it is not one.
-std::optional<int64_t> parse_utc(const std::string& text) {
-  int y = 0, mo = 0, d = 0, h = 0, mi = 0, s = 0, ms = 0;
-  if (std::sscanf(text.c_str(), "%d-%d-%dT%d:%d:%d.%dZ", &y, &mo, &d, &h, &mi, &s, &ms) < 6)
-    return std::nullopt;
-  std::tm tm{};
-  tm.tm_year = y - 1900;
-  tm.tm_mon = mo - 1;
-  tm.tm_mday = d;
-  tm.tm_hour = h;
-  tm.tm_min = mi;
-  tm.tm_sec = s;
-  return static_cast<int64_t>(timegm(&tm)) * 1000 + ms;
-}
-
 std::string json_text(const Json& j) {
   return j.is_null() ? "" : j.is_string() ? j.get<std::string>() : j.dump();
 }
@@ -286,7 +271,7 @@ std::string header_html(const Source& s) {
   if (has_meta && m.contains("targets") && !m["targets"].empty()) {
     std::optional<int64_t> start, end;
     for (const auto& t : m["targets"]) {
-      auto a = parse_utc(t.value("start_utc", "")), b = parse_utc(t.value("end_utc", ""));
+      auto a = parse_utc_iso(t.value("start_utc", "")), b = parse_utc_iso(t.value("end_utc", ""));
       if (a && (!start || *a < *start)) start = a;
       if (b && (!end || *b > *end)) end = b;
     }

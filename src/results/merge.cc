@@ -248,12 +248,18 @@ MergeOutcome merge_runs(const MergeRequest& request) {
           b.row = r;
           b.row.committed = b.row.errors = b.row.aborted = b.row.late = b.row.skipped = 0;
           b.row.lag_max_ms = 0;
+          b.row.err.fill(0);
+          b.row.unknown = 0;
+          b.row.connected = -1;  // none known, as in a file written before the column
         }
         b.row.committed += r.committed;
         b.row.errors += r.errors;
         b.row.aborted += r.aborted;
         b.row.late += r.late;
         b.row.skipped += r.skipped;
+        for (size_t c = 0; c < kErrorClasses; ++c) b.row.err[c] += r.err[c];
+        b.row.unknown += r.unknown;
+        if (r.connected >= 0) b.row.connected = std::max(b.row.connected, 0) + r.connected;
         b.row.lag_max_ms = std::max(b.row.lag_max_ms, r.lag_max_ms);
         b.offered[s] = std::max(b.offered[s], r.offered_tps);
         b.length_s = std::max(b.length_s, line.length_s);

@@ -2,6 +2,8 @@
 // anything: each a complete run of transactions with its histograms; the
 // same workload file, settings and targets; shards 0..N-1 of one N, each
 // once. Every refusal names the folders and what differs.
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
@@ -14,6 +16,9 @@ namespace oltap::results {
 namespace {
 
 namespace fs = std::filesystem;
+// How far apart the shards of one run may begin: a check-in starts them
+// within milliseconds; a second is a misaligned interval already.
+constexpr int64_t kMaxShardSkewMs = 1000;
 
 nlohmann::json raw_meta(const std::string& dir) {
   std::ifstream in(fs::path(dir) / "meta.json", std::ios::binary);
@@ -145,6 +150,23 @@ std::vector<ShardFolder> check_shards(const std::vector<std::string>& dirs) {
       throw Error(ErrorClass::kBadInput, o->dir + " and " + f.dir + " are both shard " + name);
     by_index[static_cast<size_t>(s.index)] = &f;
   }
+  // Shards of one run begin together (a check-in, or --start-at): folders
+  // that began further apart are other runs' shards (a reused --out or
+  // OLTAP_RUN), whose merge would spread its counts over the gap between.
+  std::optional<int64_t> earliest, latest;
+  for (const auto& f : out)
+    if (!f.meta.targets.empty())
+      if (const auto at = parse_utc_iso(f.meta.targets.front().start_utc)) {
+        earliest = std::min(earliest.value_or(*at), *at);
+        latest = std::max(latest.value_or(*at), *at);
+      }
+  if (earliest && *latest - *earliest > kMaxShardSkewMs)
+    throw Error(
+        ErrorClass::kBadInput,
+        fmt::format("not shards of one run: their measurements began {:.3f} s apart (more than {:g} s), "
+                    "and the shards of one run begin together; are some of these another run's (a "
+                    "result folder or OLTAP_RUN used twice)?",
+                    static_cast<double>(*latest - *earliest) / 1000, kMaxShardSkewMs / 1000.0));
   std::string missing;
   for (int i = 0; i < n; ++i)
     if (!by_index[static_cast<size_t>(i)])

@@ -375,6 +375,8 @@ std::vector<SummaryRow> read_summary(const std::string& path);
 
 // Milliseconds since the epoch as ISO 8601 UTC ("2026-11-25T09:31:30.123Z").
 std::string utc_iso(int64_t unix_ms);
+// Milliseconds since the epoch of utc_iso's text; none when it is not one.
+std::optional<int64_t> parse_utc_iso(const std::string& text);
 
 // One row of a comparison, matched by (target, group, txn, stage), or by
 // (group, txn, stage) when each side holds a single target.

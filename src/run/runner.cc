@@ -130,12 +130,20 @@ std::unique_ptr<PreparedRun> prepare_run(const workload::Spec& spec, const engin
     total_clients += g.shard_clients;
     run_clients += g.clients;
   }
-  if (total_clients == 0)
-    throw Error(ErrorClass::kBadInput, "--shard " + std::to_string(o.shard.index) + "/" +
-                                           std::to_string(o.shard.count) + ": the run has " +
-                                           std::to_string(run_clients) +
-                                           " client(s) in all, none of them for this shard; give at least " +
-                                           std::to_string(o.shard.count) + " (--clients)");
+  // A shard without a client never checks in, so the others would wait
+  // --shard-wait for it in vain: every shard refuses such a run at once.
+  for (int j = 0; j < o.shard.count; ++j) {
+    int clients_of_j = 0;
+    for (const auto& g : plan.groups) clients_of_j += shard_range(g.clients, {j, o.shard.count}).count;
+    if (clients_of_j == 0)
+      throw Error(
+          ErrorClass::kBadInput,
+          "--shard " + std::to_string(o.shard.index) + "/" + std::to_string(o.shard.count) +
+              ": the run has " + std::to_string(run_clients) + " client(s) in all, none of them for " +
+              (j == o.shard.index ? std::string("this shard")
+                                  : "shard " + std::to_string(j) + "/" + std::to_string(o.shard.count)) +
+              "; give at least " + std::to_string(o.shard.count) + " (--clients)");
+  }
   st->shared_threads = o.threads > 0 && o.threads < total_clients;
   check_options(plan, *first, target, o, st->shared_threads);
 

@@ -41,9 +41,18 @@ std::map<results::HlogTag, oltap::metrics::Histogram> union_of(const std::vector
   return out;
 }
 
+// The ALL row of a folder's summary (one target, one group).
+oltap::results::SummaryRow all_row(const fs::path& dir) {
+  for (const auto& r : oltap::results::read_summary(dir.string()))
+    if (r.txn == "ALL" && r.stage.empty()) return r;
+  ADD_FAILURE() << dir << ": no ALL row";
+  return {};
+}
+
 // Every row of merged: its counts the sums of the shards' rows, its p50, p99
-// and max from the union of their histograms.
-void expect_merged(const fs::path& merged, const std::vector<fs::path>& shards) {
+// and max from the union of their histograms; with shards run together,
+// its intervals' connected clients the shards'.
+void expect_merged(const fs::path& merged, const std::vector<fs::path>& shards, bool together = true) {
   const auto rows = results::read_summary(merged.string());
   const auto hist = union_of(shards);
   ASSERT_FALSE(rows.empty());
@@ -73,10 +82,23 @@ void expect_merged(const fs::path& merged, const std::vector<fs::path>& shards) 
     EXPECT_DOUBLE_EQ(r.lat_p99_ms, expect.lat_p99_ms);
     EXPECT_DOUBLE_EQ(r.lat_max_ms, expect.lat_max_ms);
   }
-  // The intervals add up to the summary, as a run's do.
-  int64_t series = 0, summary = 0;
+  // The intervals add up to the summary, as a run's do, their error
+  // classes to their errors, and their connected clients to the shards'
+  // clients (every one connected all along).
+  int64_t series = 0, summary = 0, errors = 0, classified = 0;
+  int connected = 0;
   for (const auto& t : results::read_timeseries(merged.string()))
-    if (t.txn == "ALL" && t.stage.empty()) series += t.committed;
+    if (t.txn == "ALL" && t.stage.empty()) {
+      series += t.committed;
+      errors += t.errors;
+      for (int64_t e : t.err) classified += e;
+      connected = std::max(connected, t.connected);
+    }
+  EXPECT_EQ(classified, errors);
+  int clients = 0;
+  for (const auto& s : shards) clients += all_row(s).clients;
+  if (together)
+    EXPECT_EQ(connected, clients) << "the merged intervals' connected clients are the shards' summed";
   for (const auto& r : rows)
     if (r.txn == "ALL" && r.stage.empty()) summary += r.committed;
   EXPECT_EQ(series, summary);
@@ -114,14 +136,6 @@ std::vector<fs::path> run_shards(int n, const std::vector<std::string>& args, co
   return out;
 }
 
-// The ALL row of a folder's summary (one target, one group).
-oltap::results::SummaryRow all_row(const fs::path& dir) {
-  for (const auto& r : oltap::results::read_summary(dir.string()))
-    if (r.txn == "ALL" && r.stage.empty()) return r;
-  ADD_FAILURE() << dir << ": no ALL row";
-  return {};
-}
-
 // When each shard's measurement began (its first target's start, UTC ms).
 int64_t start_of(const fs::path& dir) {
   std::ifstream in(dir / "meta.json");
@@ -149,7 +163,7 @@ TEST_F(Shards, TwoRealRunsMergeIntoAFolderEveryReaderTakes) {
   const fs::path merged = dir_ / "merged";
   CmdResult m = oltap({"merge", runs[0].string(), runs[1].string(), "--out", merged.string()});
   ASSERT_EQ(m.exit_code, 0) << m.describe();
-  expect_merged(merged, runs);
+  expect_merged(merged, runs, false);  // one after the other: their intervals do not overlap
   expect_readers_take(merged, runs[0], dir_);
 
   // The same folder twice, a run of another length, a folder that is not a run: exit 2 with why.
@@ -218,6 +232,21 @@ TEST_F(Shards, ThreeShardsOnPostgresStartTogetherAndMergeToWhatTheDatabaseHolds)
   EXPECT_GT(ratio, 0.5) << all.tps << " merged, " << all_row(one).tps << " one process";
   EXPECT_LT(ratio, 2.0) << all.tps << " merged, " << all_row(one).tps << " one process";
 
+  // A shard of another run (here shard 0's folder as if it had begun 30 s
+  // later: a result folder used twice) is refused, not merged over the gap.
+  const fs::path late = dir_ / "late";
+  fs::copy(shards[0], late);
+  {
+    auto meta = nlohmann::json::parse(read_file(late / "meta.json"));
+    const int64_t at = start_of(shards[0]) + 30'000;
+    meta["targets"][0]["start_utc"] = oltap::results::utc_iso(at);
+    std::ofstream(late / "meta.json") << meta.dump(2);
+  }
+  CmdResult other =
+      oltap({"merge", late.string(), shards[1].string(), shards[2].string(), "--out", (dir_ / "o").string()});
+  EXPECT_EQ(other.exit_code, 2) << other.describe();
+  EXPECT_TRUE(contains(other.err, "s apart")) << other.err;
+
   // Two of the three, or one given twice, are refused.
   CmdResult partial =
       oltap({"merge", shards[0].string(), shards[1].string(), "--out", (dir_ / "p").string()});
@@ -278,6 +307,17 @@ TEST_F(Shards, AShardAloneTimesOutWithExit5AndLeavesNoCheckIn) {
   EXPECT_TRUE(contains(env.err, "shard 0/2")) << env.err;
   CmdResult bad = oltap({"run", workload("pgbench-tpcb.yaml"), "--target", pg, "--shard", "3/3"});
   EXPECT_EQ(bad.exit_code, 2) << bad.describe();
+  // A shard with clients in a run where another shard has none is refused
+  // at once too (that one never checks in), and so is our index without the count.
+  CmdResult none = oltap({"run", workload("pgbench-tpcb.yaml"), "--target", pg, "--clients", "2",
+                          "--duration", "1s", "--shard", "2/3", "--out", (dir_ / "none").string()});
+  EXPECT_EQ(none.exit_code, 2) << none.describe();
+  EXPECT_TRUE(contains(none.err, "none of them for shard 0/3")) << none.err;
+  CmdResult no_count = oltap({"run", workload("pgbench-tpcb.yaml"), "--target", pg, "--duration", "1s",
+                              "--out", (dir_ / "nocount").string()},
+                             RunOptions().setenv("OLTAP_SHARD_INDEX", "1"));
+  EXPECT_EQ(no_count.exit_code, 2) << no_count.describe();
+  EXPECT_TRUE(contains(no_count.err, "OLTAP_SHARDS is not")) << no_count.err;
 
   // --start-at: the measurement begins at that instant, with no check-in.
   const int64_t at_s =
