@@ -97,8 +97,9 @@ void expect_merged(const fs::path& merged, const std::vector<fs::path>& shards, 
   EXPECT_EQ(classified, errors);
   int clients = 0;
   for (const auto& s : shards) clients += all_row(s).clients;
-  if (together)
+  if (together) {
     EXPECT_EQ(connected, clients) << "the merged intervals' connected clients are the shards' summed";
+  }
   for (const auto& r : rows)
     if (r.txn == "ALL" && r.stage.empty()) summary += r.committed;
   EXPECT_EQ(series, summary);
