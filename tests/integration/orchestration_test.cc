@@ -210,8 +210,12 @@ TEST_F(Orchestration, TheTimeSeriesAddsUpToTheSummaryForTpccOnTwoEngines) {
     ASSERT_EQ(load.exit_code, 0) << load.describe();
   }
   const fs::path out = dir_ / "out";
+  // New orders lock their stock rows in the order their items were drawn,
+  // so two of them can deadlock (PostgreSQL's 40P01, as TPC-C allows); one
+  // that deadlocks again on every retry is an error (seen once in CI: 1 of
+  // 1,289). What this test checks is that the figures add up, errors too.
   CmdResult r = oltap({"run", workload("tpcc.yaml"), "--target", pg, "--target", mysql, "--clients", "4",
-                       "--warmup", "1s", "--duration", "5s", "--out", out.string()},
+                       "--warmup", "1s", "--duration", "5s", "--max-error-rate", "1%", "--out", out.string()},
                       RunOptions().timeout(60));
   ASSERT_EQ(r.exit_code, 0) << r.describe();
   expect_series_adds_up(out);
